@@ -1,0 +1,1 @@
+"""Data shipped inside the installed package (see pyproject.toml package-dir)."""
