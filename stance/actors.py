@@ -1,0 +1,202 @@
+"""The actor gazetteer: who is who in war reporting, and where they are mentioned in a text.
+
+The gazetteer is ``actors.tsv`` beside this module, one actor a row, meant to be read and
+extended by people: an id, a name, the framing group it speaks for, a kind, its aliases and
+spelling variants, its role with dates, whether the name is ambiguous, and why it belongs to
+its group. Ambiguous names ("the defence ministry", "MoD", "officials") list every group they
+can stand for; :func:`find_actors` resolves them from the words around the mention.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from stance._errors import InputError
+from stance.labels import GROUPS
+
+__all__ = ["Actor", "Gazetteer", "Mention", "find_actors", "load_gazetteer"]
+
+_COLUMNS = ("id", "name", "group", "kind", "aliases", "role", "from", "to", "ambiguous", "reason")
+_HEADER = "\t".join(_COLUMNS)
+_KINDS = frozenset(
+    {"person", "office", "institution", "military_unit", "media", "agency", "channel",
+     "group_term", "country"}
+)  # fmt: skip
+# Acronyms such as "MoD", "ISW", "RT" only match in their own case: "rt" or "mod" are words.
+_ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z.\-]{2,6}$")
+# A country word just before an ambiguous name tells whose it is: "the British defence ministry".
+_SIDE_WORDS = {
+    "official_ukrainian": r"ukrain\w*|kyiv'?s?|kiev'?s?|zelensk\w*",
+    "russian_mod": r"russia\w*|moscow'?s?|kremlin\w*|putin'?s?|pro-russian|pro-kremlin|"
+    r"russian-(?:installed|backed|appointed)",
+    "western_intelligence": r"british|britain'?s?|uk|u\.k\.|english|us|u\.s\.|american|"
+    r"united states|nato'?s?|western|german\w*|french|france'?s?|polish|eu|european",
+}
+_SIDE_BEFORE = re.compile(
+    r"(?:^|\W)(" + "|".join(f"(?P<{g}>{p})" for g, p in _SIDE_WORDS.items()) + r")[’'s]*\W+"
+    r"(?:\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One row of the gazetteer."""
+
+    id: str
+    name: str
+    groups: tuple[str, ...]
+    kind: str
+    aliases: tuple[str, ...]
+    role: str
+    valid_from: str
+    valid_to: str
+    ambiguous: bool
+    reason: str
+
+    @property
+    def group(self) -> str:
+        """The group the actor speaks for (for an ambiguous name, its most frequent reading)."""
+        return self.groups[0]
+
+
+class Mention(NamedTuple):
+    """An actor named in a text: offsets into that text, the actor, and its resolved group."""
+
+    start: int
+    end: int
+    text: str
+    actor: Actor
+    group: str
+
+
+class Gazetteer:
+    """A set of actors with a compiled matcher over all their aliases."""
+
+    def __init__(self, actors: Iterable[Actor]) -> None:
+        self.actors: tuple[Actor, ...] = tuple(actors)
+        self.by_id = {actor.id: actor for actor in self.actors}
+        folded: dict[str, Actor] = {}
+        exact: dict[str, Actor] = {}
+        for actor in self.actors:
+            for alias in actor.aliases:
+                table = exact if _ACRONYM.match(alias) else folded
+                key = alias if table is exact else alias.casefold()
+                # A non-ambiguous actor wins an alias over an ambiguous one.
+                if key not in table or (table[key].ambiguous and not actor.ambiguous):
+                    table[key] = actor
+        self._folded = folded
+        self._exact = exact
+        self._pattern = _alternation(folded, exact)
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def find(self, text: str) -> list[Mention]:
+        """Every actor mention in ``text``, left to right, longest alias first."""
+        mentions = []
+        for match in self._pattern.finditer(text):
+            surface = match.group()
+            actor = self._exact.get(surface) or self._folded.get(surface.casefold())
+            if actor is None:  # an acronym in the wrong case ("mod", "rt")
+                continue
+            group = _resolve(actor, text, match.start())
+            mentions.append(Mention(match.start(), match.end(), surface, actor, group))
+        return mentions
+
+
+def _alternation(folded: dict[str, Actor], exact: dict[str, Actor]) -> re.Pattern[str]:
+    # A trie-shaped pattern: Python's re tries alternatives one by one, so a flat alternation
+    # of ~2,000 aliases would cost a branch test per alias at every position of every sentence.
+    trie: dict = {}
+    for alias in {*folded, *(a.casefold() for a in exact)}:
+        node = trie
+        for char in alias.casefold():
+            node = node.setdefault(char, {})
+        node[""] = {}
+    body = _trie_pattern(trie) if trie else r"(?!x)x"
+    # Case is checked afterwards against the alias tables, so the scan itself is folded.
+    return re.compile(rf"(?<![\w-])(?:{body})(?!\w)", re.IGNORECASE)
+
+
+def _trie_pattern(node: dict) -> str:
+    ends = "" in node
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    # Longer branches first (they carry the rest of the alias); ending here is the fallback.
+    inner = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{inner})?" if ends else inner
+
+
+def _resolve(actor: Actor, text: str, start: int) -> str:
+    if not actor.ambiguous:
+        return actor.group
+    match = _SIDE_BEFORE.search(text[max(0, start - 40) : start])
+    if match:
+        for group in _SIDE_WORDS:
+            if match.group(group) and group in actor.groups:
+                return group
+    return actor.group
+
+
+def _split(field: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in field.split("|") if part.strip())
+
+
+def _read_rows(path: Path | str, text: str) -> list[Actor]:
+    reader = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if tuple(header or ()) != _COLUMNS:
+        raise InputError(f"{path}: the header must be the tab-separated columns {_HEADER}")
+    actors = []
+    for line_no, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) != len(_COLUMNS):
+            raise InputError(f"{path}:{line_no}: expected {len(_COLUMNS)} tab-separated fields, "
+                             f"got {len(row)}")
+        values = dict(zip(_COLUMNS, row))
+        groups = _split(values["group"])
+        bad = [g for g in groups if g not in GROUPS]
+        if not groups or bad:
+            raise InputError(f"{path}:{line_no}: group must be one of {', '.join(GROUPS)} "
+                             f"(or several joined by |), got {values['group']!r}")
+        if values["kind"] not in _KINDS:
+            raise InputError(f"{path}:{line_no}: kind must be one of {', '.join(sorted(_KINDS))}, "
+                             f"got {values['kind']!r}")
+        aliases = _split(values["aliases"]) or (values["name"],)
+        actors.append(Actor(
+            id=values["id"], name=values["name"], groups=groups, kind=values["kind"],
+            aliases=aliases, role=values["role"], valid_from=values["from"],
+            valid_to=values["to"], ambiguous=values["ambiguous"].strip().lower() == "yes",
+            reason=values["reason"],
+        ))  # fmt: skip
+    return actors
+
+
+@lru_cache(maxsize=8)
+def load_gazetteer(path: str | None = None) -> Gazetteer:
+    """The shipped gazetteer, or one read from ``path`` (same TSV columns), loaded once."""
+    if path is None:
+        source = resources.files("stance").joinpath("actors.tsv")
+        return Gazetteer(_read_rows("stance/actors.tsv", source.read_text(encoding="utf-8")))
+    return Gazetteer(_read_rows(path, Path(path).read_text(encoding="utf-8")))
+
+
+def find_actors(text: str) -> list[Mention]:
+    """Every actor of the shipped gazetteer mentioned in ``text``, with spans into it.
+
+    >>> [(m.text, m.group) for m in find_actors("Peskov told reporters in Kiev")]
+    [('Peskov', 'russian_mod'), ('Kiev', 'official_ukrainian')]
+    """
+    if not isinstance(text, str):
+        raise InputError(f"find_actors() takes a str, got {type(text).__name__}")
+    return load_gazetteer().find(text)

@@ -1,0 +1,202 @@
+"""The framing classifier: a scikit-learn estimator, linear in the features of stance.features.
+
+``FramingClassifier`` follows the scikit-learn contract: keyword-only constructor arguments
+stored unchanged, validation in :meth:`fit`, fitted attributes ending in ``_``. Its samples
+are sentences; ``doc_ids`` (like ``groups`` elsewhere in scikit-learn) says which consecutive
+sentences form one article, so that context features (quote continuations, the last speaker)
+can see the sentences before. Without ``doc_ids`` every sentence stands alone.
+
+Probabilities are a softmax of the logistic-regression scores divided by a temperature that is
+fitted on out-of-fold scores (grouped by document): calibration that keeps the model linear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from stance._errors import InputError
+from stance.features import ALL_GROUPS, DEFAULT_GROUPS
+from stance.labels import LABELS
+from stance.predicting import article_slices, check_sentences, featurize, softmax
+
+__all__ = ["FramingClassifier"]
+
+
+class FramingClassifier(ClassifierMixin, BaseEstimator):
+    """Sentence framing labels from a linear model over attribution, actor and text features.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of the logistic regression.
+    feature_groups : tuple of str
+        Feature groups to use, among :data:`stance.features.ALL_GROUPS`.
+    class_weight : "balanced" or None
+        Passed to the logistic regression.
+    calibrate : bool
+        Fit a temperature on out-of-fold scores grouped by document.
+    min_count : int
+        Drop features seen in fewer training sentences (keeps the model small).
+    max_iter : int
+        Iterations of the solver.
+    """
+
+    def __init__(
+        self,
+        *,
+        C: float = 1.0,
+        feature_groups: tuple[str, ...] = DEFAULT_GROUPS,
+        class_weight: str | None = "balanced",
+        calibrate: bool = True,
+        min_count: int = 1,
+        max_iter: int = 3000,
+    ) -> None:
+        self.C = C
+        self.feature_groups = feature_groups
+        self.class_weight = class_weight
+        self.calibrate = calibrate
+        self.min_count = min_count
+        self.max_iter = max_iter
+
+    # -- fitting ---------------------------------------------------------------------------
+
+    def _validate_params(self) -> None:  # type: ignore[override]
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise InputError(f"C must be a positive number, got {self.C!r}")
+        bad = [g for g in self.feature_groups if g not in ALL_GROUPS]
+        if bad or not self.feature_groups:
+            raise InputError(f"feature_groups must be a non-empty tuple of {', '.join(ALL_GROUPS)}"
+                             f"; got {self.feature_groups!r}")
+        if self.class_weight not in ("balanced", None):
+            raise InputError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        if not (isinstance(self.min_count, int) and self.min_count >= 1):
+            raise InputError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+
+    def fit(self, X: Sequence[str], y: Sequence[str], *,
+            doc_ids: Sequence[Any] | None = None) -> FramingClassifier:
+        """Fit on sentences ``X`` with labels ``y`` (label ids of :data:`stance.LABELS`)."""
+        self._validate_params()
+        sentences = check_sentences(X, "X")
+        labels = list(y)
+        if len(labels) != len(sentences):
+            raise InputError(f"X and y must have the same length, got {len(sentences)} and "
+                             f"{len(labels)}")
+        unknown = sorted({str(label) for label in labels if label not in LABELS})
+        if unknown:
+            raise InputError(f"y holds unknown labels {unknown}; use {', '.join(LABELS)}")
+        if len(set(labels)) < 2:
+            raise InputError("y must hold at least two different labels")
+        slices = article_slices(len(sentences), doc_ids)
+        feats = featurize(sentences, slices, self.feature_groups)
+        feats = self._prune(feats)
+        target = np.array([LABELS.index(label) for label in labels])
+        self.vectorizer_, self.classifier_ = self._fit_linear(feats, target)
+        self.classes_ = np.array(LABELS)
+        self.n_features_ = len(self.vectorizer_.vocabulary_)
+        self.temperature_ = (
+            self._fit_temperature(feats, target, doc_ids, slices) if self.calibrate else 1.0
+        )
+        return self
+
+    def _prune(self, feats: list[set[str]]) -> list[set[str]]:
+        if self.min_count <= 1:
+            return feats
+        counts: dict[str, int] = {}
+        for names in feats:
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+        return [{n for n in names if counts[n] >= self.min_count} for names in feats]
+
+    def _fit_linear(self, feats: list[set[str]],
+                    target: np.ndarray) -> tuple[DictVectorizer, LogisticRegression]:
+        vectorizer = DictVectorizer(dtype=np.float64)
+        matrix = vectorizer.fit_transform([dict.fromkeys(names, 1.0) for names in feats])
+        # Every label gets a column even if a training fold lacks it, so shapes stay fixed.
+        classifier = LogisticRegression(C=self.C, class_weight=self.class_weight,
+                                        max_iter=self.max_iter)
+        present = np.unique(target)
+        classifier.fit(matrix, target)
+        if len(present) < len(LABELS):
+            classifier = _pad_classes(classifier, present)
+        return vectorizer, classifier
+
+    def _fit_temperature(self, feats: list[set[str]], target: np.ndarray,
+                         doc_ids: Sequence[Any] | None, slices: list[slice]) -> float:
+        groups = np.empty(len(feats), dtype=np.int64)
+        for number, part in enumerate(slices):
+            groups[part] = number
+        n_splits = min(5, len(slices))
+        if n_splits < 2:
+            return 1.0
+        scores = np.zeros((len(feats), len(LABELS)))
+        for train, test in GroupKFold(n_splits=n_splits).split(feats, target, groups):
+            vectorizer, classifier = self._fit_linear([feats[i] for i in train], target[train])
+            matrix = vectorizer.transform([dict.fromkeys(feats[i], 1.0) for i in test])
+            scores[test] = classifier.decision_function(matrix)
+
+        def nll(temperature: float) -> float:
+            proba = softmax(scores / temperature)
+            return float(-np.log(proba[np.arange(len(target)), target] + 1e-12).mean())
+
+        return float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+
+    # -- predicting ------------------------------------------------------------------------
+
+    def decision_function(self, X: Sequence[str], *,
+                          doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+        """Calibrated scores (logits / temperature) through the scikit-learn objects."""
+        self._check_fitted()
+        sentences = check_sentences(X, "X")
+        feats = featurize(sentences, article_slices(len(sentences), doc_ids), self.feature_groups)
+        if not feats:
+            return np.zeros((0, len(LABELS)))
+        matrix = self.vectorizer_.transform([dict.fromkeys(names, 1.0) for names in feats])
+        return self.classifier_.decision_function(matrix) / self.temperature_
+
+    def predict_proba(self, X: Sequence[str], *,
+                      doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+        """Probability of each label (columns in :data:`stance.LABELS` order)."""
+        return softmax(self.decision_function(X, doc_ids=doc_ids))
+
+    def predict(self, X: Sequence[str], *, doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+        """The most probable label of each sentence."""
+        proba = self.predict_proba(X, doc_ids=doc_ids)
+        return self.classes_[proba.argmax(axis=1)] if len(proba) else np.array([], dtype=str)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classifier_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("This FramingClassifier is not fitted yet; call fit(X, y) "
+                                 "or use stance.load() for the shipped model")
+
+    def weights(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Feature names, weights (n_features x n_labels) and intercepts, temperature applied."""
+        self._check_fitted()
+        names = list(self.vectorizer_.get_feature_names_out())
+        coef = self.classifier_.coef_.T / self.temperature_
+        return names, np.ascontiguousarray(coef), self.classifier_.intercept_ / self.temperature_
+
+
+def _pad_classes(classifier: LogisticRegression, present: np.ndarray) -> LogisticRegression:
+    """Give labels missing from the training data a very low constant score."""
+    coef = np.zeros((len(LABELS), classifier.coef_.shape[1]))
+    intercept = np.full(len(LABELS), -30.0)
+    rows = classifier.coef_ if len(present) > 2 else np.vstack([-classifier.coef_[0],
+                                                                  classifier.coef_[0]]) / 2
+    icpt = classifier.intercept_ if len(present) > 2 else np.array(
+        [-classifier.intercept_[0], classifier.intercept_[0]]) / 2
+    coef[present] = rows
+    intercept[present] = icpt
+    classifier.coef_ = coef
+    classifier.intercept_ = intercept
+    classifier.classes_ = np.arange(len(LABELS))
+    return classifier

@@ -1,0 +1,194 @@
+"""Features of a sentence in its article: what the linear model sees.
+
+Every feature is a string name with value 1; a sentence's features are a set of names. The
+groups can be switched off one by one (the ablation in docs/model.md):
+
+``ngrams``       lower-cased word unigrams and bigrams
+``chars``        character 3-5 grams inside words (off by default: slower, no gain measured)
+``attribution``  the speaker's group and how it was found (:mod:`stance.attribution`)
+``actors``       the groups of every actor mentioned, speaker or not
+``voice``        cues of the writer's own voice: first person, questions, hedges, evaluation
+``shape``        headline, byline, timestamp and boilerplate shapes
+``context``      the previous sentence's speaker, the last speaker, open quotes, and whether
+                 the previous sentence was in the writer's voice
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from stance._errors import InputError
+from stance.actors import Gazetteer, load_gazetteer
+from stance.attribution import Attributor
+
+__all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "featurize_article"]
+
+ALL_GROUPS: tuple[str, ...] = ("ngrams", "chars", "attribution", "actors", "voice", "shape",
+                               "context")
+DEFAULT_GROUPS: tuple[str, ...] = ("ngrams", "attribution", "actors", "voice", "shape", "context")
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_QUOTED = re.compile(r"[“\"«][^“”\"«»]*[”\"»]")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my|mine|myself)\b", re.I)
+_WE = re.compile(r"\b(?:we|we're|we’re|us|our|ours)\b", re.I)
+_YOU = re.compile(r"\b(?:you|your|you're|you’re)\b", re.I)
+_HEDGE = re.compile(
+    r"\b(?:may|might|perhaps|maybe|probably|possibly|seems?|feels?|imagine|guess|suspect|"
+    r"hope|wonder|surely|clearly|obviously|frankly|honestly|arguably|apparently)\b", re.I)
+_EVALUATIVE = re.compile(
+    r"\b(?:good|bad|great|terrible|awful|wild|brave|stupid|shameful|disgrace\w*|pathetic|"
+    r"ridiculous|absurd|tragic|heroic|incompetent|brilliant|wonderful|horrible|evil|"
+    r"cowardly|criminal|insane|madness|genius|joke|nonsense|must|should|ought|need to|"
+    r"important|crucial|pivotal|remarkable|extraordinary|staggering|shocking|outrageous)\b",
+    re.I)
+_TIMESTAMP = re.compile(
+    r"^\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:bst|gmt|cet|eet|et|utc))?\s*:?(?:\s|$)", re.I)
+_DATE = re.compile(
+    r"\b(?:\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2},?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2})", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_BYLINE_GLUE = re.compile(r"[a-z]\d{1,2}\s+\w+\s+\d{4}")
+_FURNITURE = re.compile(
+    r"\b(?:follow us|subscribe|sign up|newsletter|donat\w+|support|share|click|download|app|"
+    r"cookies?|comments?|reply|register\w*|log(?:ged)?\s*in|read more|more in|show more|"
+    r"notifications?|email|advert\w*|related|photo|getty|reuters/|ap photo|afp)\b", re.I)
+_OPEN_QUOTES = "“«"
+_CLOSE_QUOTES = "”»"
+
+
+def _length_bucket(n_words: int) -> str:
+    if n_words <= 3:
+        return "1-3"
+    if n_words <= 8:
+        return "4-8"
+    if n_words <= 20:
+        return "9-20"
+    return "21+"
+
+
+def _ngrams(text: str, out: set[str]) -> None:
+    words = _WORD.findall(text.lower())
+    out.update("w:" + w for w in words)
+    out.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
+
+
+def _chars(text: str, out: set[str]) -> None:
+    for word in _WORD.findall(text.lower()):
+        padded = f" {word} "
+        for n in (3, 4, 5):
+            out.update("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+
+
+def _voice(text: str, out: set[str]) -> bool:
+    outside = _QUOTED.sub(" ", text)
+    fired = False
+    for name, pattern in (("first_person", _FIRST_PERSON), ("we", _WE), ("you", _YOU),
+                          ("hedge", _HEDGE), ("evaluative", _EVALUATIVE)):
+        if pattern.search(outside):
+            out.add("v:" + name)
+            fired = fired or name in ("first_person", "hedge", "evaluative")
+    stripped = outside.rstrip(" \"'”’»)")
+    if stripped.endswith("?"):
+        out.add("v:question")
+        fired = True
+    if stripped.endswith("!"):
+        out.add("v:exclaim")
+    return fired
+
+
+def _shape(text: str, out: set[str]) -> None:
+    words = text.split()
+    out.add("s:len:" + _length_bucket(len(words)))
+    last = text.rstrip(" \"'”’»)")[-1:]
+    if last not in (".", "?", "!", "…", ":"):
+        out.add("s:no_stop")
+    if _TIMESTAMP.match(text):
+        out.add("s:timestamp")
+    if _DATE.search(text):
+        out.add("s:date")
+    if _CLOCK.search(text):
+        out.add("s:clock")
+    if _BYLINE_GLUE.search(text) or (len(words) <= 8 and _DATE.search(text) and _CLOCK.search(text)):
+        out.add("s:byline")
+    if _FURNITURE.search(text):
+        out.add("s:furniture")
+    capitals = sum(1 for w in words if w[:1].isupper())
+    if len(words) >= 4 and capitals / len(words) > 0.6:
+        out.add("s:title_case")
+    if any(ord(c) > 0x24F and c.isalpha() for c in text):
+        out.add("s:non_latin")
+    if text[:1] in "\"“‘'«":
+        out.add("s:starts_quote")
+
+
+def _quote_balance(text: str, open_before: bool) -> bool:
+    """Whether a quotation is still open after this sentence."""
+    state = open_before
+    for char in text:
+        if char in _OPEN_QUOTES:
+            state = True
+        elif char in _CLOSE_QUOTES:
+            state = False
+        elif char == '"':
+            state = not state
+    return state
+
+
+def featurize_article(
+    sentences: Sequence[str],
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    gazetteer: Gazetteer | None = None,
+) -> list[set[str]]:
+    """The feature names of each sentence of one article, in order."""
+    unknown = [g for g in groups if g not in ALL_GROUPS]
+    if unknown:
+        raise InputError(f"feature groups must be among {', '.join(ALL_GROUPS)}; got {unknown}")
+    wanted = frozenset(groups)
+    gazetteer = gazetteer or load_gazetteer()
+    attributor = Attributor(gazetteer)
+    quote_open = False
+    prev_group = "none"
+    prev_voice = False
+    since_speaker = 99
+    result = []
+    for text in sentences:
+        feats: set[str] = set()
+        if "ngrams" in wanted:
+            _ngrams(text, feats)
+        if "chars" in wanted:
+            _chars(text, feats)
+        mentions = gazetteer.find(text)
+        last_before = attributor.last
+        found = attributor.step(text, mentions)
+        group = found.group if found is not None and found.group else (
+            "unresolved" if found is not None else "none")
+        if "attribution" in wanted:
+            feats.add("spk:" + group)
+            if found is not None:
+                feats.add(f"spk:{group}:{found.how}")
+        if "actors" in wanted:
+            feats.update("men:" + m.group for m in mentions)
+            feats.update("men_kind:" + m.actor.kind for m in mentions)
+        voice = _voice(text, feats) if "voice" in wanted else False
+        if "shape" in wanted:
+            _shape(text, feats)
+        if "context" in wanted:
+            feats.add("prev_spk:" + prev_group)
+            last = last_before.group if last_before is not None else "none"
+            feats.add(f"last_spk:{last}:{'near' if since_speaker <= 2 else 'far'}")
+            starts_in_quote = quote_open or text[:1] in "\"“«"
+            if starts_in_quote and found is None:
+                feats.add("qcont:" + last)
+            if quote_open:
+                feats.add("ctx:quote_open")
+            if prev_voice:
+                feats.add("ctx:prev_voice")
+        quote_open = _quote_balance(text, quote_open)
+        prev_group = group
+        prev_voice = voice
+        since_speaker = 0 if found is not None and found.group else since_speaker + 1
+        feats.add("bias")
+        result.append(feats)
+    return result

@@ -1,0 +1,214 @@
+"""The shipped model: loaded lazily and once, verified, and fast.
+
+:func:`load` returns a :class:`Model` built from ``framing.weights.npz`` with numpy alone, so
+``import stance`` plus a first prediction needs no scikit-learn. The fitted scikit-learn
+estimator (``framing.joblib``) is the same model; :attr:`Model.estimator` loads it (verified)
+when you want the scikit-learn object itself. Both give the same probabilities (a test proves
+it to 1e-9): a linear model's prediction is a sum of weight rows, one per feature present.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import platform
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from stance import _modelfile
+from stance._errors import InputError, ModelFileError
+from stance.labels import LABELS
+from stance.predicting import article_slices, check_sentences, featurize, softmax
+
+if TYPE_CHECKING:
+    from stance.estimator import FramingClassifier
+
+__all__ = ["Cue", "Model", "load", "save_model"]
+
+
+class Cue(NamedTuple):
+    """One feature behind a decision and its weight towards the predicted label."""
+
+    feature: str
+    weight: float
+
+
+class Model:
+    """A trained framing model: labels, probabilities and the cues behind them."""
+
+    def __init__(self, directory: Path, manifest: dict[str, Any], names: Sequence[str],
+                 coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.directory = directory
+        self.manifest = manifest
+        self.labels: tuple[str, ...] = tuple(manifest["labels"])
+        self.feature_groups: tuple[str, ...] = tuple(manifest["config"]["feature_groups"])
+        self._index = {name: i for i, name in enumerate(names)}
+        self._names = list(names)
+        # One extra zero row: every sentence adds it, so no sentence has an empty sum.
+        self._coef = np.vstack([coef, np.zeros((1, coef.shape[1]))])
+        self._intercept = intercept
+        self._estimator: FramingClassifier | None = None
+
+    def __repr__(self) -> str:
+        return (f"<stance.Model {len(self._names)} features, trained "
+                f"{self.manifest.get('training', {}).get('date', '?')}>")
+
+    # -- prediction ------------------------------------------------------------------------
+
+    def _rows(self, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
+        index = self._index
+        zero = len(self._names)
+        flat: list[int] = []
+        starts: list[int] = []
+        for names in feats:
+            starts.append(len(flat))
+            flat.extend(index[n] for n in names if n in index)
+            flat.append(zero)
+        return np.asarray(flat, dtype=np.intp), np.asarray(starts, dtype=np.intp)
+
+    def scores(self, feats: list[set[str]]) -> np.ndarray:
+        """Calibrated scores from feature sets (the hot path of every labelling route)."""
+        if not feats:
+            return np.zeros((0, len(self.labels)))
+        flat, starts = self._rows(feats)
+        return np.add.reduceat(self._coef[flat], starts, axis=0) + self._intercept
+
+    def featurize(self, sentences: Sequence[str], doc_ids: Sequence[Any] | None = None
+                  ) -> list[set[str]]:
+        items = check_sentences(sentences)
+        return featurize(items, article_slices(len(items), doc_ids), self.feature_groups)
+
+    def predict_proba(self, sentences: Sequence[str], *,
+                      doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+        """Probabilities, one row per sentence, columns in :attr:`labels` order.
+
+        Sentences sharing a ``doc_ids`` value (consecutive) are read as one article, so a
+        quote continuation sees its speaker; without ``doc_ids`` each sentence stands alone.
+        """
+        return softmax(self.scores(self.featurize(sentences, doc_ids)))
+
+    def predict(self, sentences: Sequence[str], *,
+                doc_ids: Sequence[Any] | None = None) -> list[str]:
+        """The most probable label of each sentence."""
+        proba = self.predict_proba(sentences, doc_ids=doc_ids)
+        return [self.labels[i] for i in proba.argmax(axis=1)]
+
+    def explain(self, sentence: str, top: int = 5, *,
+                context: Sequence[str] | None = None) -> list[Cue]:
+        """The features that pushed ``sentence`` towards its predicted label, strongest first.
+
+        ``context`` is the article's earlier sentences, for context features.
+        """
+        if not isinstance(sentence, str):
+            raise InputError(f"explain() takes one sentence as a str, got "
+                             f"{type(sentence).__name__}")
+        if not isinstance(top, int) or top < 1:
+            raise InputError(f"top must be a positive integer, got {top!r}")
+        before = check_sentences(context or [], "context")
+        feats = self.featurize([*before, sentence], ["doc"] * (len(before) + 1))[-1:]
+        label = int(softmax(self.scores(feats))[0].argmax())
+        return self.cues(feats[0], label, top)
+
+    def cues(self, names: set[str], label: int, top: int) -> list[Cue]:
+        """The ``top`` features of ``names`` pushing towards ``label`` over the others."""
+        rows = [(n, self._coef[self._index[n]]) for n in names if n in self._index]
+        # Weight towards the label relative to the mean over labels: what sets it apart.
+        ranked = sorted(((n, float(r[label] - r.mean())) for n, r in rows),
+                        key=lambda item: item[1], reverse=True)
+        return [Cue(n, w) for n, w in ranked[:top] if w > 0] or [Cue(n, w) for n, w in ranked[:1]]
+
+    # -- the scikit-learn estimator ----------------------------------------------------------
+
+    @property
+    def estimator(self) -> FramingClassifier:
+        """The fitted scikit-learn estimator behind this model, loaded (verified) on demand."""
+        if self._estimator is None:
+            self._estimator = _load_estimator(self.directory, self.manifest)
+        return self._estimator
+
+
+def _load_estimator(directory: Path, manifest: dict[str, Any]) -> FramingClassifier:
+    data = _modelfile.verified_bytes(directory, _modelfile.ESTIMATOR_FILE, manifest)
+    _modelfile.check_sklearn_version(manifest)
+    import joblib
+
+    from stance.estimator import FramingClassifier
+
+    estimator = joblib.load(io.BytesIO(data))
+    if not isinstance(estimator, FramingClassifier):
+        raise ModelFileError(f"{directory / _modelfile.ESTIMATOR_FILE} holds a "
+                             f"{type(estimator).__name__}, not a FramingClassifier")
+    return estimator
+
+
+def _load_model(directory: Path) -> Model:
+    manifest = _modelfile.read_manifest(directory)
+    if tuple(manifest.get("labels", ())) != LABELS:
+        raise ModelFileError(f"the model in {directory} predicts {manifest.get('labels')}, "
+                             f"this stance expects {list(LABELS)}; retrain with `stance train`")
+    data = _modelfile.verified_bytes(directory, _modelfile.WEIGHTS_FILE, manifest)
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            names = arrays["names"].tolist()
+            coef = arrays["coef"]
+            intercept = arrays["intercept"]
+    except (ValueError, KeyError, OSError) as err:
+        raise ModelFileError(f"{directory / _modelfile.WEIGHTS_FILE} is not a stance weights "
+                             f"file ({err})") from None
+    return Model(directory, manifest, names, coef, intercept)
+
+
+_cache: dict[Path, Model] = {}
+_lock = threading.Lock()
+
+
+def load(path: str | Path | None = None) -> Model:
+    """The shipped model (loaded once, then cached), or the model saved in directory ``path``.
+
+    Raises :class:`stance.ModelFileError` if a file is missing, truncated, modified after
+    training, or was made by an incompatible version.
+    """
+    directory = (Path(path) if path is not None else _modelfile.default_model_dir()).resolve()
+    with _lock:
+        if directory not in _cache:
+            _cache[directory] = _load_model(directory)
+        return _cache[directory]
+
+
+def save_model(estimator: FramingClassifier, directory: str | Path, *,
+               training: dict[str, Any], evaluation: dict[str, Any] | None = None) -> Path:
+    """Write the estimator, its weights and a manifest to ``directory``; return the manifest path."""
+    import joblib
+    import sklearn
+
+    from stance import __version__
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    names, coef, intercept = estimator.weights()
+    joblib.dump(estimator, folder / _modelfile.ESTIMATOR_FILE, compress=3)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, names=np.array(names, dtype=str), coef=coef, intercept=intercept)
+    (folder / _modelfile.WEIGHTS_FILE).write_bytes(buffer.getvalue())
+    manifest = {
+        "format": _modelfile.FORMAT,
+        "labels": list(LABELS),
+        "config": {**estimator.get_params(), "feature_groups": list(estimator.feature_groups)},
+        "temperature": estimator.temperature_,
+        "n_features": len(names),
+        "files": {name: _modelfile.file_entry(folder / name)
+                  for name in (_modelfile.ESTIMATOR_FILE, _modelfile.WEIGHTS_FILE)},
+        "versions": {"stance": __version__, "scikit-learn": sklearn.__version__,
+                     "numpy": np.__version__, "python": platform.python_version()},
+        "training": {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), **training},
+        "evaluation": evaluation or {},
+    }
+    path = folder / _modelfile.MANIFEST_FILE
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    _cache.pop(folder.resolve(), None)
+    return path
