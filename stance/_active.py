@@ -199,13 +199,15 @@ class AuditRow:
 def class_thresholds(given: np.ndarray, proba: np.ndarray) -> np.ndarray:
     """Each class's mean self-confidence: its mean probability on the rows labelled with it.
 
-    A class nobody labelled falls back to its mean probability over all rows.
+    A class nobody labelled gets an infinite threshold: with no standard to measure it by, it
+    is never suggested (its tiny mean probability would otherwise inflate every ratio).
     """
-    thresholds = np.empty(proba.shape[1])
+    thresholds = np.full(proba.shape[1], np.inf)
     for k in range(proba.shape[1]):
         rows = proba[given == k, k]
-        thresholds[k] = rows.mean() if rows.size else proba[:, k].mean()
-    return np.clip(thresholds, 1e-6, None)
+        if rows.size:
+            thresholds[k] = max(float(rows.mean()), 1e-6)
+    return thresholds
 
 
 def audit(records: Sequence[Mapping[str, Any]], proba: np.ndarray,

@@ -1,7 +1,8 @@
 """The annotation-loop subcommands: ``annotations import|export|agree``, ``suggest``, ``audit``.
 
 :func:`add_commands` adds them to the main CLI's subparsers. Handlers return an exit code,
-print tables to stdout and reports of skipped items to stderr. numpy and the model are
+print tables to stdout and reports of skipped items to stderr; errors are raised as
+:class:`stance.StanceError` for the main CLI to print. numpy and the model are
 imported inside the handlers, so that ``stance --help`` stays fast.
 """
 
@@ -10,20 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stance._errors import StanceError
 from stance._formats import FORMATS
 
 if TYPE_CHECKING:
     from stance._formats import ProbaFn
 
 __all__ = ["add_commands"]
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 def add_commands(subparsers: Any) -> None:
@@ -95,18 +91,6 @@ def _add_audit(subparsers: Any) -> None:
     parser.set_defaults(func=_audit_handler)
 
 
-def _reporting_errors(handler: Handler) -> Handler:
-    @wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except StanceError as err:
-            print(f"stance: error: {err}", file=sys.stderr)
-            return 1
-
-    return run
-
-
 def model_proba_fn() -> ProbaFn:
     """The bundled model as a ``proba_fn(texts, doc_ids)`` (tests replace this)."""
     import stance
@@ -115,7 +99,6 @@ def model_proba_fn() -> ProbaFn:
     return lambda texts, doc_ids: model.predict_proba(texts, doc_ids=doc_ids)
 
 
-@_reporting_errors
 def _import_handler(args: argparse.Namespace) -> int:
     from stance._formats import import_annotations, write_jsonl
 
@@ -154,7 +137,6 @@ def _export_items(paths: list[Path]) -> list[dict[str, Any]]:
     return items
 
 
-@_reporting_errors
 def _export_handler(args: argparse.Namespace) -> int:
     from stance._formats import export_tasks
 
@@ -165,7 +147,6 @@ def _export_handler(args: argparse.Namespace) -> int:
     return 0
 
 
-@_reporting_errors
 def _agree_handler(args: argparse.Namespace) -> int:
     from stance._agreement import agreement, write_disagreements
 
@@ -180,7 +161,6 @@ def _agree_handler(args: argparse.Namespace) -> int:
     return 0
 
 
-@_reporting_errors
 def _suggest_handler(args: argparse.Namespace) -> int:
     from stance._active import read_articles, suggest
     from stance._formats import read_jsonl
@@ -206,7 +186,6 @@ def _default_annotations() -> list[Path]:
     return [path for path in map(shipped_path, ("seeds", "authored")) if path.is_file()]
 
 
-@_reporting_errors
 def _audit_handler(args: argparse.Namespace) -> int:
     from stance._active import audit
     from stance.annotations import read_annotations

@@ -153,7 +153,14 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
         for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
+
+
+def _one_line(line: str) -> str:
+    # JSON leaves these unescaped, but readers that split with str.splitlines() break on them.
+    for char in ("\x85", "\u2028", "\u2029"):
+        line = line.replace(char, f"\\u{ord(char):04x}")
+    return line
 
 
 def _read_json_list(path: Path) -> list[Any]:

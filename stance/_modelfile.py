@@ -17,8 +17,16 @@ from typing import Any
 
 from stance._errors import ModelFileError
 
-__all__ = ["FORMAT", "ESTIMATOR_FILE", "MANIFEST_FILE", "WEIGHTS_FILE", "default_model_dir",
-           "file_entry", "read_manifest", "verified_bytes"]
+__all__ = [
+    "ESTIMATOR_FILE",
+    "FORMAT",
+    "MANIFEST_FILE",
+    "WEIGHTS_FILE",
+    "default_model_dir",
+    "file_entry",
+    "read_manifest",
+    "verified_bytes",
+]
 
 FORMAT = 1
 ESTIMATOR_FILE = "framing.joblib"

@@ -75,6 +75,7 @@ class Mention(NamedTuple):
     text: str
     actor: Actor
     group: str
+    certain: bool = True  # False: an ambiguous name that nothing around it resolved
 
 
 class Gazetteer:
@@ -108,7 +109,9 @@ class Gazetteer:
             if actor is None:  # an acronym in the wrong case ("mod", "rt")
                 continue
             group = _resolve(actor, text, match.start())
-            mentions.append(Mention(match.start(), match.end(), surface, actor, group))
+            certain = group is not None
+            mentions.append(Mention(match.start(), match.end(), surface, actor,
+                                    group or actor.group, certain))
         return mentions
 
 
@@ -136,7 +139,7 @@ def _trie_pattern(node: dict) -> str:
     return f"(?:{inner})?" if ends else inner
 
 
-def _resolve(actor: Actor, text: str, start: int) -> str:
+def _resolve(actor: Actor, text: str, start: int) -> str | None:
     if not actor.ambiguous:
         return actor.group
     match = _SIDE_BEFORE.search(text[max(0, start - 40) : start])
@@ -144,7 +147,7 @@ def _resolve(actor: Actor, text: str, start: int) -> str:
         for group in _SIDE_WORDS:
             if match.group(group) and group in actor.groups:
                 return group
-    return actor.group
+    return None
 
 
 def _split(field: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from stance.labels import LABELS
 if TYPE_CHECKING:
     from datasets import Dataset
 
-__all__ = ["SHIPPED", "load_annotations", "read_annotations", "shipped_path", "seed_text"]
+__all__ = ["SHIPPED", "load_annotations", "read_annotations", "seed_text", "shipped_path"]
 
 SHIPPED = ("seeds", "authored", "dev")
 _REQUIRED = ("doc", "idx", "text", "label")

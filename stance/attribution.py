@@ -24,27 +24,259 @@ from stance.splitting import Span
 
 __all__ = ["Attribution", "Attributor", "attribute"]
 
-_VERBS = frozenset("""
-    said says say saying told tells tell telling claimed claims claim claiming reported reports
-    report stated states added adds noted notes announced announces announce warned warns warn
-    confirmed confirms confirm denied denies deny insisted insists alleged alleges accused accuses
-    urged urges thanked thanks praised praises hailed hails wrote writes posted posts estimated
-    estimates assessed assesses assess explained explains stressed stresses emphasised emphasized
-    emphasises emphasizes declared declares acknowledged acknowledges argued argues asserted
-    asserts revealed reveals suggested suggests predicted predicts vowed vows pledged pledges
-    promised promises called calls backed backs welcomed welcomes condemned condemns dismissed
-    dismisses rejected rejects asked asks replied replies responded responds commented tweeted
-    briefed informed believes believe believed thinks think expects expected concluded concludes
-    observed observes recorded records described describes quoted cited cites published publishes
-    released releases issued blamed blames threatened threatens admitted admits agreed agrees
-    boasted boasts reiterated reiterates repeated repeats indicated indicates shared
-    """.split())
-_AUX = frozenset("""has have had is was were are also again later previously earlier further
-    reportedly repeatedly then now""".split())
-_POSSESSIVE = frozenset("its his her their a the".split())
-_DOC_NOUNS = frozenset("""update statement address briefing bulletin report message post assessment
-    communiqué communique remarks speech interview""".split())
+_VERBS = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tells",
+        "tell",
+        "telling",
+        "claimed",
+        "claims",
+        "claim",
+        "claiming",
+        "reported",
+        "reports",
+        "report",
+        "stated",
+        "states",
+        "added",
+        "adds",
+        "adding",
+        "noted",
+        "notes",
+        "noting",
+        "announced",
+        "announces",
+        "announce",
+        "announcing",
+        "warned",
+        "warns",
+        "warn",
+        "warning",
+        "confirmed",
+        "confirms",
+        "confirm",
+        "denied",
+        "denies",
+        "deny",
+        "denying",
+        "insisted",
+        "insists",
+        "insisting",
+        "alleged",
+        "alleges",
+        "alleging",
+        "accused",
+        "accuses",
+        "urged",
+        "urges",
+        "urging",
+        "thanked",
+        "praised",
+        "praises",
+        "hailed",
+        "hails",
+        "wrote",
+        "writes",
+        "writing",
+        "posted",
+        "estimated",
+        "estimates",
+        "assessed",
+        "assesses",
+        "assess",
+        "explained",
+        "explains",
+        "explaining",
+        "stressed",
+        "stresses",
+        "stressing",
+        "emphasised",
+        "emphasized",
+        "emphasises",
+        "emphasizes",
+        "declared",
+        "declares",
+        "acknowledged",
+        "acknowledges",
+        "argued",
+        "argues",
+        "arguing",
+        "asserted",
+        "asserts",
+        "revealed",
+        "reveals",
+        "suggested",
+        "suggests",
+        "predicted",
+        "predicts",
+        "vowed",
+        "vows",
+        "vowing",
+        "pledged",
+        "pledges",
+        "promised",
+        "called",
+        "backed",
+        "welcomed",
+        "welcomes",
+        "condemned",
+        "condemns",
+        "dismissed",
+        "dismisses",
+        "rejected",
+        "rejects",
+        "asked",
+        "asks",
+        "replied",
+        "replies",
+        "responded",
+        "responds",
+        "commented",
+        "tweeted",
+        "briefed",
+        "informed",
+        "believes",
+        "believed",
+        "concluded",
+        "concludes",
+        "observed",
+        "observes",
+        "described",
+        "describes",
+        "quoted",
+        "cited",
+        "cites",
+        "blamed",
+        "blames",
+        "threatened",
+        "threatens",
+        "admitted",
+        "admits",
+        "boasted",
+        "boasts",
+        "reiterated",
+        "reiterates",
+        "indicated",
+        "indicates",
+        "announced",
+        "told",
+    ]
+)
+# Words that are nouns as often as verbs: a cue only when no determiner or possessive precedes.
+_NOUNISH = frozenset(
+    [
+        "claim",
+        "claims",
+        "report",
+        "reports",
+        "states",
+        "notes",
+        "estimates",
+        "calls",
+        "thanks",
+        "posts",
+        "concludes",
+    ]
+)
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "our",
+        "my",
+        "your",
+        "s",
+    ]
+)
+_PARTICIPLES = frozenset(w for w in _VERBS if w.endswith("ing"))
+# "said on Tuesday, according to" -- cues after which the speaker follows the cue.
+_INVERTIBLE = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "added",
+        "adds",
+        "wrote",
+        "writes",
+        "claimed",
+        "claims",
+        "reported",
+        "reports",
+        "noted",
+        "notes",
+        "warned",
+        "warns",
+        "stated",
+        "states",
+        "insisted",
+        "insists",
+    ]
+)
+_NEGATIONS = frozenset(["not", "never"])
+_DECLINED = re.compile(
+    r"\b(?:declined|refused|declining|refusing)\s+to\s+(?:comment|confirm|say|discuss|"
+    r"respond|elaborate)|\b(?:did|does|do|has|have|had|could|would)\s*(?:not|n[’']t)\s+"
+    r"(?:immediately\s+)?(?:respond|comment|reply|return|confirm|say|said|commented|"
+    r"acknowledged|acknowledge|mention|mentioned|address)",
+    re.IGNORECASE,
+)
+_AUX = frozenset(
+    [
+        "has",
+        "have",
+        "had",
+        "is",
+        "was",
+        "were",
+        "are",
+        "also",
+        "again",
+        "later",
+        "previously",
+        "earlier",
+        "further",
+        "reportedly",
+        "repeatedly",
+        "then",
+        "now",
+    ]
+)
+_POSSESSIVE = frozenset(["its", "his", "her", "their"])
+_DOC_NOUNS = frozenset(
+    [
+        "update",
+        "statement",
+        "address",
+        "briefing",
+        "bulletin",
+        "report",
+        "message",
+        "post",
+        "assessment",
+        "communiqué",
+        "communique",
+        "remarks",
+        "speech",
+        "interview",
+    ]
+)
 _WORDS = re.compile(r"[A-Za-z]+")
+_NOT_A_SPEAKER = re.compile(r"\b(?:live|latest|war|news|update|updates|message|briefing)\b", re.I)
 _FRAMING = re.compile(
     r"\bwhat\s+(?P<who>it|he|she|they|\w+(?:\s+\w+)?)\s+(?:calls|called|describes|described|"
     r"terms|termed|refers\s+to\s+as)\b",
@@ -132,23 +364,31 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cues(text: str) -> list[tuple[int, int, str]]:
-    """Reporting cues in ``text``: (start, end, first word), left to right.
+    """Reporting cues in ``text``: (start, end, the cue's verb), left to right.
 
     Word lookups in sets rather than one large regular expression: this runs on every sentence.
     """
-    words = [(m.start(), m.end(), m.group().lower()) for m in _WORDS.finditer(text)]
+    words = [(m.start(), m.end(), m.group()) for m in _WORDS.finditer(text)]
+    lowered = [w[2].lower() for w in words]
     cues = []
-    for i, (start, end, word) in enumerate(words):
+    for i, (start, end, surface) in enumerate(words):
+        word = lowered[i]
         if word in _VERBS:
+            if i > 0 and surface[0].isupper():
+                continue  # "the United States", a headline's "Reports"
+            if word in _NOUNISH and i > 0 and lowered[i - 1] in _DETERMINERS:
+                continue  # "Russia's claims", "the report"
             first = i
-            while first > 0 and words[first - 1][2] in _AUX:
+            while first > 0 and lowered[first - 1] in _AUX:
                 first -= 1
+            if first > 0 and lowered[first - 1] in _NEGATIONS:
+                continue  # "has not said": a declined-to-comment line, not a claim
             cues.append((words[first][0], end, word))
-        elif word == "according" and i + 1 < len(words) and words[i + 1][2] == "to":
+        elif word == "according" and i + 1 < len(words) and lowered[i + 1] == "to":
             cues.append((start, words[i + 1][1], "according"))
-        elif word == "in" and i + 1 < len(words) and words[i + 1][2] in _POSSESSIVE:
+        elif word == "in" and i + 1 < len(words) and lowered[i + 1] in _POSSESSIVE:
             for j in range(i + 2, min(i + 6, len(words))):
-                if words[j][2] in _DOC_NOUNS:
+                if lowered[j] in _DOC_NOUNS:
                     cues.append((start, words[j][1], "in"))
                     break
     return cues
@@ -177,39 +417,55 @@ class Attributor:
     def _attribute(self, text: str, mentions: list[Mention]) -> Attribution | None:
         quoted = _quoted_regions(text)
         headline = _HEADLINE_COLON.match(text)
-        if headline:
+        if headline and not _NOT_A_SPEAKER.search(headline.group("who")):
             found = self._speaker(text, *headline.span("who"), mentions, headline.span("who"))
-            if found is not None and found.actor is not None:
+            if (
+                found is not None
+                and found.actor is not None
+                and (found.speaker.end - found.speaker.start) <= 40
+            ):
                 return found._replace(how="headline")
-        fallback = None
+        declined = _DECLINED.search(text)
+        if declined and not _inside(declined.start(), quoted):
+            start, end = _clause_before(text, declined.start())
+            start, end = _trim(text, start, end)
+            return Attribution(
+                Span(start, end, text[start:end]),
+                Span(*declined.span(), declined.group()),
+                None,
+                None,
+                "declined",
+            )
         for cue in _cues(text):
             if _inside(cue[0], quoted):
                 continue
+            # The main clause's speaker is the first one found; later cues are reported speech.
             found = self._speaker_for_cue(text, cue, mentions)
-            if found is None:
-                continue
-            if found.group is not None:
-                return found
-            fallback = fallback or found
-        framing = _FRAMING.search(text)
-        if framing and not _inside(framing.start(), quoted):
-            found = self._framing(text, framing, mentions)
             if found is not None:
                 return found
-        return fallback
+        framing = _FRAMING.search(text)
+        if framing and not _inside(framing.start(), quoted):
+            return self._framing(text, framing, mentions)
+        return None
 
     def _speaker_for_cue(
         self, text: str, cue: tuple[int, int, str], mentions: list[Mention]
     ) -> Attribution | None:
         cue_span = cue[:2]
         word = cue[2]
+        if word == "in":  # "in its daily update": the owner is the article's last speaker
+            return self._speaker(text, cue[0], cue[0] + 2, mentions, cue_span, pronoun="it")
         before = text[: cue[0]].rstrip()
-        forward = word in {"according", "in"} or not before or before[-1] in ",”\"’'"
-        if forward:
+        if word == "according" or (word in _INVERTIBLE and (not before or before[-1] in ",”\"’'")):
             start, end = _clause_after(text, cue[1])
             found = self._speaker(text, start, end, mentions, cue_span)
-            if found is not None or word in {"according", "in"}:
+            if found is not None or word == "according":
                 return found
+        if word in _PARTICIPLES:
+            # "..., saying it would": the speaker is the subject of the main clause.
+            first_comma = before.find(",")
+            end = first_comma if first_comma > 0 else len(before)
+            return self._speaker(text, 0, end, mentions, cue_span, head="first")
         start, end = _clause_before(text, cue[0])
         found = self._speaker(text, start, end, mentions, cue_span)
         if found is None and start > 0:
@@ -219,21 +475,45 @@ class Attributor:
         return found
 
     def _speaker(
-        self, text: str, start: int, end: int, mentions: list[Mention], cue: tuple[int, int]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        mentions: list[Mention],
+        cue: tuple[int, int],
+        pronoun: str | None = None,
+        head: str = "last",
     ) -> Attribution | None:
         start, end = _trim(text, start, end)
         if start >= end:
             return None
         span = Span(start, end, text[start:end])
         cue_span = Span(cue[0], cue[1], text[cue[0] : cue[1]])
+        if pronoun is not None:
+            ref = self.last
+            return Attribution(
+                span,
+                cue_span,
+                ref.actor if ref else None,
+                ref.group if ref else None,
+                "pronoun" if ref else "unresolved",
+            )
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         if inside:
             # The head of "An update published by the UK ministry of defence" is the ministry:
             # prefer an unambiguous actor, else the last one named.
-            clear = [m for m in inside if not m.actor.ambiguous]
-            head = (clear or inside)[-1] if len(inside) > 1 else inside[0]
-            return Attribution(span, cue_span, head.actor, head.group, "named")
-        phrase = re.sub(r"^(?:the\s+)?(?:country's|ukrainian|russian)\s+", "the ", span.text, flags=re.I)
+            clear = [m for m in inside if not m.actor.ambiguous] or inside
+            # The speaker of "X said" is nearest the cue; of "X ..., saying" the main subject.
+            chosen = clear[-1] if head == "last" else clear[0]
+            group = chosen.group
+            last = self.last
+            if not chosen.certain and last is not None and last.group in chosen.actor.groups:
+                # "the ministry said" after "Britain's defence ministry said": the same ministry.
+                group = last.group
+            return Attribution(span, cue_span, chosen.actor, group, "named")
+        phrase = re.sub(
+            r"^(?:the\s+)?(?:country's|ukrainian|russian)\s+", "the ", span.text, flags=re.I
+        )
         if _PRONOUN.match(span.text) or _PRONOUN.match(phrase):
             ref = self.last_personal if _PERSONAL.match(span.text) else self.last
             ref = ref or self.last
@@ -280,8 +560,10 @@ def attribute(sentence: str, context: Iterable[str] | None = None) -> Attributio
     if not isinstance(sentence, str):
         raise InputError(f"attribute() takes a str sentence, got {type(sentence).__name__}")
     if isinstance(context, str):
-        raise InputError("context must be a list of earlier sentences, not one str; "
-                         "wrap it: context=[previous_sentence]")
+        raise InputError(
+            "context must be a list of earlier sentences, not one str; "
+            "wrap it: context=[previous_sentence]"
+        )
     attributor = Attributor()
     for earlier in context or ():
         if not isinstance(earlier, str):

@@ -7,6 +7,7 @@ records as given.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -53,7 +54,7 @@ def calibration(y_true: np.ndarray, proba: np.ndarray, bins: int = 10) -> dict[s
     edges = np.linspace(0.0, 1.0, bins + 1)
     table = []
     ece = 0.0
-    for low, high in zip(edges[:-1], edges[1:]):
+    for low, high in itertools.pairwise(edges):
         inside = (confidence > low) & (confidence <= high)
         if not inside.any():
             continue

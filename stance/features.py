@@ -15,6 +15,7 @@ groups can be switched off one by one (the ablation in docs/model.md):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -71,7 +72,7 @@ def _length_bucket(n_words: int) -> str:
 def _ngrams(text: str, out: set[str]) -> None:
     words = _WORD.findall(text.lower())
     out.update("w:" + w for w in words)
-    out.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
+    out.update(f"b:{a} {b}" for a, b in itertools.pairwise(words))
 
 
 def _chars(text: str, out: set[str]) -> None:
@@ -110,7 +111,8 @@ def _shape(text: str, out: set[str]) -> None:
         out.add("s:date")
     if _CLOCK.search(text):
         out.add("s:clock")
-    if _BYLINE_GLUE.search(text) or (len(words) <= 8 and _DATE.search(text) and _CLOCK.search(text)):
+    dated = _DATE.search(text) and _CLOCK.search(text)
+    if _BYLINE_GLUE.search(text) or (len(words) <= 8 and dated):
         out.add("s:byline")
     if _FURNITURE.search(text):
         out.add("s:furniture")
@@ -152,6 +154,7 @@ def featurize_article(
     prev_group = "none"
     prev_voice = False
     since_speaker = 99
+    doc_groups: dict[str, int] = {}
     result = []
     for text in sentences:
         feats: set[str] = set()
@@ -181,6 +184,15 @@ def featurize_article(
             starts_in_quote = quote_open or text[:1] in "\"“«"
             if starts_in_quote and found is None:
                 feats.add("qcont:" + last)
+            if found is None:
+                # Unattributed sentences continue the last speaker's account, or do not:
+                # conjunctions let a linear model weigh that by distance and by voice.
+                distance = "near" if since_speaker <= 2 else "far"
+                feats.add(f"cont:{last}:{distance}")
+                if voice:
+                    feats.add(f"cont_voice:{last}:{distance}")
+            if doc_groups:
+                feats.add("doc_major:" + max(doc_groups, key=doc_groups.__getitem__))
             if quote_open:
                 feats.add("ctx:quote_open")
             if prev_voice:
@@ -189,6 +201,8 @@ def featurize_article(
         prev_group = group
         prev_voice = voice
         since_speaker = 0 if found is not None and found.group else since_speaker + 1
+        if found is not None and found.group:
+            doc_groups[found.group] = doc_groups.get(found.group, 0) + 1
         feats.add("bias")
         result.append(feats)
     return result

@@ -15,6 +15,7 @@ exactly one span, and ``text[span.start:span.end] == span.text`` always holds.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -38,12 +39,84 @@ class Span(NamedTuple):
 # Lower-cased, without the final stop, as Punkt stores them. Multi-dot forms ("u.s") are
 # matched by Punkt as a whole token.
 ABBREVIATIONS: frozenset[str] = frozenset(
-    """
-    mr mrs ms dr prof gen lt col maj capt cpt sgt cmdr adm brig rev st sen rep gov pres
-    jr sr inc ltd co corp dept est approx vs etc e.g i.e a.m p.m u.s u.k u.n u.s.a e.u
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    no nos vol fig ft km mln bln bn mt mts st. op cit al gr
-    """.split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "cpt",
+        "sgt",
+        "cmdr",
+        "adm",
+        "brig",
+        "rev",
+        "st",
+        "sen",
+        "rep",
+        "gov",
+        "pres",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "est",
+        "approx",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+        "u.n",
+        "u.s.a",
+        "e.u",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "no",
+        "nos",
+        "vol",
+        "fig",
+        "ft",
+        "km",
+        "mln",
+        "bln",
+        "bn",
+        "mt",
+        "mts",
+        "st.",
+        "op",
+        "cit",
+        "al",
+        "gr",
+    ]
 )
 
 # Every character str.splitlines() treats as a line boundary.
@@ -113,7 +186,7 @@ def split_sentences(text: str) -> list[Span]:
             continue
         offset = line_match.start()
         bounds = [0, *_line_breaks(line), len(line)]
-        for left, right in zip(bounds, bounds[1:]):
+        for left, right in itertools.pairwise(bounds):
             span = _trimmed(text, offset + left, offset + right)
             if span is not None:
                 spans.append(span)

@@ -1,0 +1,76 @@
+"""Choose the model's configuration by measurement: ablation and settings, by whole documents.
+
+For every configuration: leave-one-seed-out macro-F1 (each seed article predicted by a model
+trained on the other four seeds plus the authored set) and dev macro-F1 (trained on all seeds
+plus the authored set, scored on annotations/dev.jsonl, which is never trained on). The
+temperature does not change which label wins, so calibration is off here to save time.
+
+    python benchmarks/model_selection.py            # writes benchmarks/results/model_selection.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from joblib import Parallel, delayed
+
+from stance.annotations import read_annotations, shipped_path
+from stance.features import DEFAULT_GROUPS
+from stance.training import dev_report, fit, leave_one_seed_out
+
+RESULTS = Path(__file__).parent / "results" / "model_selection.json"
+
+
+def configurations() -> dict[str, dict[str, Any]]:
+    configs: dict[str, dict[str, Any]] = {"shipped (all default groups)": {}}
+    for group in DEFAULT_GROUPS:
+        kept = tuple(g for g in DEFAULT_GROUPS if g != group)
+        configs[f"without {group}"] = {"feature_groups": kept}
+    configs["with chars (3-5 grams)"] = {"feature_groups": (*DEFAULT_GROUPS, "chars")}
+    configs["ngrams only"] = {"feature_groups": ("ngrams",)}
+    configs["class_weight=None"] = {"class_weight": None}
+    for c in (0.3, 3.0):
+        configs[f"C={c}"] = {"C": c}
+    return configs
+
+
+def evaluate(name: str, params: dict[str, Any], seeds: list[dict[str, Any]],
+             authored: list[dict[str, Any]], dev: list[dict[str, Any]]) -> dict[str, Any]:
+    started = time.perf_counter()
+    settings = {"calibrate": False, **params}
+    loso = leave_one_seed_out(seeds, authored, factory=lambda rs: fit(rs, **settings))
+    model = fit(seeds + authored, **settings)
+    dev_result = dev_report(model, dev)
+    return {"name": name, "params": {k: list(v) if isinstance(v, tuple) else v
+                                     for k, v in params.items()},
+            "loso_macro_f1": loso["macro_f1"], "dev_macro_f1": dev_result["macro_f1"],
+            "dev_per_label_f1": {k: v["f1"] for k, v in dev_result["per_label"].items()},
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", nargs="*", help="configuration names to run")
+    args = parser.parse_args()
+    seeds = read_annotations(shipped_path("seeds"))
+    authored = read_annotations(shipped_path("authored"))
+    dev = read_annotations(shipped_path("dev"))
+    configs = {k: v for k, v in configurations().items() if not args.only or k in args.only}
+    rows = Parallel(n_jobs=args.jobs)(
+        delayed(evaluate)(name, params, seeds, authored, dev) for name, params in configs.items()
+    )
+    print("| configuration | leave-one-seed-out macro-F1 | dev macro-F1 |")
+    print("|---|---|---|")
+    for row in rows:
+        print(f"| {row['name']} | {row['loso_macro_f1']:.3f} | {row['dev_macro_f1']:.3f} |")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
