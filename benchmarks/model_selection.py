@@ -30,10 +30,11 @@ def configurations() -> dict[str, dict[str, Any]]:
     for group in DEFAULT_GROUPS:
         kept = tuple(g for g in DEFAULT_GROUPS if g != group)
         configs[f"without {group}"] = {"feature_groups": kept}
-    configs["with chars (3-5 grams)"] = {"feature_groups": (*DEFAULT_GROUPS, "chars")}
+    for extra in ("shape", "chars"):
+        configs[f"with {extra}"] = {"feature_groups": (*DEFAULT_GROUPS, extra)}
     configs["ngrams only"] = {"feature_groups": ("ngrams",)}
     configs["class_weight=None"] = {"class_weight": None}
-    for c in (0.3, 3.0):
+    for c in (0.3, 0.5, 3.0):
         configs[f"C={c}"] = {"C": c}
     return configs
 

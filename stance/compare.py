@@ -405,22 +405,36 @@ class NearDuplicate:
 
 def _shingle_sets(texts: list[str]) -> list[np.ndarray]:
     """Each text's word 5-shingles as sorted unique 64-bit hashes (one shingle if shorter)."""
-    vocabulary: dict[str, int] = {}
-    word_ids = [np.fromiter((vocabulary.setdefault(w, len(vocabulary))
-                             for w in re.findall(r"\w+", text.lower())), dtype=np.int64)
-                for text in texts]
+    import pandas as pd
+
+    words = [re.findall(r"\w+", text.lower()) for text in texts]
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    codes, vocabulary = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))
     rng = np.random.default_rng(20220224)  # fixed: hashes must not depend on the user's seed
-    word_hash = rng.integers(0, np.iinfo(np.uint64).max, len(vocabulary), dtype=np.uint64,
-                             endpoint=True)
-    weights = rng.integers(1, np.iinfo(np.uint64).max, SHINGLE_WORDS, dtype=np.uint64) | 1
-    shingles = []
-    for ids in word_ids:
-        hashes = word_hash[ids]
-        span = min(SHINGLE_WORDS, len(hashes))
-        combined = np.zeros(max(0, len(hashes) - span + 1) if span else 0, dtype=np.uint64)
-        for offset in range(span):  # a random linear hash of the words, wrapping mod 2**64
-            combined += hashes[offset:len(hashes) - span + 1 + offset] * weights[offset]
-        shingles.append(np.unique(combined))
+    top = np.iinfo(np.uint64).max
+    hashes = rng.integers(0, top, len(vocabulary), dtype=np.uint64, endpoint=True)[codes]
+    weights = rng.integers(1, top, SHINGLE_WORDS, dtype=np.uint64) | np.uint64(1)
+    article = np.repeat(np.arange(len(texts)), lengths)
+    ends = np.cumsum(lengths)
+    # Shingle hash: a random linear combination of its words' hashes, wrapping mod 2**64.
+    span = len(hashes) - SHINGLE_WORDS + 1
+    combined = np.zeros(max(0, span), dtype=np.uint64)
+    for offset in range(SHINGLE_WORDS):
+        combined += hashes[offset:offset + max(0, span)] * weights[offset]
+    starts = np.arange(max(0, span))
+    inside = starts + SHINGLE_WORDS <= ends[article[:max(0, span)]]
+    owner, found = article[:max(0, span)][inside], combined[inside]
+    order = np.lexsort((found, owner))
+    owner, found = owner[order], found[order]
+    keep = np.ones(len(found), dtype=bool)
+    keep[1:] = (found[1:] != found[:-1]) | (owner[1:] != owner[:-1])
+    owner, found = owner[keep], found[keep]
+    bounds = np.searchsorted(owner, np.arange(len(texts) + 1))
+    shingles = [found[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
+    for i in np.flatnonzero((lengths > 0) & (lengths < SHINGLE_WORDS)):
+        first = ends[i] - lengths[i]
+        whole = (hashes[first:ends[i]] * weights[:lengths[i]]).sum(dtype=np.uint64)
+        shingles[i] = np.array([whole], dtype=np.uint64)
     return shingles
 
 
@@ -456,11 +470,15 @@ def _candidate_pairs(signatures: np.ndarray, usable: np.ndarray) -> set[tuple[in
         keys = (rows * mixers).sum(axis=1)  # one key per band; collisions are checked later
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
-        boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
-        for members in np.split(order, boundaries):
-            if len(members) > 1:
-                found = sorted(usable[members].tolist())
-                pairs.update((i, j) for n, i in enumerate(found) for j in found[n + 1:])
+        same = sorted_keys[1:] == sorted_keys[:-1]
+        shared = np.zeros(len(keys), dtype=bool)
+        shared[1:] |= same
+        shared[:-1] |= same
+        # Only buckets holding two or more articles matter; most articles are alone.
+        members, member_keys = order[shared], sorted_keys[shared]
+        for group in np.split(members, np.flatnonzero(np.diff(member_keys)) + 1):
+            found = sorted(usable[group].tolist())
+            pairs.update((i, j) for n, i in enumerate(found) for j in found[n + 1:])
     return pairs
 
 
@@ -648,8 +666,13 @@ def compare(rows: object, by: str | None = None, dedupe: bool = False, *, n_boot
     test = outlet_test(frame, n_perm=n_boot, seed=seed)
     if test is None:
         notes.append("no chi-square test: it needs at least two outlets and two labels in use")
-    return Comparison(_shares(frame, by, n_boot, seed), by, test, duplicates,
-                      typical_sentences(frame, n_typical), n_boot, seed, dedupe, notes)
+    shares = _shares(frame, by, n_boot, seed)
+    single = int((shares["articles"] < 2).sum())
+    if single:
+        notes.append(f"{single} row(s) rest on a single article: their intervals have zero "
+                     "width, as one article shows no variation between articles")
+    return Comparison(shares, by, test, duplicates, typical_sentences(frame, n_typical),
+                      n_boot, seed, dedupe, notes)
 
 
 def compare_outlets(rows: object, by: str | None = None, *, n_boot: int = 2000, seed: int = 0,

@@ -1,0 +1,165 @@
+"""The shipped model: safe loading, the fast path equal to scikit-learn, a well-behaved API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import stance
+from stance._modelfile import ESTIMATOR_FILE, MANIFEST_FILE, WEIGHTS_FILE, default_model_dir
+from stance.annotations import read_annotations, shipped_path
+
+
+@pytest.fixture(scope="module")
+def model() -> stance.Model:
+    return stance.load()
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "model"
+    shutil.copytree(default_model_dir(), target,
+                    ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    return target
+
+
+def test_readme_example(model: stance.Model) -> None:
+    assert model.predict(["British intelligence said Russia had lost momentum."]) == [
+        "western_intelligence"]
+
+
+def test_load_is_cached(model: stance.Model) -> None:
+    assert stance.load() is model
+
+
+@pytest.mark.parametrize("name", [WEIGHTS_FILE, ESTIMATOR_FILE])
+def test_a_flipped_byte_is_refused(model_copy: Path, name: str) -> None:
+    path = model_copy / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(stance.ModelFileError, match="SHA-256"):
+        loaded = stance.load(model_copy)
+        loaded.estimator  # noqa: B018 -- the pickle is checked when first used
+
+
+def test_truncated_file_is_refused(model_copy: Path) -> None:
+    path = model_copy / WEIGHTS_FILE
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(stance.ModelFileError, match="truncated"):
+        stance.load(model_copy)
+
+
+def test_missing_file_is_refused(model_copy: Path) -> None:
+    (model_copy / WEIGHTS_FILE).unlink()
+    with pytest.raises(stance.ModelFileError, match="missing"):
+        stance.load(model_copy)
+
+
+def test_tampered_pickle_is_never_unpickled(model_copy: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    import joblib
+
+    (model_copy / ESTIMATOR_FILE).write_bytes(b"not the pickle that was trained")
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("unpickled a bad file"))
+    with pytest.raises(stance.ModelFileError):
+        stance.load(model_copy).estimator  # noqa: B018
+
+
+def test_incompatible_versions_are_refused(model_copy: Path) -> None:
+    manifest = json.loads((model_copy / MANIFEST_FILE).read_text())
+    manifest["versions"]["scikit-learn"] = "0.24.2"
+    (model_copy / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(stance.ModelFileError, match="scikit-learn 0.24.2"):
+        stance.load(model_copy).estimator  # noqa: B018
+    manifest["format"] = 99
+    (model_copy / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(stance.ModelFileError, match="format 99"):
+        stance.load(model_copy)
+
+
+def seed_articles() -> tuple[list[str], list[str]]:
+    records = read_annotations(shipped_path("seeds"))
+    return [r["text"] for r in records], [r["doc"] for r in records]
+
+
+def test_fast_path_equals_sklearn_on_the_seeds(model: stance.Model) -> None:
+    texts, docs = seed_articles()
+    fast = model.predict_proba(texts, doc_ids=docs)
+    reference = model.estimator.predict_proba(texts, doc_ids=docs)
+    np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-9)
+
+
+@given(st.lists(st.text(max_size=200), max_size=8))
+@settings(max_examples=60)
+def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
+    model = stance.load()
+    fast = model.predict_proba(texts, doc_ids=["d"] * len(texts))
+    reference = model.estimator.predict_proba(texts, doc_ids=["d"] * len(texts))
+    np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-9)
+
+
+@given(st.lists(st.text(max_size=300), max_size=10))
+@settings(max_examples=100)
+def test_probabilities_are_finite_and_sum_to_one(texts: list[str]) -> None:
+    model = stance.load()
+    proba = model.predict_proba(texts)
+    assert proba.shape == (len(texts), len(stance.LABELS))
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
+    assert all(label in stance.LABELS for label in model.predict(texts))
+
+
+def test_empty_input_is_well_defined(model: stance.Model) -> None:
+    assert model.predict([]) == []
+    assert model.predict_proba([]).shape == (0, len(stance.LABELS))
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ("a bare string", "not a single str"),
+    (None, "got None"),
+    ([1, "x"], r"sentences\[0\] is a int"),
+    (42, "got int"),
+])
+def test_bad_input_gets_a_clear_error(model: stance.Model, bad: object, message: str) -> None:
+    with pytest.raises(stance.InputError, match=message):
+        model.predict(bad)  # type: ignore[arg-type]
+
+
+def test_doc_ids_must_match(model: stance.Model) -> None:
+    with pytest.raises(stance.InputError, match="one entry per sentence"):
+        model.predict(["a", "b"], doc_ids=["x"])
+
+
+def test_explain_gives_the_cues_of_the_decision(model: stance.Model) -> None:
+    cues = model.explain("The Kremlin said the talks had failed.", top=3)
+    assert 1 <= len(cues) <= 3
+    assert any("russian_mod" in cue.feature or "kremlin" in cue.feature for cue in cues)
+    assert cues == sorted(cues, key=lambda c: c.weight, reverse=True)
+
+
+def test_context_carries_a_quote_continuation(model: stance.Model) -> None:
+    article = ['"Izyum is the hottest spot," governor Oleh Synehubov said.',
+               '"Our Armed Forces counterattack there.']
+    labels = model.predict(article, doc_ids=["a", "a"])
+    assert labels[1] == "official_ukrainian"
+
+
+def test_speaker_decides_not_the_mention(model: stance.Model) -> None:
+    labels = model.predict(["Russia's defence ministry said Ukraine shelled the plant.",
+                            "Ukraine's General Staff said Russia shelled the plant."])
+    assert labels == ["russian_mod", "official_ukrainian"]
+
+
+def test_manifest_records_how_the_model_was_made(model: stance.Model) -> None:
+    manifest = model.manifest
+    assert manifest["labels"] == list(stance.LABELS)
+    assert manifest["training"]["command"].startswith("stance train")
+    assert len(manifest["training"]["data_sha256"]) == 64
+    assert 0 < manifest["evaluation"]["dev"]["macro_f1"] <= 1
