@@ -10,8 +10,8 @@ neither the model nor scikit-learn.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import typing as _typing
+from importlib import import_module as _import_module
 
 from stance._errors import AnnotationError, InputError, ModelFileError, StanceError
 from stance.labels import LABELS
@@ -64,7 +64,7 @@ __all__ = [
     "split_sentences",
 ]
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from stance.actors import Actor, Mention, find_actors
     from stance.annotations import load_annotations
     from stance.attribution import Attribution, attribute
@@ -74,11 +74,11 @@ if TYPE_CHECKING:
     from stance.model import Cue, Model, load
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'stance' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    value = getattr(_import_module(module), name)
     globals()[name] = value
     return value
 

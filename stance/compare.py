@@ -767,9 +767,13 @@ def _plot(result: Comparison, path: Path) -> Path:
     return path
 
 
+def _counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 def _outlet_tick(record: dict[str, Any]) -> str:
-    return (f"{_clip(str(record['outlet']), 34)}\n"
-            f"{record['sentences']:,} sentences, {record['articles']:,} articles")
+    return (f"{_clip(str(record['outlet']), 34)}\n{_counted(record['sentences'], 'sentence')}, "
+            f"{_counted(record['articles'], 'article')}")
 
 
 def _bars(result: Comparison, plt: Any) -> Any:
@@ -797,9 +801,11 @@ def _bars(result: Comparison, plt: Any) -> Any:
     axes.set_ylabel("Outlet")
     axes.grid(axis="x", color="#eeeeee")
     axes.set_axisbelow(True)
+    lonely = "; one-article outlets have no interval" if any(
+        r["articles"] < 2 for r in records) else ""
     axes.set_title("Whose voice do the sentences carry? Label shares by outlet\n"
                    f"error bars: 95% intervals, bootstrap over articles ({result.n_boot:,} "
-                   "resamples)", fontsize=11)
+                   f"resamples){lonely}", fontsize=11)
     axes.legend(title="Label", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     figure.tight_layout()
     return figure
@@ -822,7 +828,8 @@ def _lines(result: Comparison, plt: Any) -> Any:
             panel.plot(x, 100 * own[_SHARE + label], marker="o", color=colour, label=outlet)
             panel.fill_between(x, 100 * own[_LOW + label], 100 * own[_HIGH + label],
                                color=colour, alpha=0.15, linewidth=0)
-        panel.set_title(LABEL_NAMES[label], color=LABEL_COLORS[label], fontweight="bold")
+        # Titles stay black: the line colours here are outlets, not labels.
+        panel.set_title(LABEL_NAMES[label], fontweight="bold")
         panel.grid(color="#eeeeee")
         panel.set_ylim(0, 100)
     for panel in grid[:, 0]:

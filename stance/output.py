@@ -75,6 +75,7 @@ class RowSink:
             self._stream = sys.stdout.buffer
             self._wrote_header = False
             return
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._journal_path = path.with_name(path.name + ".stance-journal")
         self._parts_dir = path.with_name(path.name + ".stance-parts")
         if overwrite:

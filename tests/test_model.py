@@ -72,14 +72,24 @@ def test_tampered_pickle_is_never_unpickled(model_copy: Path, monkeypatch: pytes
         stance.load(model_copy).estimator  # noqa: B018
 
 
-def test_incompatible_versions_are_refused(model_copy: Path) -> None:
-    manifest = json.loads((model_copy / MANIFEST_FILE).read_text())
-    manifest["versions"]["scikit-learn"] = "0.24.2"
-    (model_copy / MANIFEST_FILE).write_text(json.dumps(manifest))
+def edit_manifest(folder: Path, change: dict) -> None:
+    manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    for key, value in change.items():
+        if isinstance(value, dict):
+            manifest[key].update(value)
+        else:
+            manifest[key] = value
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest))
+
+
+def test_incompatible_sklearn_is_refused(model_copy: Path) -> None:
+    edit_manifest(model_copy, {"versions": {"scikit-learn": "0.24.2"}})
     with pytest.raises(stance.ModelFileError, match="scikit-learn 0.24.2"):
         stance.load(model_copy).estimator  # noqa: B018
-    manifest["format"] = 99
-    (model_copy / MANIFEST_FILE).write_text(json.dumps(manifest))
+
+
+def test_unknown_format_is_refused(model_copy: Path) -> None:
+    edit_manifest(model_copy, {"format": 99})
     with pytest.raises(stance.ModelFileError, match="format 99"):
         stance.load(model_copy)
 
