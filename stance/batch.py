@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from stance._errors import InputError
 from stance.labels import LABELS
-from stance.predicting import softmax
 from stance.splitting import split_sentences
 
 if TYPE_CHECKING:
@@ -84,6 +82,7 @@ _PREFIXES = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)
 def readable_cue(feature: str) -> str:
     """A feature name as a person reads it: ``spk:russian_mod:named`` -> ``speaker:russian_mod``."""
     for prefix, shown in _PREFIXES.items():
@@ -121,18 +120,18 @@ def label_rows(model: Model, articles: list[Article]) -> list[SentenceLabel]:
     for number, spans in enumerate(spans_of):
         texts.extend(s.text for s in spans)
         docs.extend([number] * len(spans))
-    feats = model.featurize(texts, docs)
-    proba = softmax(model.scores(feats))
-    best = proba.argmax(axis=1) if len(proba) else np.zeros(0, dtype=int)
+    proba, best, cues = model.scores_and_cues(model.featurize(texts, docs), N_CUES)
+    probabilities = proba.tolist()
+    labels = best.tolist()
     rows = []
     position = 0
     for article, spans in zip(articles, spans_of):
         for idx, span in enumerate(spans):
-            k = int(best[position])
-            cues = tuple(readable_cue(c.feature) for c in model.cues(feats[position], k, N_CUES))
+            k = labels[position]
             rows.append(SentenceLabel(
                 article.id, article.outlet, article.date, idx, span.start, span.end, span.text,
-                LABELS[k], dict(zip(LABELS, proba[position].tolist())), cues,
+                LABELS[k], dict(zip(LABELS, probabilities[position])),
+                tuple(readable_cue(c.feature) for c in cues[position]),
             ))  # fmt: skip
             position += 1
     return rows
@@ -242,5 +241,6 @@ def label_dataset(ds: Dataset, column: str = "text", *, num_proc: int | None = N
         rows = [r.row() for r in label_rows(_model(None), items)]
         return {name: [r[name] for r in rows] for name in COLUMNS}
 
-    return ds.map(label_batch, batched=True, batch_size=batch_size, with_indices=True,
-                  num_proc=num_proc, remove_columns=ds.column_names)
+    labelled = ds.map(label_batch, batched=True, batch_size=batch_size, with_indices=True,
+                      num_proc=num_proc, remove_columns=ds.column_names)
+    return labelled.select_columns(list(COLUMNS))

@@ -15,6 +15,7 @@ import platform
 import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -53,6 +54,8 @@ class Model:
         self._coef = np.vstack([coef, np.zeros((1, coef.shape[1]))])
         self._intercept = intercept
         self._estimator: FramingClassifier | None = None
+        self._lift_table: np.ndarray | None = None
+        self._rank_table: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return (f"<stance.Model {len(self._names)} features, trained "
@@ -61,22 +64,89 @@ class Model:
     # -- prediction ------------------------------------------------------------------------
 
     def _rows(self, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
-        index = self._index
+        """Row indices of every sentence's known features, then the zero row; segment starts.
+
+        Within a sentence the indices are sorted: a set's order varies between processes, and
+        so would the float sum. Built in numpy: one dict lookup per feature, one sort per batch.
+        """
+        n = len(feats)
         zero = len(self._names)
-        flat: list[int] = []
-        starts: list[int] = []
-        for names in feats:
-            starts.append(len(flat))
-            flat.extend(index[n] for n in names if n in index)
-            flat.append(zero)
-        return np.asarray(flat, dtype=np.intp), np.asarray(starts, dtype=np.intp)
+        lengths = np.fromiter(map(len, feats), dtype=np.intp, count=n)
+        found = np.fromiter(map(self._index.get, chain.from_iterable(feats), repeat(-1)),
+                            dtype=np.int64, count=int(lengths.sum()))
+        sentence = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        known = found >= 0
+        # One key per row, sentence-major, the zero row last in each: a single sort orders all.
+        width = zero + 1
+        keys = np.concatenate([sentence[known] * width + found[known],
+                               np.arange(n, dtype=np.int64) * width + zero])
+        keys.sort()
+        flat = (keys % width).astype(np.intp)
+        starts = np.empty(n, dtype=np.intp)
+        starts[:1] = 0
+        starts[1:] = np.flatnonzero(flat == zero)[:-1] + 1
+        return flat, starts
 
     def scores(self, feats: list[set[str]]) -> np.ndarray:
         """Calibrated scores from feature sets (the hot path of every labelling route)."""
         if not feats:
             return np.zeros((0, len(self.labels)))
-        flat, starts = self._rows(feats)
+        return self._scores(*self._rows(feats))
+
+    def _scores(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
         return np.add.reduceat(self._coef[flat], starts, axis=0) + self._intercept
+
+    def scores_and_cues(self, feats: list[set[str]], top: int
+                        ) -> tuple[np.ndarray, np.ndarray, list[list[Cue]]]:
+        """Probabilities, the best label and its ``top`` cues for every sentence, in one pass.
+
+        The same figures as :meth:`scores` + :func:`softmax` + :meth:`cues` sentence by
+        sentence, with the features looked up once for all three.
+        """
+        if not feats:
+            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.intp), []
+        flat, starts = self._rows(feats)
+        proba = softmax(self._scores(flat, starts))
+        best = proba.argmax(axis=1)
+        return proba, best, self._top_cues(flat, starts, best, top)
+
+    def _top_cues(self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray,
+                  top: int) -> list[list[Cue]]:
+        zero = len(self._names)
+        sentence = np.cumsum(flat == zero) - (flat == zero)  # the zero row closes a sentence
+        keep = flat != zero
+        rows, sentence = flat[keep], sentence[keep]
+        weights = self._lift[rows, labels[sentence]]
+        # Strongest first, ties by feature name, sentence by sentence: one sort for the batch.
+        order = np.lexsort((self._name_rank[rows], -weights, sentence))
+        rows, sentence, weights = rows[order], sentence[order], weights[order]
+        first = np.searchsorted(sentence, sentence, side="left")
+        rank = np.arange(len(rows)) - first
+        # The top cues with a positive weight, or the single strongest when none is positive.
+        chosen = np.flatnonzero((rank < top) & ((weights > 0) | (rank == 0)))
+        out: list[list[Cue]] = [[] for _ in range(len(starts))]
+        names = self._names
+        for s, r, w in zip(sentence[chosen].tolist(), rows[chosen].tolist(),
+                           weights[chosen].tolist()):
+            out[s].append(Cue(names[r], w))
+        return out
+
+    @property
+    def _lift(self) -> np.ndarray:
+        """Each feature's weight towards each label relative to its mean over labels."""
+        if self._lift_table is None:
+            self._lift_table = self._coef - self._coef.mean(axis=1, keepdims=True)
+        return self._lift_table
+
+    @property
+    def _name_rank(self) -> np.ndarray:
+        """The position of each feature's name in sorted order (ties between cue weights)."""
+        if self._rank_table is None:
+            ranks = np.empty(len(self._names), dtype=np.int64)
+            ranks[sorted(range(len(self._names)), key=self._names.__getitem__)] = np.arange(
+                len(self._names))
+            self._rank_table = ranks
+        return self._rank_table
 
     def featurize(self, sentences: Sequence[str], doc_ids: Sequence[Any] | None = None
                   ) -> list[set[str]]:
@@ -115,12 +185,13 @@ class Model:
         return self.cues(feats[0], label, top)
 
     def cues(self, names: set[str], label: int, top: int) -> list[Cue]:
-        """The ``top`` features of ``names`` pushing towards ``label`` over the others."""
-        rows = [(n, self._coef[self._index[n]]) for n in names if n in self._index]
-        # Weight towards the label relative to the mean over labels: what sets it apart.
-        ranked = sorted(((n, float(r[label] - r.mean())) for n, r in rows),
-                        key=lambda item: item[1], reverse=True)
-        return [Cue(n, w) for n, w in ranked[:top] if w > 0] or [Cue(n, w) for n, w in ranked[:1]]
+        """The ``top`` features of ``names`` pushing towards ``label`` over the others.
+
+        Ranked by weight towards the label relative to the mean over labels (what sets it
+        apart), ties by name; only positive ones, or the strongest one when none is positive.
+        """
+        flat, starts = self._rows([names])
+        return self._top_cues(flat, starts, np.array([label], dtype=np.intp), top)[0]
 
     # -- the scikit-learn estimator ----------------------------------------------------------
 
@@ -182,7 +253,7 @@ def load(path: str | Path | None = None) -> Model:
 
 def save_model(estimator: FramingClassifier, directory: str | Path, *,
                training: dict[str, Any], evaluation: dict[str, Any] | None = None) -> Path:
-    """Write the estimator, its weights and a manifest to ``directory``; return the manifest path."""
+    """Write the estimator, its weights and a manifest to ``directory``; return its path."""
     import joblib
     import sklearn
 
