@@ -294,7 +294,6 @@ _PRONOUN = re.compile(
 )
 _PERSONAL = re.compile(r"^(?:he|she|i)$", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w'’-]+")
-_QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("«", "»"))
 _MAX_SPEAKER_CHARS = 120
 
 
@@ -316,24 +315,39 @@ class _Speaker:
 
 
 def _quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` inside quotation marks, including a quote opened in an earlier
+    sentence and closed in this one (``there," he said.``)."""
+    regions = _curly_regions(text, "“", "”") + _curly_regions(text, "«", "»")
+    inside_from = None
+    for pos, char in enumerate(text):
+        if char != '"':
+            continue
+        if inside_from is not None:
+            regions.append((inside_from, pos + 1))
+            inside_from = None
+        elif pos > 0 and (text[pos - 1] in ".,?!…" or text[pos - 1].isalnum()) and (
+                pos + 1 == len(text) or not text[pos + 1].isalnum()):
+            regions.append((0, pos + 1))  # closes a quote opened in an earlier sentence
+        else:
+            inside_from = pos
+    if inside_from is not None:
+        regions.append((inside_from, len(text)))
+    return regions
+
+
+def _curly_regions(text: str, opener: str, closer: str) -> list[tuple[int, int]]:
     regions = []
-    for opener, closer in _QUOTE_PAIRS:
-        pos = 0
-        while True:
-            start = text.find(opener, pos)
-            if start < 0:
-                break
-            end = text.find(closer, start + 1)
-            if end < 0:
-                regions.append((start, len(text)))
-                break
-            regions.append((start, end + 1))
-            pos = end + 1
-    # A sentence that closes a quote opened in an earlier sentence: ...there," he said.
-    for closer in ("”", "»"):
-        first_close = text.find(closer)
-        if first_close >= 0 and "“«"[closer == "»"] not in text[:first_close]:
-            regions.append((0, first_close + 1))
+    first_close = text.find(closer)
+    if first_close >= 0 and opener not in text[:first_close]:
+        regions.append((0, first_close + 1))
+    pos = 0
+    while (start := text.find(opener, pos)) >= 0:
+        end = text.find(closer, start + 1)
+        if end < 0:
+            regions.append((start, len(text)))
+            break
+        regions.append((start, end + 1))
+        pos = end + 1
     return regions
 
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from stance._errors import InputError
-from stance.actors import Gazetteer, load_gazetteer
+from stance.actors import Gazetteer, Mention, load_gazetteer
 from stance.attribution import Attributor
 
 __all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "featurize_article"]
@@ -70,9 +71,20 @@ def _length_bucket(n_words: int) -> str:
     return "21+"
 
 
+# Function words as unigrams only told the authored set's prose from its headlines; they stay in
+# bigrams ("it is", "we must"), and first and second person stay everywhere (voice cues).
+_STOPWORDS = frozenset("""
+    a an the and or but if of to in on at by for with from as into about over after before
+    between through during under above than then so that this these those there here is are
+    was were be been being has have had do does did it its which who whom whose what when where
+    while not no nor can could will would shall should may might must also very just only more
+    most some any each other such own same too up down out off again further once all both few
+    """.split())
+
+
 def _ngrams(text: str, out: set[str]) -> None:
     words = _WORD.findall(text.lower())
-    out.update("w:" + w for w in words)
+    out.update("w:" + w for w in words if w not in _STOPWORDS)
     out.update(f"b:{a} {b}" for a, b in itertools.pairwise(words))
 
 
@@ -139,6 +151,65 @@ def _quote_balance(text: str, open_before: bool) -> bool:
     return state
 
 
+@dataclass
+class _Reading:
+    """What attribution found in one sentence, and the article's state just before it."""
+
+    mentions: list[Mention]
+    group: str  # the speaker's group, "unresolved", or "none"
+    how: str | None
+    last: str  # the group of the last speaker before this sentence
+    since_speaker: int
+    quote_open: bool  # a quotation opened earlier is still open at this sentence's start
+
+
+def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Reading]:
+    attributor = Attributor(gazetteer)
+    quote_open = False
+    since_speaker = 99
+    readings = []
+    for text in sentences:
+        mentions = gazetteer.find(text)
+        last = attributor.last.group if attributor.last is not None else "none"
+        found = attributor.step(text, mentions)
+        group = found.group if found is not None and found.group else (
+            "unresolved" if found is not None else "none")
+        readings.append(_Reading(mentions, group, found.how if found else None, last or "none",
+                                 since_speaker, quote_open))
+        quote_open = _quote_balance(text, quote_open)
+        since_speaker = 0 if found is not None and found.group else since_speaker + 1
+    return readings
+
+
+def _context(text: str, i: int, readings: list[_Reading], voice: bool, prev_voice: bool,
+             doc_groups: dict[str, int], out: set[str]) -> None:
+    here = readings[i]
+    prev_group = readings[i - 1].group if i > 0 else "start"
+    next_group = readings[i + 1].group if i + 1 < len(readings) else "end"
+    distance = "near" if here.since_speaker <= 2 else "far"
+    out.add("prev_spk:" + prev_group)
+    out.add(f"last_spk:{here.last}:{distance}")
+    unattributed = here.group == "none"
+    starts_in_quote = here.quote_open or text[:1] in "\"“«"
+    if starts_in_quote and unattributed:
+        out.add("qcont:" + here.last)
+    if unattributed:
+        # Unattributed sentences continue the last speaker's account, or do not:
+        # conjunctions let a linear model weigh that by distance and by voice.
+        out.add(f"cont:{here.last}:{distance}")
+        if voice:
+            out.add(f"cont_voice:{here.last}:{distance}")
+        # An opened quote whose attribution follows: "Izyum is the hottest spot. [...]," he said.
+        if i + 1 < len(readings) and readings[i + 1].quote_open:
+            out.add("qnext:" + next_group)
+    if doc_groups:
+        out.add("doc_major:" + max(doc_groups, key=doc_groups.__getitem__))
+    if here.quote_open:
+        out.add("ctx:quote_open")
+    if prev_voice:
+        out.add("ctx:prev_voice")
+
+
 def featurize_article(
     sentences: Sequence[str],
     groups: Sequence[str] = DEFAULT_GROUPS,
@@ -149,61 +220,31 @@ def featurize_article(
     if unknown:
         raise InputError(f"feature groups must be among {', '.join(ALL_GROUPS)}; got {unknown}")
     wanted = frozenset(groups)
-    gazetteer = gazetteer or load_gazetteer()
-    attributor = Attributor(gazetteer)
-    quote_open = False
-    prev_group = "none"
+    readings = _read_article(sentences, gazetteer or load_gazetteer())
     prev_voice = False
-    since_speaker = 99
     doc_groups: dict[str, int] = {}
     result = []
-    for text in sentences:
-        feats: set[str] = set()
+    for i, text in enumerate(sentences):
+        here = readings[i]
+        feats: set[str] = {"bias"}
         if "ngrams" in wanted:
             _ngrams(text, feats)
         if "chars" in wanted:
             _chars(text, feats)
-        mentions = gazetteer.find(text)
-        last_before = attributor.last
-        found = attributor.step(text, mentions)
-        group = found.group if found is not None and found.group else (
-            "unresolved" if found is not None else "none")
         if "attribution" in wanted:
-            feats.add("spk:" + group)
-            if found is not None:
-                feats.add(f"spk:{group}:{found.how}")
+            feats.add("spk:" + here.group)
+            if here.how is not None:
+                feats.add(f"spk:{here.group}:{here.how}")
         if "actors" in wanted:
-            feats.update("men:" + m.group for m in mentions)
-            feats.update("men_kind:" + m.actor.kind for m in mentions)
+            feats.update("men:" + m.group for m in here.mentions)
+            feats.update("men_kind:" + m.actor.kind for m in here.mentions)
         voice = _voice(text, feats) if "voice" in wanted else False
         if "shape" in wanted:
             _shape(text, feats)
         if "context" in wanted:
-            feats.add("prev_spk:" + prev_group)
-            last = last_before.group if last_before is not None else "none"
-            feats.add(f"last_spk:{last}:{'near' if since_speaker <= 2 else 'far'}")
-            starts_in_quote = quote_open or text[:1] in "\"“«"
-            if starts_in_quote and found is None:
-                feats.add("qcont:" + last)
-            if found is None:
-                # Unattributed sentences continue the last speaker's account, or do not:
-                # conjunctions let a linear model weigh that by distance and by voice.
-                distance = "near" if since_speaker <= 2 else "far"
-                feats.add(f"cont:{last}:{distance}")
-                if voice:
-                    feats.add(f"cont_voice:{last}:{distance}")
-            if doc_groups:
-                feats.add("doc_major:" + max(doc_groups, key=doc_groups.__getitem__))
-            if quote_open:
-                feats.add("ctx:quote_open")
-            if prev_voice:
-                feats.add("ctx:prev_voice")
-        quote_open = _quote_balance(text, quote_open)
-        prev_group = group
+            _context(text, i, readings, voice, prev_voice, doc_groups, feats)
         prev_voice = voice
-        since_speaker = 0 if found is not None and found.group else since_speaker + 1
-        if found is not None and found.group:
-            doc_groups[found.group] = doc_groups.get(found.group, 0) + 1
-        feats.add("bias")
+        if here.group not in ("none", "unresolved"):
+            doc_groups[here.group] = doc_groups.get(here.group, 0) + 1
         result.append(feats)
     return result

@@ -21,11 +21,18 @@ double; cues: string), followed by every other input column, carried through unc
 Articles whose text is null or not a string are skipped (no rows) and logged, as
 ``stance label`` skips them; ``outlet`` and ``date`` columns are optional.
 
-``label_paths`` reads Parquet or JSON Lines (a file or a directory; the format is inferred from
-the names unless given: ``"parquet"`` or ``"json"``), writes a Parquet (default) or JSON Lines
-directory, and returns counts: ``{"articles", "skipped", "sentences", "seconds",
-"startup_seconds", ...}``. ``master=None`` keeps the session that ``spark-submit`` configured.
-The CLI calls it as ``stance label --engine spark INPUT OUTPUT --master local[4]``.
+``label_paths`` reads Parquet or JSON Lines (a file or a directory, read recursively), writes
+a Parquet (default) or JSON Lines directory, and returns counts as a dict: ``engine, master,
+input, output, input_format, output_format, articles, skipped, sentences, startup_seconds,
+seconds``. Formats are ``"parquet"`` or ``"json"`` (alias ``"jsonl"``); when not given they are
+read off the names (``.parquet``, ``.jsonl``/``.json``/``.ndjson``, else the files in a local
+input directory), else Parquet. In JSON Lines a ``text`` that is not a JSON string (a number,
+an object) is skipped, as in ``stance label``. An existing output is an error unless
+``overwrite=True``. ``master=None`` keeps the session that ``spark-submit`` configured; a
+session started here is stopped at the end, one already running is left alone.
+
+The CLI: ``stance label --engine spark INPUT -o OUTPUT --master local[4]`` calls
+``label_paths(INPUT, OUTPUT, master=..., output_format=..., model_path=...)``.
 """
 
 from __future__ import annotations
@@ -276,9 +283,12 @@ def _local(path: str) -> Path | None:
 
 
 def _checked_format(given: str) -> str:
-    if given not in FORMATS:
-        raise InputError(f"format must be one of {', '.join(FORMATS)}, got {given!r}")
-    return given
+    """``parquet`` or ``json``; ``jsonl``/``ndjson`` (the CLI's words) mean ``json``."""
+    fmt = {"jsonl": "json", "ndjson": "json"}.get(given.lower(), given.lower())
+    if fmt not in FORMATS:
+        raise InputError(f"Spark reads and writes Parquet or JSON Lines (parquet, json, "
+                         f"jsonl), not {given!r}")
+    return fmt
 
 
 def _output_format(path: str, given: str | None) -> str:
@@ -306,13 +316,40 @@ def _input_format(path: str, given: str | None) -> str:
     return "parquet"
 
 
-def _read(spark: SparkSession, path: str, fmt: str) -> DataFrame:
+def _read(spark: SparkSession, path: str, fmt: str, text_col: str) -> DataFrame:
     local = _local(path)
     if local is not None and not local.exists():
         raise InputError(f"no such input: {path}")
     reader = spark.read.option("recursiveFileLookup", "true")
-    # A directory of JSON Lines files is one line per article (Spark's default, not multiLine).
-    return reader.parquet(path) if fmt == "parquet" else reader.json(path)
+    if fmt == "parquet":
+        return reader.parquet(path)
+    # JSON Lines: one article a line (Spark's default, not multiLine).
+    return _json_text_as_given(reader, reader.json(path), path, text_col)
+
+
+def _json_text_as_given(reader: Any, inferred: DataFrame, path: str,
+                        text_col: str) -> DataFrame:
+    """JSON with ``text_col`` null unless the line holds a JSON string there.
+
+    Spark's JSON reader turns ``"text": 42`` into the string "42" when other lines hold
+    strings; reading the field as a variant keeps its JSON type, so such an article is
+    skipped as ``stance label`` skips it.
+    """
+    if text_col not in inferred.columns:
+        return inferred
+    try:
+        from pyspark.sql import functions as F
+        from pyspark.sql.types import StructField, StructType, VariantType
+    except ImportError:  # pyspark < 4 has no variant type
+        log.warning("stance.spark: pyspark < 4 reads a non-string JSON %r as its JSON text",
+                    text_col)
+        return inferred
+    schema = StructType([StructField(f.name, VariantType()) if f.name == text_col else f
+                         for f in inferred.schema.fields])
+    raw = reader.schema(schema).json(path)
+    value = F.col(text_col)
+    text = F.when(F.schema_of_variant(value) == "STRING", F.variant_get(value, "$", "string"))
+    return raw.withColumn(text_col, text)
 
 
 def _input_counts(df: DataFrame, text_col: str) -> tuple[int, int]:
@@ -339,6 +376,9 @@ def label_paths(input: str | Path, output: str | Path, *, master: str | None = "
     source, target = str(input), str(output)
     in_fmt = _input_format(source, input_format)
     out_fmt = _output_format(target, output_format)
+    local_target = _local(target)
+    if not overwrite and local_target is not None and local_target.exists():
+        raise InputError(f"{target} exists; pass overwrite=True (or remove it) to replace it")
     started = time.perf_counter()
     _pyspark()
     from pyspark.sql import SparkSession
@@ -372,7 +412,7 @@ def _run(spark: SparkSession, source: str, target: str, in_fmt: str, out_fmt: st
          overwrite: bool, model_path: str | Path | None, batch_size: int,
          names: tuple[str, str, str, str]) -> dict[str, int]:
     id_col, text_col, outlet_col, date_col = names
-    articles = _read(spark, source, in_fmt)
+    articles = _read(spark, source, in_fmt, text_col)
     labelled = label_dataframe(articles, id_col=id_col, text_col=text_col,
                                outlet_col=outlet_col, date_col=date_col,
                                model_path=model_path, batch_size=batch_size)

@@ -10,6 +10,7 @@ e.g. before the shipped one exists, point ``STANCE_TEST_MODEL`` at a saved model
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -151,3 +152,17 @@ def test_label_paths_parquet_round_trip(spark: SparkSession, tmp_path: Path,
     assert_same_rows([{k: v.item() if hasattr(v, "item") else v for k, v in r.items()}
                       for r in got], expected)
     assert not spark.sparkContext._jsc.sc().isStopped()  # the shared session was left running
+
+
+def test_label_paths_json_lines_skips_a_number_text(spark: SparkSession, tmp_path: Path,
+                                                    articles: list[dict[str, Any]],
+                                                    expected: list[dict[str, Any]],
+                                                    model_path: str | None) -> None:
+    # Spark's JSON reader would read 42 as the text "42"; stance label skips it, so must we.
+    lines = [articles[0], {"id": "number", "text": 42}, {"id": "object", "text": {"a": "b"}}]
+    source = tmp_path / "articles.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    counts = label_paths(source, tmp_path / "labelled.jsonl", model_path=model_path)
+    assert (counts["input_format"], counts["output_format"]) == ("json", "json")
+    assert (counts["articles"], counts["skipped"]) == (3, 2)
+    assert counts["sentences"] == sum(r["article_id"] == articles[0]["id"] for r in expected)

@@ -1,0 +1,481 @@
+"""Speed of stance against the peers a user would pick instead, measured in one run.
+
+A corpus is built from the seed articles: their sentences (split by stance) reshuffled to
+``--sentences`` sentences and joined, one sentence a line, into articles of 30 sentences,
+written as a JSON Lines file of articles. Every measurement runs in a fresh subprocess with
+OMP/OPENBLAS/MKL threads set to 1, ``--runs`` times; the table shows medians.
+
+1. ``Model.predict_proba`` throughput (sentences/s, in article context, batches of 32
+   articles) on the shipped model;
+2. end-to-end labelling (split + features + predict + rows): ``stance.label_articles`` with
+   jobs=1 and jobs=2 (articles streamed from the JSONL file), and ``stance label -j 1``
+   writing JSON Lines (process wall time, start-up included);
+3. cold start: ``import stance`` plus the first prediction of one sentence in a new process;
+4. peak RSS (VmHWM) while streaming the corpus through ``label_articles`` (jobs=1), at 10%
+   and at 100% of the stream, and the model files' sizes;
+5. peers trained on the same annotations (seeds + authored), one core: scikit-learn
+   ``TfidfVectorizer(ngram_range=(1, 2))`` + ``LogisticRegression`` and fastText supervised
+   (``wordNgrams=2``), classifying the same sentences.
+
+Prints a table (with the ratios stance/peer) and writes JSON::
+
+    .venv/bin/python benchmarks/bench.py                 # full: 200,000 sentences, 5 runs
+    .venv/bin/python benchmarks/bench.py --quick --runs 1   # ~5,000 sentences, smoke test
+    .venv/bin/python benchmarks/bench.py --profile       # cProfile of label_articles, by function
+
+A row for Spark is added from ``benchmarks/results/spark.json`` when that file exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+SEEDS = ROOT / "seeds"
+ARTICLE_SENTENCES = 30
+BATCH_ARTICLES = 32
+FULL_SENTENCES = 200_000
+QUICK_SENTENCES = 5_000
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                     "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+COLD_START = """\
+import time
+started = time.perf_counter()
+import stance
+stance.load().predict_proba(["British intelligence said Russia had lost momentum."])
+print(time.perf_counter() - started)
+"""
+# The issue's targets: (result key, comparison, bound or peer key, description).
+TARGETS: list[tuple[str, str, Any, str]] = [
+    ("predict_proba_sps", ">=", "fasttext_sps", "classification >= fastText, one core"),
+    ("label_jobs1_sps", ">=", 60_000, "end-to-end labelling >= 60,000 sentences/s"),
+    ("jobs2_speedup", ">=", 1.8, "2 jobs >= 1.8 x 1 job"),
+    ("cold_start_s", "<", 0.3, "import stance + first prediction < 0.3 s"),
+    ("peak_rss_mb", "<", 200, "peak RSS < 200 MB while streaming"),
+    ("model_weights_mb", "<", 10, "model file < 10 MB"),
+]
+
+
+# -- the corpus ---------------------------------------------------------------------------
+
+
+def seed_sentences() -> list[str]:
+    """Every sentence of the seed articles, as stance splits them."""
+    from stance.splitting import split_sentences
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    return [span.text for text in texts for span in split_sentences(text)]
+
+
+def reshuffled(sentences: list[str], n: int, seed: int = 0) -> list[str]:
+    """``n`` sentences: the seeds' sentences, each round in a fresh random order."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < n:
+        round_ = sentences[:]
+        rng.shuffle(round_)
+        out.extend(round_)
+    return out[:n]
+
+
+def write_corpus(path: Path, n: int) -> dict[str, int]:
+    """Write articles of 30 reshuffled seed sentences (one a line) as JSON Lines."""
+    sentences = reshuffled(seed_sentences(), n)
+    with path.open("w", encoding="utf-8") as handle:
+        for number, first in enumerate(range(0, len(sentences), ARTICLE_SENTENCES)):
+            text = "\n".join(sentences[first : first + ARTICLE_SENTENCES])
+            record = {"id": f"a{number}", "text": text, "outlet": "bench", "date": "2022-03-01"}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return {"sentences": len(sentences), "articles": -(-len(sentences) // ARTICLE_SENTENCES),
+            "seed_sentences": len(set(sentences))}
+
+
+def stream_articles(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+def corpus_sentences(path: Path) -> tuple[list[str], list[int]]:
+    """The corpus's sentences and their article numbers (one sentence a line)."""
+    sentences: list[str] = []
+    docs: list[int] = []
+    for number, article in enumerate(stream_articles(path)):
+        lines = article["text"].split("\n")
+        sentences.extend(lines)
+        docs.extend([number] * len(lines))
+    return sentences, docs
+
+
+def training_data() -> tuple[list[str], list[str]]:
+    """Texts and labels of the shipped annotations the model was trained on (seeds+authored)."""
+    from stance.annotations import read_annotations, shipped_path
+
+    records = [record for name in ("seeds", "authored")
+               for record in read_annotations(shipped_path(name))]
+    return [r["text"] for r in records], [r["label"] for r in records]
+
+
+# -- measurements, each run in a child process ----------------------------------------------
+
+
+def timed(work: Callable[[], int]) -> dict[str, float]:
+    started = time.perf_counter()
+    n = work()
+    return {"seconds": time.perf_counter() - started, "n": n}
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set size so far (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_predict(corpus: Path) -> dict[str, Any]:
+    import stance
+
+    sentences, docs = corpus_sentences(corpus)
+    model = stance.load()
+    model.predict_proba(sentences[:ARTICLE_SENTENCES], doc_ids=docs[:ARTICLE_SENTENCES])
+    step = ARTICLE_SENTENCES * BATCH_ARTICLES
+
+    def work() -> int:
+        for first in range(0, len(sentences), step):
+            model.predict_proba(sentences[first : first + step], doc_ids=docs[first : first + step])
+        return len(sentences)
+
+    return timed(work)
+
+
+def child_label(corpus: Path, jobs: int) -> dict[str, Any]:
+    import stance
+
+    model = stance.load()
+    list(stance.label_articles([next(stream_articles(corpus))], model=model))
+    with corpus.open(encoding="utf-8") as handle:
+        total = sum(1 for _ in handle)
+    marks: dict[str, float] = {"start": peak_rss_mb()}
+
+    def work() -> int:
+        n = 0
+        for article_no, _row in enumerate_articles(stance.label_articles(
+                stream_articles(corpus), jobs=jobs, model=model)):
+            n += 1
+            if "10%" not in marks and article_no >= total // 10:
+                marks["10%"] = peak_rss_mb()
+        return n
+
+    result = timed(work)
+    marks["100%"] = peak_rss_mb()
+    return {**result, "rss_mb": marks}
+
+
+def enumerate_articles(rows: Iterator[Any]) -> Iterator[tuple[int, Any]]:
+    """(article number, row) for rows of consecutive articles."""
+    number, last = -1, None
+    for row in rows:
+        if row.article_id != last:
+            number, last = number + 1, row.article_id
+        yield number, row
+
+
+def child_tfidf(corpus: Path) -> dict[str, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    texts, labels = training_data()
+    pipeline = make_pipeline(TfidfVectorizer(ngram_range=(1, 2)), LogisticRegression(max_iter=2000))
+    pipeline.fit(texts, labels)
+    sentences, _docs = corpus_sentences(corpus)
+    pipeline.predict_proba(sentences[:100])
+    return timed(lambda: len(pipeline.predict_proba(sentences)))
+
+
+def child_fasttext(corpus: Path) -> dict[str, Any]:
+    import fasttext
+
+    texts, labels = training_data()
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as handle:
+        for text, label in zip(texts, labels):
+            handle.write(f"__label__{label} {' '.join(text.split())}\n")
+    try:
+        model = fasttext.train_supervised(handle.name, wordNgrams=2, thread=1, verbose=0, seed=0)
+    finally:
+        os.unlink(handle.name)
+    sentences, _docs = corpus_sentences(corpus)
+    model.predict(sentences[:100], k=1)
+    return timed(lambda: len(model.predict(sentences, k=1)[0]))
+
+
+def child_profile(corpus: Path, top: int = 30) -> dict[str, Any]:
+    """cProfile of label_articles over the corpus: self time by function, in percent."""
+    import cProfile
+    import pstats
+
+    import stance
+
+    model = stance.load()
+    list(stance.label_articles([next(stream_articles(corpus))], model=model))
+    profile = cProfile.Profile()
+    profile.enable()
+    n = sum(1 for _ in stance.label_articles(stream_articles(corpus), model=model))
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = sum(entry[2] for entry in stats.values())
+    rows = sorted(((entry[2], entry[3], func) for func, entry in stats.items()), reverse=True)
+    return {"sentences": n, "total_s": total, "functions": [
+        {"function": f"{Path(f[0]).name}:{f[1]}({f[2]})", "self_pct": 100 * own / total,
+         "cum_pct": 100 * cum / total} for own, cum, f in rows[:top]]}
+
+
+CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
+    "predict": child_predict,
+    "label1": lambda corpus: child_label(corpus, 1),
+    "label2": lambda corpus: child_label(corpus, 2),
+    "tfidf": child_tfidf,
+    "fasttext": child_fasttext,
+    "profile": child_profile,
+}
+
+
+# -- the parent: fresh processes, medians, the table ------------------------------------------
+
+
+def child_env() -> dict[str, str]:
+    return {**os.environ, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
+
+
+def run_child(kind: str, corpus: Path) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(corpus)]
+    done = subprocess.run(command, env=child_env(), capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench child {kind} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_wall(command: list[str]) -> dict[str, Any]:
+    started = time.perf_counter()
+    done = subprocess.run(command, env=child_env(), capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+    return {"seconds": wall, "stdout": done.stdout.strip()}
+
+
+def cli_run(corpus: Path, jobs: int) -> dict[str, Any]:
+    stance_cli = Path(sys.executable).with_name("stance")
+    output = corpus.with_name(f"labelled-j{jobs}.jsonl")
+    wall = run_wall([str(stance_cli), "label", str(corpus), "-o", str(output), "-j", str(jobs),
+                     "-q", "--overwrite"])
+    rows = sum(1 for _ in output.open(encoding="utf-8"))
+    output.unlink()
+    return {"seconds": wall["seconds"], "n": rows}
+
+
+def cold_run() -> dict[str, Any]:
+    wall = run_wall([sys.executable, "-c", COLD_START])
+    return {"seconds": float(wall["stdout"].splitlines()[-1]), "process_wall_s": wall["seconds"]}
+
+
+def repeat(runs: int, label: str, once: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    results = []
+    for number in range(runs):
+        results.append(once())
+        print(f"  {label} run {number + 1}/{runs}: {results[-1]['seconds']:.2f} s",
+              file=sys.stderr, flush=True)
+    median = statistics.median(r["seconds"] for r in results)
+    summary: dict[str, Any] = {"median_s": median, "runs_s": [r["seconds"] for r in results]}
+    if "n" in results[0]:
+        summary["n"] = results[0]["n"]
+        summary["sps"] = results[0]["n"] / median
+    if "rss_mb" in results[0]:
+        summary["rss_mb"] = {k: max(r["rss_mb"][k] for r in results) for k in results[0]["rss_mb"]}
+    if "process_wall_s" in results[0]:
+        summary["process_wall_median_s"] = statistics.median(r["process_wall_s"] for r in results)
+    return summary
+
+
+def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any]]:
+    plan: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("predict_proba", lambda: run_child("predict", corpus)),
+        ("tfidf_lr", lambda: run_child("tfidf", corpus)),
+        ("fasttext", lambda: run_child("fasttext", corpus)),
+        ("label_articles_jobs1", lambda: run_child("label1", corpus)),
+        ("label_articles_jobs2", lambda: run_child("label2", corpus)),
+        ("cli_jobs1", lambda: cli_run(corpus, 1)),
+        ("cold_start", cold_run),
+    ]
+    return {name: repeat(runs, name, once) for name, once in plan}
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    mem = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal:"))
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": round(int(mem) / 1024**2, 1),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "versions": {name: version(name) for name in
+                         ("numpy", "scikit-learn", "fasttext", "nltk", "joblib")}}
+
+
+def model_files() -> dict[str, Any]:
+    from stance._modelfile import default_model_dir
+
+    folder = default_model_dir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    sizes = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()
+             and not p.name.startswith("__")}
+    return {"dir": str(folder), "bytes": sizes, "trained": manifest.get("training", {}).get("date"),
+            "weights_sha256": manifest["files"]["framing.weights.npz"]["sha256"]}
+
+
+def figures(raw: dict[str, dict[str, Any]], files: dict[str, Any]) -> dict[str, float]:
+    """The headline numbers, one per target or ratio."""
+    out = {
+        "predict_proba_sps": raw["predict_proba"]["sps"],
+        "tfidf_sps": raw["tfidf_lr"]["sps"],
+        "fasttext_sps": raw["fasttext"]["sps"],
+        "label_jobs1_sps": raw["label_articles_jobs1"]["sps"],
+        "label_jobs2_sps": raw["label_articles_jobs2"]["sps"],
+        "cli_jobs1_sps": raw["cli_jobs1"]["sps"],
+        "cold_start_s": raw["cold_start"]["median_s"],
+        "cold_start_process_s": raw["cold_start"]["process_wall_median_s"],
+        "peak_rss_mb": raw["label_articles_jobs1"]["rss_mb"]["100%"],
+        "peak_rss_10pct_mb": raw["label_articles_jobs1"]["rss_mb"]["10%"],
+        "model_weights_mb": files["bytes"]["framing.weights.npz"] / 1e6,
+        "model_estimator_mb": files["bytes"]["framing.joblib"] / 1e6,
+    }
+    out["jobs2_speedup"] = out["label_jobs2_sps"] / out["label_jobs1_sps"]
+    return out
+
+
+def verdicts(fig: dict[str, float]) -> list[dict[str, Any]]:
+    out = []
+    for key, op, bound, text in TARGETS:
+        limit = fig[bound] if isinstance(bound, str) else bound
+        met = fig[key] >= limit if op == ">=" else fig[key] < limit
+        out.append({"target": text, "figure": fig[key], "bound": limit, "met": bool(met)})
+    return out
+
+
+def spark_row() -> dict[str, Any] | None:
+    path = RESULTS / "spark.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text().strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        return None
+
+
+def table(fig: dict[str, float], spark: dict[str, Any] | None) -> str:
+    tf, ft = fig["tfidf_sps"], fig["fasttext_sps"]
+
+    def speed(name: str, value: float) -> str:
+        return f"| {name} | {value:,.0f} sentences/s | {value / tf:.3f} | {value / ft:.3f} |"
+
+    lines = [
+        "| measure | figure | stance / TF-IDF+LR | stance / fastText |",
+        "|---|---:|---:|---:|",
+        speed("`Model.predict_proba`, 1 core", fig["predict_proba_sps"]),
+        speed("`label_articles`, jobs=1", fig["label_jobs1_sps"]),
+        speed("`label_articles`, jobs=2", fig["label_jobs2_sps"]),
+        speed("`stance label -j 1` → JSONL (wall, start-up incl.)", fig["cli_jobs1_sps"]),
+        f"| jobs=2 / jobs=1 | {fig['jobs2_speedup']:.2f} × | | |",
+        f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} sentences/s | 1 | |",
+        f"| peer: fastText supervised wordNgrams=2, 1 core | {ft:,.0f} sentences/s | | 1 |",
+        f"| cold start: `import stance` + 1st prediction | {fig['cold_start_s']:.3f} s "
+        f"(process {fig['cold_start_process_s']:.3f} s) | | |",
+        f"| peak RSS streaming, at 10% / 100% | {fig['peak_rss_10pct_mb']:.0f} MB / "
+        f"{fig['peak_rss_mb']:.0f} MB | | |",
+        f"| model files: weights / sklearn estimator | {fig['model_weights_mb']:.2f} MB / "
+        f"{fig['model_estimator_mb']:.2f} MB | | |",
+    ]
+    if spark is not None and "spark_local2_warm_sps" in spark:
+        lines.append(speed("Spark local[2] warm (results/spark.json, own corpus)",
+                           float(spark["spark_local2_warm_sps"])))
+    return "\n".join(lines)
+
+
+def verdict_lines(checks: list[dict[str, Any]]) -> str:
+    return "\n".join(f"- {'met   ' if c['met'] else 'MISSED'} {c['target']}: {c['figure']:,.3f}"
+                     f" (bound {c['bound']:,.3f})" for c in checks)
+
+
+# -- entry points ---------------------------------------------------------------------------
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=None,
+                        help=f"corpus size (default {FULL_SENTENCES:,}; "
+                        f"--quick: {QUICK_SENTENCES:,})")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument("--quick", action="store_true", help="a ~5,000-sentence smoke run")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="JSON file (default results/bench.json; --quick: bench-quick.json)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile of label_articles on the corpus and exit")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "CORPUS"), help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    if args.child:
+        print(json.dumps(CHILDREN[args.child[0]](Path(args.child[1]))))
+        return 0
+    n = args.sentences or (QUICK_SENTENCES if args.quick else FULL_SENTENCES)
+    output = args.output or RESULTS / ("bench-quick.json" if args.quick else "bench.json")
+    with tempfile.TemporaryDirectory(prefix="stance-bench-") as folder:
+        corpus = Path(folder) / "corpus.jsonl"
+        info = write_corpus(corpus, n)
+        if args.profile:
+            print(json.dumps(run_child("profile", corpus), indent=1))
+            return 0
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        raw = measure(corpus, args.runs)
+        load_after = os.getloadavg()
+    files = model_files()
+    fig = figures(raw, files)
+    checks = verdicts(fig)
+    spark = spark_row()
+    report = {"command": " ".join(["benchmarks/bench.py", *sys.argv[1:]]), "corpus": info,
+              "runs": args.runs, "machine": machine(), "model": files,
+              "loadavg_before": load_before, "loadavg_after": load_after,
+              "elapsed_s": time.perf_counter() - started, "figures": fig, "targets": checks,
+              "measurements": raw, "spark": spark}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(table(fig, spark))
+    print(verdict_lines(checks))
+    print(f"load average before/after (1, 5, 15 min): {load_before} / {load_after}; "
+          f"written {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Smoke run of benchmarks/bench.py: --quick, one run, every figure present and positive.
+
+No timing is asserted: the benchmark is a command (docs/performance.md), not a test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "benchmarks" / "bench.py"
+FIGURES = ("predict_proba_sps", "tfidf_sps", "fasttext_sps", "label_jobs1_sps", "label_jobs2_sps",
+           "cli_jobs1_sps", "jobs2_speedup", "cold_start_s", "cold_start_process_s",
+           "peak_rss_mb", "peak_rss_10pct_mb", "model_weights_mb", "model_estimator_mb")
+MEASUREMENTS = ("predict_proba", "tfidf_lr", "fasttext", "label_articles_jobs1",
+                "label_articles_jobs2", "cli_jobs1", "cold_start")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    pytest.importorskip("fasttext")
+    output = tmp_path_factory.mktemp("bench") / "bench.json"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--runs", "1", "--output",
+                           str(output)], cwd=ROOT, capture_output=True, text=True, check=False,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert "| measure |" in done.stdout
+    return json.loads(output.read_text(encoding="utf-8"))
+
+
+def test_every_figure_is_a_positive_number(report: dict[str, Any]) -> None:
+    figures = report["figures"]
+    for name in FIGURES:
+        assert isinstance(figures[name], float | int), name
+        assert figures[name] > 0, name
+
+
+def test_every_measurement_has_its_runs(report: dict[str, Any]) -> None:
+    for name in MEASUREMENTS:
+        measurement = report["measurements"][name]
+        assert len(measurement["runs_s"]) == 1
+        assert measurement["median_s"] > 0
+    assert report["measurements"]["predict_proba"]["n"] == report["corpus"]["sentences"]
+
+
+def test_targets_machine_and_model_are_recorded(report: dict[str, Any]) -> None:
+    assert len(report["targets"]) == 6
+    assert all(isinstance(check["met"], bool) for check in report["targets"])
+    assert report["machine"]["nproc"] >= 1
+    assert report["model"]["bytes"]["framing.weights.npz"] > 0
+    assert report["corpus"]["articles"] == -(-report["corpus"]["sentences"] // 30)

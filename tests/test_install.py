@@ -1,0 +1,75 @@
+"""A non-editable install works from another directory, and the README's commands are CI's."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package installed (not editable) into a folder of its own, dependencies aside."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(target), str(ROOT)], check=True,
+                   cwd=target)
+    return target
+
+
+def run_installed(installed: Path, code: str, cwd: Path) -> str:
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
+                          text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_installed_copy_is_the_one_imported(installed: Path, tmp_path: Path) -> None:
+    where = run_installed(installed, "import stance; print(stance.__file__)", tmp_path)
+    assert where.startswith(str(installed))
+
+
+def test_split_load_predict_from_another_directory(installed: Path, tmp_path: Path) -> None:
+    code = ("import stance; print(stance.split_sentences('Hi. There')); "
+            "m = stance.load(); "
+            "print(m.predict(['British intelligence said Russia had lost momentum.'])); "
+            "ds = stance.load_annotations(); print(len(ds), ds.features['label'].num_classes)")
+    lines = run_installed(installed, code, tmp_path).splitlines()
+    assert lines[0] == "[Span(start=0, end=3, text='Hi.'), Span(start=4, end=9, text='There')]"
+    assert lines[1] == "['western_intelligence']"
+    assert lines[2].endswith(" 5") and int(lines[2].split()[0]) > 200
+
+
+def test_installed_model_is_verified_against_its_manifest(installed: Path,
+                                                          tmp_path: Path) -> None:
+    weights = installed / "stance" / "_models" / "framing.weights.npz"
+    data = bytearray(weights.read_bytes())
+    data[-10] ^= 0x01
+    weights.write_bytes(bytes(data))
+    code = ("import stance\ntry:\n    stance.load()\nexcept stance.ModelFileError as e:\n"
+            "    print('refused', 'SHA-256' in str(e))")
+    try:
+        assert run_installed(installed, code, tmp_path) == "refused True"
+    finally:
+        data[-10] ^= 0x01
+        weights.write_bytes(bytes(data))
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```bash\n(.+?)\n```", text)
+
+
+def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
+    commands = readme_commands()
+    assert len(commands) == 2
+    setup_and_run, test = commands
+    assert "stance label seeds/" in setup_and_run and "stance compare" in setup_and_run
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert ci == test
