@@ -45,7 +45,8 @@ def _label(args: argparse.Namespace) -> int:
         if len(args.inputs) != 1 or not args.output:
             raise StanceError("--engine spark takes one INPUT directory/file and --output")
         counts = label_paths(args.inputs[0], args.output, master=args.master,
-                             output_format=args.format, model_path=args.model)
+                             output_format=args.format, model_path=args.model,
+                             overwrite=args.overwrite)
         print(json.dumps(counts), file=sys.stderr)
         return 0
     from stance.batch import label_batches

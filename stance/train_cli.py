@@ -8,7 +8,9 @@ manifest. With a user's own annotations it trains on those instead.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from stance.annotations import read_annotations, shipped_path
@@ -48,5 +50,49 @@ def train_command(args: argparse.Namespace) -> int:
         "params": params,
     }
     manifest = save_model(estimator, args.output, training=training, evaluation=evaluation)
-    print(f"stance: model written to {args.output} ({manifest})", file=sys.stderr)
+    card = Path(args.output) / "README.md"
+    card.write_text(model_card(json.loads(manifest.read_text(encoding="utf-8"))),
+                    encoding="utf-8")
+    print(f"stance: model written to {args.output} ({manifest}, {card})", file=sys.stderr)
     return 0
+
+
+def model_card(manifest: dict[str, Any]) -> str:
+    """The human-readable card of a model directory, from its manifest."""
+    training = manifest["training"]
+    dev = manifest.get("evaluation", {}).get("dev")
+    lines = [
+        "# stance framing model",
+        "",
+        "A linear classifier (scikit-learn `LogisticRegression` over the features of",
+        "`stance.features`, with a temperature fitted on out-of-fold scores by document) that",
+        "labels each sentence of a war news article with whose account it carries:",
+        ", ".join(f"`{label}`" for label in manifest["labels"]) + ".",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| trained | {training['date']} with `{training['command']}` |",
+        f"| data | {', '.join(training['files'])}: {training['n_sentences']} sentences, "
+        f"SHA-256 `{training['data_sha256'][:16]}…` |",
+        f"| feature groups | {', '.join(manifest['config']['feature_groups'])} |",
+        f"| parameters | C={manifest['config']['C']}, class_weight="
+        f"{manifest['config']['class_weight']}, temperature {manifest['temperature']:.3f} |",
+        f"| features | {manifest['n_features']} |",
+        "| versions | " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()) + " |",
+    ]
+    if dev:
+        lines.append(f"| dev set ({dev['n']} sentences, never trained on) | macro-F1 "
+                     f"{dev['macro_f1']:.3f}, accuracy {dev['accuracy']:.3f}, ECE "
+                     f"{dev['ece']:.3f} |")
+    lines += [
+        "",
+        "Files: `framing.joblib` (the fitted `stance.FramingClassifier`, a pickle),",
+        "`framing.weights.npz` (the same weights as plain arrays, read without pickle by",
+        "`stance.load()`), `manifest.json` (SHA-256 and size of both, checked before loading).",
+        "",
+        "Intended use: research on how news outlets relay the sides of the Russia-Ukraine war,",
+        "sentence by sentence, in English. Not for judging the truth of a claim. Its figures,",
+        "ablation, peers and known errors are in `docs/model.md` of the repository.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""The evaluation of the shipped configuration for docs/model.md.
+
+Leave-one-seed-out (each seed article predicted by a model trained on the other seeds plus the
+authored set, calibration included) and the dev set (the shipped model, trained on all seeds plus
+the authored set): macro-F1, per-label figures, confusion, expected calibration error, a
+reliability plot, and misclassified dev sentences with the features behind each decision.
+
+    python benchmarks/model_report.py      # writes benchmarks/results/model_report.json and
+                                           # docs/reliability.png
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import stance
+from stance.annotations import read_annotations, shipped_path
+from stance.evaluation import format_report, predict_records, report
+from stance.labels import LABELS
+from stance.training import leave_one_seed_out
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "model_report.json"
+PLOT = ROOT / "docs" / "reliability.png"
+
+
+def reliability_plot(dev_result: dict[str, Any], loso_result: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 5), dpi=120)
+    ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", label="perfect calibration")
+    for name, result, color in (("dev set", dev_result, "#1f5fbf"),
+                                ("leave-one-seed-out", loso_result, "#d0442c")):
+        bins = result["calibration"]["bins"]
+        ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o",
+                color=color, label=f"{name} (ECE {result['ece']:.3f})")
+        for b in bins:
+            ax.annotate(str(b["n"]), (b["confidence"], b["accuracy"]), fontsize=7,
+                        textcoords="offset points", xytext=(4, -10), color=color)
+    ax.set_xlabel("confidence of the predicted label (bin mean)")
+    ax.set_ylabel("accuracy in the bin")
+    ax.set_title("Reliability of the shipped model\n(numbers: sentences per bin)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def misclassified(model: stance.Model, dev: list[dict[str, Any]], proba: np.ndarray,
+                  n: int = 20, seed: int = 0) -> list[dict[str, Any]]:
+    wrong = [i for i, r in enumerate(dev) if LABELS[int(proba[i].argmax())] != r["label"]]
+    random.Random(seed).shuffle(wrong)
+    rows = []
+    for i in sorted(wrong[:n]):
+        record = dev[i]
+        context = [r["text"] for r in dev if r["doc"] == record["doc"] and r["idx"] < record["idx"]]
+        cues = model.explain(record["text"], top=5, context=context)
+        rows.append({"doc": record["doc"], "outlet": record["outlet"], "text": record["text"],
+                     "gold": record["label"], "predicted": LABELS[int(proba[i].argmax())],
+                     "p": round(float(proba[i].max()), 3),
+                     "cues": [f"{c.feature} {c.weight:+.2f}" for c in cues]})
+    return rows
+
+
+def main() -> None:
+    seeds = read_annotations(shipped_path("seeds"))
+    authored = read_annotations(shipped_path("authored"))
+    dev = read_annotations(shipped_path("dev"))
+    model = stance.load()
+    proba = predict_records(lambda t, d: model.predict_proba(t, doc_ids=d), dev)
+    dev_result = report([r["label"] for r in dev], [LABELS[i] for i in proba.argmax(1)], proba)
+    loso_result = leave_one_seed_out(seeds, authored)
+    print(format_report(dev_result, "dev set (shipped model)"), end="\n\n")
+    print(format_report(loso_result, "leave-one-seed-out (calibrated)"))
+    reliability_plot(dev_result, loso_result, PLOT)
+    errors = misclassified(model, dev, proba)
+    RESULTS.write_text(json.dumps({"dev": dev_result, "loso": loso_result, "errors": errors,
+                                   "model": model.manifest["files"]}, indent=2) + "\n",
+                       encoding="utf-8")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)} and {PLOT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
