@@ -58,6 +58,10 @@ import stance
 stance.load().predict_proba(["British intelligence said Russia had lost momentum."])
 print(time.perf_counter() - started)
 """
+# Figures whose best run is shown beside the median (the machine is shared: load moves them).
+BEST = {"predict_proba": "predict_proba", "label_jobs1": "label_articles_jobs1",
+        "label_jobs2": "label_articles_jobs2", "cli_jobs1": "cli_jobs1", "tfidf": "tfidf_lr",
+        "fasttext": "fasttext"}
 # The issue's targets: (result key, comparison, bound or peer key, description).
 TARGETS: list[tuple[str, str, Any, str]] = [
     ("predict_proba_sps", ">=", "fasttext_sps", "classification >= fastText, one core"),
@@ -306,6 +310,7 @@ def repeat(runs: int, label: str, once: Callable[[], dict[str, Any]]) -> dict[st
     if "n" in results[0]:
         summary["n"] = results[0]["n"]
         summary["sps"] = results[0]["n"] / median
+        summary["best_sps"] = results[0]["n"] / min(r["seconds"] for r in results)
     if "rss_mb" in results[0]:
         summary["rss_mb"] = {k: max(r["rss_mb"][k] for r in results) for k in results[0]["rss_mb"]}
     if "process_wall_s" in results[0]:
@@ -368,6 +373,7 @@ def figures(raw: dict[str, dict[str, Any]], files: dict[str, Any]) -> dict[str, 
         "model_estimator_mb": files["bytes"]["framing.joblib"] / 1e6,
     }
     out["jobs2_speedup"] = out["label_jobs2_sps"] / out["label_jobs1_sps"]
+    out.update({f"{key}_best_sps": raw[name]["best_sps"] for key, name in BEST.items()})
     return out
 
 
@@ -393,19 +399,25 @@ def spark_row() -> dict[str, Any] | None:
 def table(fig: dict[str, float], spark: dict[str, Any] | None) -> str:
     tf, ft = fig["tfidf_sps"], fig["fasttext_sps"]
 
-    def speed(name: str, value: float) -> str:
-        return f"| {name} | {value:,.0f} sentences/s | {value / tf:.3f} | {value / ft:.3f} |"
+    def speed(name: str, value: float, best: float | None = None) -> str:
+        shown = f"{value:,.0f}" + (f" (best {best:,.0f})" if best else "")
+        return f"| {name} | {shown} sentences/s | {value / tf:.3f} | {value / ft:.3f} |"
+
+    def measured(name: str, key: str) -> str:
+        return speed(name, fig[f"{key}_sps"], fig[f"{key}_best_sps"])
 
     lines = [
         "| measure | figure | stance / TF-IDF+LR | stance / fastText |",
         "|---|---:|---:|---:|",
-        speed("`Model.predict_proba`, 1 core", fig["predict_proba_sps"]),
-        speed("`label_articles`, jobs=1", fig["label_jobs1_sps"]),
-        speed("`label_articles`, jobs=2", fig["label_jobs2_sps"]),
-        speed("`stance label -j 1` → JSONL (wall, start-up incl.)", fig["cli_jobs1_sps"]),
+        measured("`Model.predict_proba`, 1 core", "predict_proba"),
+        measured("`label_articles`, jobs=1", "label_jobs1"),
+        measured("`label_articles`, jobs=2", "label_jobs2"),
+        measured("`stance label -j 1` → JSONL (wall, start-up incl.)", "cli_jobs1"),
         f"| jobs=2 / jobs=1 | {fig['jobs2_speedup']:.2f} × | | |",
-        f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} sentences/s | 1 | |",
-        f"| peer: fastText supervised wordNgrams=2, 1 core | {ft:,.0f} sentences/s | | 1 |",
+        f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} "
+        f"(best {fig['tfidf_best_sps']:,.0f}) sentences/s | 1 | |",
+        f"| peer: fastText supervised wordNgrams=2, k=1, 1 core | {ft:,.0f} "
+        f"(best {fig['fasttext_best_sps']:,.0f}) sentences/s | | 1 |",
         f"| cold start: `import stance` + 1st prediction | {fig['cold_start_s']:.3f} s "
         f"(process {fig['cold_start_process_s']:.3f} s) | | |",
         f"| peak RSS streaming, at 10% / 100% | {fig['peak_rss_10pct_mb']:.0f} MB / "

@@ -20,20 +20,20 @@ from joblib import Parallel, delayed
 
 from stance.annotations import read_annotations, shipped_path
 from stance.features import DEFAULT_GROUPS
-from stance.training import dev_report, fit, leave_one_seed_out
+from stance.training import DEFAULT_PARAMS, dev_report, fit, leave_one_seed_out
 
 RESULTS = Path(__file__).parent / "results" / "model_selection.json"
 
 
 def configurations() -> dict[str, dict[str, Any]]:
-    configs: dict[str, dict[str, Any]] = {"shipped (all default groups)": {}}
+    configs: dict[str, dict[str, Any]] = {"shipped configuration": {}}
     for group in DEFAULT_GROUPS:
         kept = tuple(g for g in DEFAULT_GROUPS if g != group)
         configs[f"without {group}"] = {"feature_groups": kept}
     for extra in ("shape", "chars"):
         configs[f"with {extra}"] = {"feature_groups": (*DEFAULT_GROUPS, extra)}
     configs["ngrams only"] = {"feature_groups": ("ngrams",)}
-    configs["class_weight=None"] = {"class_weight": None}
+    configs["class_weight=balanced"] = {"class_weight": "balanced"}
     for c in (0.3, 0.5, 3.0):
         configs[f"C={c}"] = {"C": c}
     return configs
@@ -42,7 +42,7 @@ def configurations() -> dict[str, dict[str, Any]]:
 def evaluate(name: str, params: dict[str, Any], seeds: list[dict[str, Any]],
              authored: list[dict[str, Any]], dev: list[dict[str, Any]]) -> dict[str, Any]:
     started = time.perf_counter()
-    settings = {"calibrate": False, **params}
+    settings = {**DEFAULT_PARAMS, "calibrate": False, **params}
     loso = leave_one_seed_out(seeds, authored, factory=lambda rs: fit(rs, **settings))
     model = fit(seeds + authored, **settings)
     dev_result = dev_report(model, dev)

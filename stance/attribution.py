@@ -276,6 +276,14 @@ _DOC_NOUNS = frozenset(
     ]
 )
 _WORDS = re.compile(r"[A-Za-z]+")
+_ENDS_WITH_STOP = re.compile(r"[.!?]['\"’”]?\s*$")
+_SUBORDINATE = re.compile(
+    r"\s*(?:after|as|while|because|since|when|although|though|before|until|once|if|unless)\b",
+    re.IGNORECASE,
+)
+# Headlines that name the speaker last: "'Peace isn't free' - Germany's Baerbock",
+# "Russia using information as 'weapon of war': Blinken".
+_HEADLINE_TAIL = re.compile(r"(?:\s[-–—]\s|:\s)(?P<who>[^:\-–—]{2,40}?)\s*$")
 _NOT_A_SPEAKER = re.compile(r"\b(?:live|latest|war|news|update|updates|message|briefing)\b", re.I)
 _FRAMING = re.compile(
     r"\bwhat\s+(?P<who>it|he|she|they|\w+(?:\s+\w+)?)\s+(?:calls|called|describes|described|"
@@ -415,12 +423,17 @@ class Attributor:
         self.gazetteer = gazetteer or load_gazetteer()
         self.last: _Speaker | None = None
         self.last_personal: _Speaker | None = None
+        self.surnames: dict[str, Mention] = {}
 
     def step(self, sentence: str, mentions: list[Mention] | None = None) -> Attribution | None:
         """Attribute ``sentence`` (the next one of the article) and remember its speaker."""
         if mentions is None:
             mentions = self.gazetteer.find(sentence)
         found = self._attribute(sentence, mentions)
+        for mention in mentions:
+            if mention.actor.kind == "person" and " " in mention.text:
+                # Later sentences often use the surname alone: "Ned Price said" ... "Price said".
+                self.surnames[mention.text.split()[-1]] = mention
         if found is not None and found.group is not None:
             speaker = _Speaker(found.actor, found.group, _is_personal(found))
             self.last = speaker
@@ -439,6 +452,14 @@ class Attributor:
                 and (found.speaker.end - found.speaker.start) <= 40
             ):
                 return found._replace(how="headline")
+        tail = _HEADLINE_TAIL.search(text)
+        if tail and not _ENDS_WITH_STOP.search(text):
+            who_end = tail.end("who")
+            # The name must close the headline: "... - Germany's Baerbock", not "- live: X says".
+            if any(m.end == who_end and m.start >= tail.start("who") for m in mentions):
+                found = self._speaker(text, *tail.span("who"), mentions, tail.span("who"))
+                if found is not None and found.actor is not None:
+                    return found._replace(how="headline")
         declined = _DECLINED.search(text)
         if declined and not _inside(declined.start(), quoted):
             start, end = _clause_before(text, declined.start())
@@ -481,11 +502,16 @@ class Attributor:
             end = first_comma if first_comma > 0 else len(before)
             return self._speaker(text, 0, end, mentions, cue_span, head="first")
         start, end = _clause_before(text, cue[0])
+        if _SUBORDINATE.match(text, start):
+            return None  # "..., after Russian outlets claimed": not the main clause's source
         found = self._speaker(text, start, end, mentions, cue_span)
-        if found is None and start > 0:
-            # "Petro Andriushchenko, an adviser to the mayor, has reported": reach past one comma.
-            start, _ = _clause_before(text, start - 1)
-            found = self._speaker(text, start, end, mentions, cue_span)
+        if (found is None or found.group is None) and start > 0:
+            # "Petro Andriushchenko, an adviser to the mayor, has reported", "The UK's Ministry
+            # of Defence (MoD) has put out its latest report": reach past one boundary.
+            wider, _ = _clause_before(text, start - 1)
+            farther = self._speaker(text, wider, end, mentions, cue_span)
+            if farther is not None and (found is None or farther.group is not None):
+                found = farther
         return found
 
     def _speaker(
@@ -525,6 +551,9 @@ class Attributor:
                 # "the ministry said" after "Britain's defence ministry said": the same ministry.
                 group = last.group
             return Attribution(span, cue_span, chosen.actor, group, "named")
+        known = [self.surnames[w] for w in span.text.split() if w in self.surnames]
+        if known:
+            return Attribution(span, cue_span, known[-1].actor, known[-1].group, "named")
         phrase = re.sub(
             r"^(?:the\s+)?(?:country's|ukrainian|russian)\s+", "the ", span.text, flags=re.I
         )

@@ -199,6 +199,9 @@ def _context(text: str, i: int, readings: list[_Reading], voice: bool, prev_voic
         out.add(f"cont:{here.last}:{distance}")
         if voice:
             out.add(f"cont_voice:{here.last}:{distance}")
+        if "v:first_person" in out or "v:we" in out:
+            # A speech or briefing transcript: "we" and "I" are the last speaker's, however far.
+            out.add(f"cont_person:{here.last}")
         # An opened quote whose attribution follows: "Izyum is the hottest spot. [...]," he said.
         if i + 1 < len(readings) and readings[i + 1].quote_open:
             out.add("qnext:" + next_group)
