@@ -81,11 +81,14 @@ def report(y_true: Sequence[str], y_pred: Sequence[str],
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         per_label[label] = {"precision": float(precision), "recall": float(recall),
                             "f1": float(f1), "support": int(confusion[k].sum())}
-    present = [label for label in LABELS if per_label[label]["support"] or confusion[:, LABELS.index(label)].sum()]
+    # Macro-F1 over the labels that occur in the truth or the predictions (as scikit-learn).
+    present = [label for k, label in enumerate(LABELS)
+               if per_label[label]["support"] or confusion[:, k].sum()]
+    macro = float(np.mean([per_label[label]["f1"] for label in present])) if present else 0.0
     result: dict[str, Any] = {
         "n": len(truth),
         "accuracy": float((truth == pred).mean()) if len(truth) else 0.0,
-        "macro_f1": float(np.mean([per_label[label]["f1"] for label in present])) if present else 0.0,
+        "macro_f1": macro,
         "per_label": per_label,
         "labels": list(LABELS),
         "confusion": confusion.tolist(),

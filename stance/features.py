@@ -57,6 +57,10 @@ _FURNITURE = re.compile(
     r"\b(?:follow us|subscribe|sign up|newsletter|donat\w+|support|share|click|download|app|"
     r"cookies?|comments?|reply|register\w*|log(?:ged)?\s*in|read more|more in|show more|"
     r"notifications?|email|advert\w*|related|photo|getty|reuters/|ap photo|afp)\b", re.I)
+_LEAD_IN = re.compile(
+    r"(?:\bin full|\bfull text|\bfull statement|\bas follows|\bfollowing statement|"
+    r"\b(?:said|says|wrote|writes|added|asks|asked|reads|declared|told \w+)):\s*$",
+    re.IGNORECASE)
 _OPEN_QUOTES = "“«"
 _CLOSE_QUOTES = "”»"
 
@@ -161,12 +165,14 @@ class _Reading:
     last: str  # the group of the last speaker before this sentence
     since_speaker: int
     quote_open: bool  # a quotation opened earlier is still open at this sentence's start
+    full_text: str | None  # the speaker of a message the article says it quotes in full
 
 
 def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Reading]:
     attributor = Attributor(gazetteer)
     quote_open = False
     since_speaker = 99
+    full_text: str | None = None
     readings = []
     for text in sentences:
         mentions = gazetteer.find(text)
@@ -174,8 +180,15 @@ def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Readi
         found = attributor.step(text, mentions)
         group = found.group if found is not None and found.group else (
             "unresolved" if found is not None else "none")
+        if found is not None and found.group and full_text not in (None, found.group):
+            full_text = None
         readings.append(_Reading(mentions, group, found.how if found else None, last or "none",
-                                 since_speaker, quote_open))
+                                 since_speaker, quote_open, full_text))
+        if _LEAD_IN.search(text):
+            # "... worth posting in full:", "Below is the full text of the address:"
+            speaker = found.group if found is not None and found.group else attributor.last
+            full_text = speaker if isinstance(speaker, str) else (
+                speaker.group if speaker is not None else None)
         quote_open = _quote_balance(text, quote_open)
         since_speaker = 0 if found is not None and found.group else since_speaker + 1
     return readings
@@ -207,6 +220,8 @@ def _context(text: str, i: int, readings: list[_Reading], voice: bool, prev_voic
             out.add("qnext:" + next_group)
     if doc_groups:
         out.add("doc_major:" + max(doc_groups, key=doc_groups.__getitem__))
+    if here.full_text is not None and unattributed:
+        out.add("full_text:" + here.full_text)
     if here.quote_open:
         out.add("ctx:quote_open")
     if prev_voice:
