@@ -30,11 +30,11 @@ def configurations() -> dict[str, dict[str, Any]]:
     for group in DEFAULT_GROUPS:
         kept = tuple(g for g in DEFAULT_GROUPS if g != group)
         configs[f"without {group}"] = {"feature_groups": kept}
-    for extra in ("shape", "chars"):
+    for extra in ("actors", "shape", "chars"):
         configs[f"with {extra}"] = {"feature_groups": (*DEFAULT_GROUPS, extra)}
     configs["ngrams only"] = {"feature_groups": ("ngrams",)}
     configs["class_weight=balanced"] = {"class_weight": "balanced"}
-    for c in (0.3, 0.5, 3.0):
+    for c in (0.3, 1.0, 10.0):
         configs[f"C={c}"] = {"C": c}
     return configs
 

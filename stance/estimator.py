@@ -52,9 +52,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        C: float = 1.0,
+        C: float = 3.0,
         feature_groups: tuple[str, ...] = DEFAULT_GROUPS,
-        class_weight: str | None = "balanced",
+        class_weight: str | None = None,
         calibrate: bool = True,
         min_count: int = 1,
         max_iter: int = 3000,
