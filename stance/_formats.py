@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance._errors import AnnotationError, InputError
+from stance._jsonl import json_objects
 from stance.labels import LABELS
 
 if TYPE_CHECKING:
@@ -136,17 +137,7 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _parse_jsonl(lines: Iterable[str], source: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise AnnotationError(f"{source}:{line_no}: not valid JSON ({err.msg})") from None
-        if not isinstance(record, dict):
-            raise AnnotationError(f"{source}:{line_no}: expected a JSON object, "
-                                  f"got {type(record).__name__}")
-        yield line_no, record
+    return json_objects(lines, source)
 
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], path: Path) -> None:

@@ -10,13 +10,13 @@ for choosing and reporting only).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance._errors import AnnotationError
+from stance._jsonl import json_objects
 from stance.labels import LABELS
 
 if TYPE_CHECKING:
@@ -49,16 +49,7 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     except FileNotFoundError:
         raise AnnotationError(f"{path}: no such annotation file") from None
     with handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise AnnotationError(f"{path}:{line_no}: not valid JSON ({err.msg})") from None
-            if not isinstance(record, dict):
-                raise AnnotationError(f"{path}:{line_no}: a record must be a JSON object")
-            yield line_no, record
+        yield from json_objects(handle, str(path))
 
 
 def _check(path: Path, line_no: int, record: dict[str, Any], texts: dict[str, str | None],

@@ -97,25 +97,18 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _read_labelled(path: str, skips: Any) -> list[dict[str, Any]]:
     """Records with text and label (doc_id/idx optional); bad lines reported and skipped."""
+    from stance._jsonl import json_objects
     from stance.labels import LABELS
 
     records = []
     with open(path, encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                skips.add(f"{path}:{line_no}", f"malformed JSON line ({err.msg})")
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        for line_no, record in json_objects(handle, path, on_bad=skips.add):
+            if not isinstance(record.get("text"), str):
                 skips.add(f"{path}:{line_no}", "record without a 'text' string")
-                continue
-            if record.get("label") not in LABELS:
+            elif record.get("label") not in LABELS:
                 skips.add(f"{path}:{line_no}", f"unknown label {record.get('label')!r}")
-                continue
-            records.append(record)
+            else:
+                records.append(record)
     if not records:
         raise StanceError(f"{path}: no usable records (each needs 'text' and 'label')")
     return records

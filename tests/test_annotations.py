@@ -93,12 +93,13 @@ GOOD = {"doc": "a", "idx": 0, "text": "Kyiv said so.", "label": "official_ukrain
 @pytest.mark.parametrize(
     ("records", "message"),
     [
-        ([{k: v for k, v in GOOD.items() if k != "label"}], r"mine.jsonl:1: missing field\(s\) label"),
+        ([{k: v for k, v in GOOD.items() if k != "label"}],
+         r"mine.jsonl:1: missing field\(s\) label"),
         ([GOOD, {**GOOD, "idx": 1, "label": "ukraine"}], r"mine.jsonl:2: unknown label 'ukraine'"),
         ([GOOD, dict(GOOD)], r"mine.jsonl:2: sentence 0 of 'a' is duplicated \(first at line 1\)"),
         ([{**GOOD, "doc": SEED_NAMES[0], "start": 0, "end": 5}],
          r"mine.jsonl:1: offsets 0:5 do not reproduce the text"),
-        (["not an object"], r"mine.jsonl:1: a record must be a JSON object"),
+        (["not an object"], r"mine.jsonl:1: expected a JSON object"),
         ([], r"holds no records"),
     ],
 )

@@ -83,7 +83,7 @@ def test_bad_inputs_are_reported_and_skipped(inputs: Path, tmp_path: Path,
     rows = read_jsonl(out)
     assert {r["article_id"] for r in rows} == {"a.txt", "sub/b.txt", "j1"}
     assert all(list(r) == list(COLUMNS) for r in rows)
-    j1 = [r for r in rows if r["article_id"] == "j1"][0]
+    j1 = next(r for r in rows if r["article_id"] == "j1")
     assert (j1["outlet"], j1["date"]) == ("Wire", "2023-02-14")
 
 

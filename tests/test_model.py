@@ -84,7 +84,7 @@ def edit_manifest(folder: Path, change: dict) -> None:
 
 def test_incompatible_sklearn_is_refused(model_copy: Path) -> None:
     edit_manifest(model_copy, {"versions": {"scikit-learn": "0.24.2"}})
-    with pytest.raises(stance.ModelFileError, match="scikit-learn 0.24.2"):
+    with pytest.raises(stance.ModelFileError, match=r"scikit-learn 0\.24\.2"):
         stance.load(model_copy).estimator  # noqa: B018
 
 
