@@ -469,9 +469,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         load_before = os.getloadavg()
         started = time.perf_counter()
+        model_before = model_files()["weights_sha256"]
         raw = measure(corpus, args.runs)
         load_after = os.getloadavg()
     files = model_files()
+    files["changed_during_run"] = files["weights_sha256"] != model_before
+    if files["changed_during_run"]:
+        print("warning: the model was retrained during the run; run again", file=sys.stderr)
     fig = figures(raw, files)
     checks = verdicts(fig)
     spark = spark_row()

@@ -202,6 +202,7 @@ _DETERMINERS = frozenset(
         "s",
     ]
 )
+_SUBJECT_PRONOUNS = frozenset(["it", "he", "she", "they", "also", "again", "now", "later"])
 _PARTICIPLES = frozenset(w for w in _VERBS if w.endswith("ing"))
 # "said on Tuesday, according to" -- cues after which the speaker follows the cue.
 _INVERTIBLE = frozenset(
@@ -385,6 +386,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start + left, start + max(left, right)
 
 
+def _subject_before(word: str) -> bool:
+    """Whether ``word`` can be the subject of a verb that is also a noun: a name ("Kyiv
+    claims", "ISW reports") or a pronoun, not a modifier ("intelligence report")."""
+    lowered = word.lower()
+    return (word[0].isupper() and lowered not in _DETERMINERS) or lowered in _SUBJECT_PRONOUNS
+
+
 def _cues(text: str) -> list[tuple[int, int, str]]:
     """Reporting cues in ``text``: (start, end, the cue's verb), left to right.
 
@@ -399,8 +407,8 @@ def _cues(text: str) -> list[tuple[int, int, str]]:
         if word in _VERBS:
             if i > 0 and surface[0].isupper() and not title_case:
                 continue  # "the United States"; but "Kyiv Says" in a title-case headline
-            if word in _NOUNISH and i > 0 and lowered[i - 1] in _DETERMINERS:
-                continue  # "Russia's claims", "the report"
+            if word in _NOUNISH and (i == 0 or not _subject_before(words[i - 1][2])):
+                continue  # "Russia's claims", "the intelligence report", "a fresh claim"
             first = i
             while first > 0 and lowered[first - 1] in _AUX:
                 first -= 1
