@@ -173,3 +173,29 @@ def test_manifest_records_how_the_model_was_made(model: stance.Model) -> None:
     assert manifest["training"]["command"].startswith("stance train")
     assert len(manifest["training"]["data_sha256"]) == 64
     assert 0 < manifest["evaluation"]["dev"]["macro_f1"] <= 1
+
+
+def test_training_is_deterministic() -> None:
+    from stance.training import fit
+
+    records = read_annotations(shipped_path("seeds"))
+    texts, docs = seed_articles()
+    first = fit(records, calibrate=False).predict_proba(texts, doc_ids=docs)
+    second = fit(records, calibrate=False).predict_proba(texts, doc_ids=docs)
+    assert np.array_equal(first, second)
+
+
+def test_estimator_follows_the_sklearn_contract() -> None:
+    from sklearn.base import clone
+
+    from stance.estimator import FramingClassifier
+
+    estimator = FramingClassifier(C=2.0, calibrate=False)
+    assert clone(estimator).get_params() == estimator.get_params()
+    with pytest.raises(TypeError):
+        FramingClassifier(2.0)  # type: ignore[misc] -- keyword-only
+    with pytest.raises(stance.InputError, match="C must be a positive number, got -1"):
+        FramingClassifier(C=-1).fit(["a", "b"], ["neutral", "russian_mod"])
+    with pytest.raises(stance.InputError, match="unknown labels"):
+        FramingClassifier().fit(["a", "b"], ["neutral", "pro_russia"])
+    assert not hasattr(estimator, "classes_")
