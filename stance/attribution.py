@@ -277,6 +277,7 @@ _DOC_NOUNS = frozenset(
     ]
 )
 _WORDS = re.compile(r"[A-Za-z]+")
+_ANY_QUOTE = re.compile('[“”«»"]')
 _ENDS_WITH_STOP = re.compile(r"[.!?]['\"’”]?\s*$")
 _SUBORDINATE = re.compile(
     r"\s*(?:after|as|while|because|since|when|although|though|before|until|once|if|unless)\b",
@@ -326,6 +327,8 @@ class _Speaker:
 def _quoted_regions(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` inside quotation marks, including a quote opened in an earlier
     sentence and closed in this one (``there," he said.``)."""
+    if not _ANY_QUOTE.search(text):
+        return []
     regions = _curly_regions(text, "“", "”") + _curly_regions(text, "«", "»")
     inside_from = None
     for pos, char in enumerate(text):

@@ -62,6 +62,7 @@ _LEAD_IN = re.compile(
     r"(?:\bin full|\bfull text|\bfull statement|\bas follows|\bfollowing statement|"
     r"\b(?:said|says|wrote|writes|added|asks|asked|reads|declared|told \w+)):\s*$",
     re.IGNORECASE)
+_ANY_QUOTE = re.compile('[“”«»"]')
 _OPEN_QUOTES = "“«"
 _CLOSE_QUOTES = "”»"
 
@@ -145,6 +146,8 @@ def _shape(text: str, out: set[str]) -> None:
 
 def _quote_balance(text: str, open_before: bool) -> bool:
     """Whether a quotation is still open after this sentence."""
+    if not _ANY_QUOTE.search(text):
+        return open_before
     state = open_before
     for char in text:
         if char in _OPEN_QUOTES:
