@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from stance._errors import ModelFileError
+from stance._paths import data_dir
 
 __all__ = [
     "ESTIMATOR_FILE",
@@ -36,7 +36,7 @@ _REBUILD = "rebuild it with `stance train`, or reinstall stance to get the shipp
 
 
 def default_model_dir() -> Path:
-    return Path(str(resources.files("stance._models")))
+    return data_dir("models")
 
 
 def sha256_of(data: bytes) -> str:

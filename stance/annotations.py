@@ -11,12 +11,12 @@ for choosing and reporting only).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance._errors import AnnotationError
 from stance._jsonl import json_objects
+from stance._paths import data_dir
 from stance.labels import LABELS
 
 if TYPE_CHECKING:
@@ -32,12 +32,12 @@ def shipped_path(name: str = "seeds") -> Path:
     """The path of a shipped annotation file: ``seeds``, ``authored`` or ``dev``."""
     if name not in SHIPPED:
         raise AnnotationError(f"name must be one of {', '.join(SHIPPED)}; got {name!r}")
-    return Path(str(resources.files("stance._annotations").joinpath(f"{name}.jsonl")))
+    return data_dir("annotations") / f"{name}.jsonl"
 
 
 def seed_text(doc: str) -> str | None:
     """The text of a shipped seed article by file name, or None if there is no such seed."""
-    source = resources.files("stance._seeds").joinpath(doc)
+    source = data_dir("seeds") / doc
     if not doc.endswith(".txt") or "/" in doc or not source.is_file():
         return None
     return source.read_text(encoding="utf-8")
