@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance._errors import AnnotationError, InputError
-from stance._jsonl import json_objects
+from stance._jsonl import json_file_objects, json_objects
 from stance.labels import LABELS
 
 if TYPE_CHECKING:
@@ -128,16 +128,9 @@ class _Answer:
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each non-blank line; errors name the file and line."""
-    try:
-        handle = path.open(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnnotationError(f"{path}: no such file") from None
-    with handle:
-        yield from _parse_jsonl(handle, str(path))
+    return json_file_objects(path)
 
 
-def _parse_jsonl(lines: Iterable[str], source: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    return json_objects(lines, source)
 
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], path: Path) -> None:
@@ -260,7 +253,7 @@ def _read_doccano(path: Path, annotator: str | None = None) -> Iterator[_Answer]
                     stem = Path(name).stem
                     lines = archive.read(name).decode("utf-8").split("\n")
                     user = annotator if stem == "all" else stem
-                    yield from _doccano_answers(_parse_jsonl(lines, f"{path.name}:{name}"),
+                    yield from _doccano_answers(json_objects(lines, f"{path.name}:{name}"),
                                                 f"{path.name}:{name}", user)
         return
     yield from _doccano_answers(read_jsonl(path), path.name, annotator)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from stance._errors import AnnotationError
 
-__all__ = ["json_objects"]
+__all__ = ["json_file_objects", "json_objects"]
 
 
 def json_objects(lines: Iterable[str], source: str,
@@ -34,3 +35,13 @@ def json_objects(lines: Iterable[str], source: str,
         if on_bad is None:
             raise AnnotationError(f"{source}:{line_no}: {problem}")
         on_bad(f"{source}:{line_no}", problem)
+
+
+def json_file_objects(path: Path, what: str = "file") -> Iterator[tuple[int, dict[str, Any]]]:
+    """:func:`json_objects` of a UTF-8 file; a missing file is an :class:`AnnotationError`."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnnotationError(f"{path}: no such {what}") from None
+    with handle:
+        yield from json_objects(handle, str(path))

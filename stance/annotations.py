@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance._errors import AnnotationError
-from stance._jsonl import json_objects
+from stance._jsonl import json_file_objects
 from stance._paths import data_dir
 from stance.labels import LABELS
 
@@ -44,12 +44,7 @@ def seed_text(doc: str) -> str | None:
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        handle = path.open(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnnotationError(f"{path}: no such annotation file") from None
-    with handle:
-        yield from json_objects(handle, str(path))
+    return json_file_objects(path, "annotation file")
 
 
 def _check(path: Path, line_no: int, record: dict[str, Any], texts: dict[str, str | None],
