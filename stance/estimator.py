@@ -68,7 +68,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     # -- fitting ---------------------------------------------------------------------------
 
-    def _validate_params(self) -> None:  # type: ignore[override]
+    def _check_params(self) -> None:
         if not (isinstance(self.C, (int, float)) and self.C > 0):
             raise InputError(f"C must be a positive number, got {self.C!r}")
         bad = [g for g in self.feature_groups if g not in ALL_GROUPS]
@@ -83,7 +83,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: Sequence[str], y: Sequence[str], *,
             doc_ids: Sequence[Any] | None = None) -> FramingClassifier:
         """Fit on sentences ``X`` with labels ``y`` (label ids of :data:`stance.LABELS`)."""
-        self._validate_params()
+        self._check_params()
         sentences = check_sentences(X, "X")
         labels = list(y)
         if len(labels) != len(sentences):

@@ -26,8 +26,6 @@ __all__ = ["DEFAULT_PARAMS", "cross_val_proba", "data_hash", "dev_report", "fit"
 # The configuration chosen by the ablation in docs/model.md.
 DEFAULT_PARAMS: dict[str, Any] = {"C": 3.0, "class_weight": None}
 
-Factory = Callable[[], Any]
-
 
 def training_records(paths: Sequence[str | Path] | None = None) -> list[dict[str, Any]]:
     """The shipped training data (seed hand labels, then authored passages), or ``paths``."""
