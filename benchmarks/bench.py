@@ -318,7 +318,14 @@ def repeat(runs: int, label: str, once: Callable[[], dict[str, Any]]) -> dict[st
     return summary
 
 
-def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any]]:
+def has_fasttext() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("fasttext") is not None
+
+
+def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any] | None]:
+    """Every measurement's runs; fastText's is None when it is not installed."""
     plan: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("predict_proba", lambda: run_child("predict", corpus)),
         ("tfidf_lr", lambda: run_child("tfidf", corpus)),
@@ -328,12 +335,16 @@ def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any]]:
         ("cli_jobs1", lambda: cli_run(corpus, 1)),
         ("cold_start", cold_run),
     ]
-    return {name: repeat(runs, name, once) for name, once in plan}
+    if not has_fasttext():
+        print("fastText is not installed (pip install fasttext): its peer row is left out",
+              file=sys.stderr)
+        plan = [(name, once) for name, once in plan if name != "fasttext"]
+    raw: dict[str, dict[str, Any] | None] = {"fasttext": None}
+    raw.update({name: repeat(runs, name, once) for name, once in plan})
+    return raw
 
 
 def machine() -> dict[str, Any]:
-    from importlib.metadata import version
-
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
                platform.processor())
@@ -341,8 +352,17 @@ def machine() -> dict[str, Any]:
                if line.startswith("MemTotal:"))
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": round(int(mem) / 1024**2, 1),
             "python": platform.python_version(), "platform": platform.platform(),
-            "versions": {name: version(name) for name in
+            "versions": {name: installed_version(name) for name in
                          ("numpy", "scikit-learn", "fasttext", "nltk", "joblib")}}
+
+
+def installed_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def model_files() -> dict[str, Any]:
@@ -356,12 +376,14 @@ def model_files() -> dict[str, Any]:
             "weights_sha256": manifest["files"]["framing.weights.npz"]["sha256"]}
 
 
-def figures(raw: dict[str, dict[str, Any]], files: dict[str, Any]) -> dict[str, float]:
-    """The headline numbers, one per target or ratio."""
-    out = {
+def figures(raw: dict[str, dict[str, Any] | None], files: dict[str, Any]
+            ) -> dict[str, float | None]:
+    """The headline numbers, one per target or ratio (None: fastText not installed)."""
+    fasttext = raw["fasttext"]
+    out: dict[str, float | None] = {
         "predict_proba_sps": raw["predict_proba"]["sps"],
         "tfidf_sps": raw["tfidf_lr"]["sps"],
-        "fasttext_sps": raw["fasttext"]["sps"],
+        "fasttext_sps": fasttext["sps"] if fasttext else None,
         "label_jobs1_sps": raw["label_articles_jobs1"]["sps"],
         "label_jobs2_sps": raw["label_articles_jobs2"]["sps"],
         "cli_jobs1_sps": raw["cli_jobs1"]["sps"],
@@ -372,17 +394,21 @@ def figures(raw: dict[str, dict[str, Any]], files: dict[str, Any]) -> dict[str, 
         "model_weights_mb": files["bytes"]["framing.weights.npz"] / 1e6,
         "model_estimator_mb": files["bytes"]["framing.joblib"] / 1e6,
     }
-    out["jobs2_speedup"] = out["label_jobs2_sps"] / out["label_jobs1_sps"]
-    out.update({f"{key}_best_sps": raw[name]["best_sps"] for key, name in BEST.items()})
+    out["jobs2_speedup"] = raw["label_articles_jobs2"]["sps"] / raw["label_articles_jobs1"]["sps"]
+    out.update({f"{key}_best_sps": measured["best_sps"] if (measured := raw[name]) else None
+                for key, name in BEST.items()})
     return out
 
 
-def verdicts(fig: dict[str, float]) -> list[dict[str, Any]]:
+def verdicts(fig: dict[str, float | None]) -> list[dict[str, Any]]:
+    """Each target met (True), missed (False) or not measured (None: no fastText)."""
     out = []
     for key, op, bound, text in TARGETS:
         limit = fig[bound] if isinstance(bound, str) else bound
-        met = fig[key] >= limit if op == ">=" else fig[key] < limit
-        out.append({"target": text, "figure": fig[key], "bound": limit, "met": bool(met)})
+        value = fig[key]
+        met = None if limit is None or value is None else bool(
+            value >= limit if op == ">=" else value < limit)
+        out.append({"target": text, "figure": value, "bound": limit, "met": met})
     return out
 
 
@@ -396,12 +422,13 @@ def spark_row() -> dict[str, Any] | None:
         return None
 
 
-def table(fig: dict[str, float], spark: dict[str, Any] | None) -> str:
+def table(fig: dict[str, Any], spark: dict[str, Any] | None) -> str:
     tf, ft = fig["tfidf_sps"], fig["fasttext_sps"]
 
     def speed(name: str, value: float, best: float | None = None) -> str:
         shown = f"{value:,.0f}" + (f" (best {best:,.0f})" if best else "")
-        return f"| {name} | {shown} sentences/s | {value / tf:.3f} | {value / ft:.3f} |"
+        versus_ft = f"{value / ft:.3f}" if ft else "n/a"
+        return f"| {name} | {shown} sentences/s | {value / tf:.3f} | {versus_ft} |"
 
     def measured(name: str, key: str) -> str:
         return speed(name, fig[f"{key}_sps"], fig[f"{key}_best_sps"])
@@ -417,7 +444,9 @@ def table(fig: dict[str, float], spark: dict[str, Any] | None) -> str:
         f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} "
         f"(best {fig['tfidf_best_sps']:,.0f}) sentences/s | 1 | |",
         f"| peer: fastText supervised wordNgrams=2, k=1, 1 core | {ft:,.0f} "
-        f"(best {fig['fasttext_best_sps']:,.0f}) sentences/s | | 1 |",
+        f"(best {fig['fasttext_best_sps']:,.0f}) sentences/s | | 1 |" if ft else
+        "| peer: fastText supervised wordNgrams=2, k=1, 1 core | not installed "
+        "(`pip install fasttext`) | | n/a |",
         f"| cold start: `import stance` + 1st prediction | {fig['cold_start_s']:.3f} s "
         f"(process {fig['cold_start_process_s']:.3f} s) | | |",
         f"| peak RSS streaming, at 10% / 100% | {fig['peak_rss_10pct_mb']:.0f} MB / "
@@ -432,8 +461,13 @@ def table(fig: dict[str, float], spark: dict[str, Any] | None) -> str:
 
 
 def verdict_lines(checks: list[dict[str, Any]]) -> str:
-    return "\n".join(f"- {'met   ' if c['met'] else 'MISSED'} {c['target']}: {c['figure']:,.3f}"
-                     f" (bound {c['bound']:,.3f})" for c in checks)
+    def line(check: dict[str, Any]) -> str:
+        if check["met"] is None:
+            return f"- not measured {check['target']} (fastText is not installed)"
+        return (f"- {'met   ' if check['met'] else 'MISSED'} {check['target']}: "
+                f"{check['figure']:,.3f} (bound {check['bound']:,.3f})")
+
+    return "\n".join(map(line, checks))
 
 
 # -- entry points ---------------------------------------------------------------------------

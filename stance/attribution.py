@@ -277,6 +277,9 @@ _DOC_NOUNS = frozenset(
     ]
 )
 _WORDS = re.compile(r"[A-Za-z]+")
+# A sentence without one of these words has no cue (the "in" cue needs a possessive after it).
+_CUE_WORDS = _VERBS | {"according"} | _POSSESSIVE
+_CUE_TRIGGERS = _VERBS | {"according", "in"}
 _ANY_QUOTE = re.compile('[“”«»"]')
 _ENDS_WITH_STOP = re.compile(r"[.!?]['\"’”]?\s*$")
 _SUBORDINATE = re.compile(
@@ -396,36 +399,60 @@ def _subject_before(word: str) -> bool:
     return (word[0].isupper() and lowered not in _DETERMINERS) or lowered in _SUBJECT_PRONOUNS
 
 
+def _may_hold(text: str, *pieces: str) -> bool:
+    """False only when no piece can match ``text`` case-insensitively: a cheap test before a
+    costlier regular expression. Text beyond ASCII always passes (Unicode case rules)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(piece in lowered for piece in pieces)
+
+
+def _may_decline(text: str) -> bool:
+    return _may_hold(text, "not", "n't", "n’t", "declin", "refus")
+
+
 def _cues(text: str) -> list[tuple[int, int, str]]:
     """Reporting cues in ``text``: (start, end, the cue's verb), left to right.
 
     Word lookups in sets rather than one large regular expression: this runs on every sentence.
     """
-    words = [(m.start(), m.end(), m.group()) for m in _WORDS.finditer(text)]
-    lowered = [w[2].lower() for w in words]
-    title_case = len(words) >= 4 and sum(w[2][0].isupper() for w in words) / len(words) > 0.6
+    surfaces = _WORDS.findall(text)
+    lowered = [word.lower() for word in surfaces]
+    if _CUE_WORDS.isdisjoint(lowered):
+        return []  # no reporting verb, "according" or "in its ...": most narration
+    spans = [match.span() for match in _WORDS.finditer(text)]
+    title_case: bool | None = None  # worked out only when a capitalised verb needs it
     cues = []
-    for i, (start, end, surface) in enumerate(words):
+    for i in [i for i, word in enumerate(lowered) if word in _CUE_TRIGGERS]:
         word = lowered[i]
         if word in _VERBS:
-            if i > 0 and surface[0].isupper() and not title_case:
-                continue  # "the United States"; but "Kyiv Says" in a title-case headline
-            if word in _NOUNISH and (i == 0 or not _subject_before(words[i - 1][2])):
+            if i > 0 and surfaces[i][0].isupper():
+                if title_case is None:
+                    title_case = _title_case(surfaces)
+                if not title_case:
+                    continue  # "the United States"; but "Kyiv Says" in a title-case headline
+            if word in _NOUNISH and (i == 0 or not _subject_before(surfaces[i - 1])):
                 continue  # "Russia's claims", "the intelligence report", "a fresh claim"
             first = i
             while first > 0 and lowered[first - 1] in _AUX:
                 first -= 1
             if first > 0 and lowered[first - 1] in _NEGATIONS:
                 continue  # "has not said": a declined-to-comment line, not a claim
-            cues.append((words[first][0], end, word))
-        elif word == "according" and i + 1 < len(words) and lowered[i + 1] == "to":
-            cues.append((start, words[i + 1][1], "according"))
-        elif word == "in" and i + 1 < len(words) and lowered[i + 1] in _POSSESSIVE:
-            for j in range(i + 2, min(i + 6, len(words))):
+            cues.append((spans[first][0], spans[i][1], word))
+        elif word == "according":
+            if i + 1 < len(lowered) and lowered[i + 1] == "to":
+                cues.append((spans[i][0], spans[i + 1][1], "according"))
+        elif i + 1 < len(lowered) and lowered[i + 1] in _POSSESSIVE:  # "in"
+            for j in range(i + 2, min(i + 6, len(lowered))):
                 if lowered[j] in _DOC_NOUNS:
-                    cues.append((start, words[j][1], "in"))
+                    cues.append((spans[i][0], spans[j][1], "in"))
                     break
     return cues
+
+
+def _title_case(words: list[str]) -> bool:
+    return len(words) >= 4 and sum(word[0].isupper() for word in words) / len(words) > 0.6
 
 
 class Attributor:
@@ -464,15 +491,15 @@ class Attributor:
                 and (found.speaker.end - found.speaker.start) <= 40
             ):
                 return found._replace(how="headline")
-        tail = _HEADLINE_TAIL.search(text)
-        if tail and not _ENDS_WITH_STOP.search(text):
+        tail = None if _ENDS_WITH_STOP.search(text) else _HEADLINE_TAIL.search(text)
+        if tail:
             who_end = tail.end("who")
             # The name must close the headline: "... - Germany's Baerbock", not "- live: X says".
             if any(m.end == who_end and m.start >= tail.start("who") for m in mentions):
                 found = self._speaker(text, *tail.span("who"), mentions, tail.span("who"))
                 if found is not None and found.actor is not None:
                     return found._replace(how="headline")
-        declined = _DECLINED.search(text)
+        declined = _DECLINED.search(text) if _may_decline(text) else None
         if declined and not _inside(declined.start(), quoted):
             start, end = _clause_before(text, declined.start())
             start, end = _trim(text, start, end)
@@ -492,7 +519,7 @@ class Attributor:
             found = self._speaker_for_cue(text, cue, mentions)
             if found is not None:
                 return found
-        framing = _FRAMING.search(text)
+        framing = _FRAMING.search(text) if _may_hold(text, "what") else None
         if framing and not _inside(framing.start(), quoted):
             return self._framing(text, framing, mentions)
         return None

@@ -15,7 +15,6 @@ groups can be switched off one by one (the ablation in docs/model.md):
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,18 +33,23 @@ DEFAULT_GROUPS: tuple[str, ...] = ("ngrams", "attribution", "voice", "context")
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _QUOTED = re.compile(r"[“\"«][^“”\"«»]*[”\"»]")
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my|mine|myself)\b", re.I)
-_WE = re.compile(r"\b(?:we|we're|we’re|us|our|ours)\b", re.I)
-_YOU = re.compile(r"\b(?:you|your|you're|you’re)\b", re.I)
-_HEDGE = re.compile(
-    r"\b(?:may|might|perhaps|maybe|probably|possibly|seems?|feels?|imagine|guess|suspect|"
-    r"hope|wonder|surely|clearly|obviously|frankly|honestly|arguably|apparently)\b", re.I)
-_EVALUATIVE = re.compile(
-    r"\b(?:good|bad|great|terrible|awful|wild|brave|stupid|shameful|disgrace\w*|pathetic|"
-    r"ridiculous|absurd|tragic|heroic|incompetent|brilliant|wonderful|horrible|evil|"
-    r"cowardly|criminal|insane|madness|genius|joke|nonsense|must|should|ought|need to|"
-    r"important|crucial|pivotal|remarkable|extraordinary|staggering|shocking|outrageous)\b",
-    re.I)
+# The writer's-voice cues are whole words: "I'm" and "we're" count through "i" and "we".
+_VOICE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("first_person", frozenset("i me my mine myself".split())),
+    ("we", frozenset("we us our ours".split())),
+    ("you", frozenset("you your".split())),
+    ("hedge", frozenset("""
+        may might perhaps maybe probably possibly seem seems feel feels imagine guess suspect
+        hope wonder surely clearly obviously frankly honestly arguably apparently""".split())),
+    ("evaluative", frozenset("""
+        good bad great terrible awful wild brave stupid shameful pathetic ridiculous absurd
+        tragic heroic incompetent brilliant wonderful horrible evil cowardly criminal insane
+        madness genius joke nonsense must should ought important crucial pivotal remarkable
+        extraordinary staggering shocking outrageous""".split())),
+)
+_OWN_VOICE = frozenset(["first_person", "hedge", "evaluative"])
+_RUN = re.compile(r"\w+")
+_NEED_TO = re.compile(r"\bneed to\b", re.I)
 _TIMESTAMP = re.compile(
     r"^\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:bst|gmt|cet|eet|et|utc))?\s*:?(?:\s|$)", re.I)
 _DATE = re.compile(
@@ -90,8 +94,8 @@ _STOPWORDS = frozenset("""
 
 def _ngrams(text: str, out: set[str]) -> None:
     words = _WORD.findall(text.lower())
-    out.update("w:" + w for w in words if w not in _STOPWORDS)
-    out.update(f"b:{a} {b}" for a, b in itertools.pairwise(words))
+    out.update(map("w:".__add__, [w for w in words if w not in _STOPWORDS]))
+    out.update(map("b:{} {}".format, words, words[1:]))
 
 
 def _chars(text: str, out: set[str]) -> None:
@@ -102,13 +106,14 @@ def _chars(text: str, out: set[str]) -> None:
 
 
 def _voice(text: str, out: set[str]) -> bool:
-    outside = _QUOTED.sub(" ", text)
+    outside = _QUOTED.sub(" ", text) if _ANY_QUOTE.search(text) else text
+    words = _lowered_words(outside)
     fired = False
-    for name, pattern in (("first_person", _FIRST_PERSON), ("we", _WE), ("you", _YOU),
-                          ("hedge", _HEDGE), ("evaluative", _EVALUATIVE)):
-        if pattern.search(outside):
+    for name, cues in _VOICE_WORDS:
+        if not cues.isdisjoint(words) or (name == "evaluative" and _evaluative_phrase(outside,
+                                                                                     words)):
             out.add("v:" + name)
-            fired = fired or name in ("first_person", "hedge", "evaluative")
+            fired = fired or name in _OWN_VOICE
     stripped = outside.rstrip(" \"'”’»)")
     if stripped.endswith("?"):
         out.add("v:question")
@@ -116,6 +121,26 @@ def _voice(text: str, out: set[str]) -> bool:
     if stripped.endswith("!"):
         out.add("v:exclaim")
     return fired
+
+
+def _lowered_words(text: str) -> set[str]:
+    """The distinct lower-cased words (runs of \\w) of ``text``, folded as ``re.IGNORECASE``
+    folds them ("İ", "ı" and "ſ" are "i", "i" and "s")."""
+    if not text.isascii():
+        text = text.translate(_LIKE_ASCII)
+    return set(_RUN.findall(text.lower()))
+
+
+# The non-ASCII letters a case-insensitive regular expression takes for ASCII ones; mapped
+# first, so that lowering never changes a word's length or splits it.
+_LIKE_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
+
+
+def _evaluative_phrase(text: str, words: set[str]) -> bool:
+    """"need to", and "disgrace" with any ending ("disgraceful", "disgraced")."""
+    if "need" in words and _NEED_TO.search(text):
+        return True
+    return "disgrace" in text.lower() and any(word.startswith("disgrace") for word in words)
 
 
 def _shape(text: str, out: set[str]) -> None:
@@ -146,15 +171,13 @@ def _shape(text: str, out: set[str]) -> None:
 
 def _quote_balance(text: str, open_before: bool) -> bool:
     """Whether a quotation is still open after this sentence."""
-    if not _ANY_QUOTE.search(text):
-        return open_before
     state = open_before
-    for char in text:
+    for char in _ANY_QUOTE.findall(text):
         if char in _OPEN_QUOTES:
             state = True
         elif char in _CLOSE_QUOTES:
             state = False
-        elif char == '"':
+        else:  # a straight quote opens or closes
             state = not state
     return state
 
@@ -188,7 +211,7 @@ def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Readi
             full_text = None
         readings.append(_Reading(mentions, group, found.how if found else None, last or "none",
                                  since_speaker, quote_open, full_text))
-        if _LEAD_IN.search(text):
+        if text.rstrip().endswith(":") and _LEAD_IN.search(text):
             # "... worth posting in full:", "Below is the full text of the address:"
             speaker = found.group if found is not None and found.group else attributor.last
             full_text = speaker if isinstance(speaker, str) else (

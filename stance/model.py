@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import platform
 import threading
 from collections.abc import Sequence
@@ -30,6 +31,14 @@ if TYPE_CHECKING:
     from stance.estimator import FramingClassifier
 
 __all__ = ["Cue", "Model", "load", "save_model"]
+
+
+def _fixed_step(coef: np.ndarray) -> float:
+    """The step for summing weights as integers (see Model._scores): the largest weight is
+    about 2**40 steps, so the sum of millions of features fits in 64 bits, and a weight is
+    rounded by at most 2**-41 of the largest (about 1e-12 for the shipped model)."""
+    largest = float(np.abs(coef).max()) if coef.size else 0.0
+    return 2.0 ** (math.ceil(math.log2(largest)) - 40) if largest > 0 else 1.0
 
 
 class Cue(NamedTuple):
@@ -52,6 +61,8 @@ class Model:
         self._names = list(names)
         # One extra zero row: every sentence adds it, so no sentence has an empty sum.
         self._coef = np.vstack([coef, np.zeros((1, coef.shape[1]))])
+        self._step = _fixed_step(coef)
+        self._fixed = np.round(self._coef / self._step).astype(np.int64)
         self._intercept = intercept
         self._estimator: FramingClassifier | None = None
         self._lift_table: np.ndarray | None = None
@@ -63,38 +74,32 @@ class Model:
 
     # -- prediction ------------------------------------------------------------------------
 
-    def _rows(self, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Row indices of every sentence's known features, then the zero row; segment starts.
-
-        Within a sentence the indices are sorted: a set's order varies between processes, and
-        so would the float sum. Built in numpy: one dict lookup per feature, one sort per batch.
-        """
+    def _rows(self, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each sentence's feature rows (the zero row for unknown features) in one flat array,
+        the sentence of each entry, and where each sentence's entries start."""
         n = len(feats)
-        zero = len(self._names)
         lengths = np.fromiter(map(len, feats), dtype=np.intp, count=n)
-        found = np.fromiter(map(self._index.get, chain.from_iterable(feats), repeat(-1)),
-                            dtype=np.int64, count=int(lengths.sum()))
-        sentence = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        known = found >= 0
-        # One key per row, sentence-major, the zero row last in each: a single sort orders all.
-        width = zero + 1
-        keys = np.concatenate([sentence[known] * width + found[known],
-                               np.arange(n, dtype=np.int64) * width + zero])
-        keys.sort()
-        flat = (keys % width).astype(np.intp)
-        starts = np.empty(n, dtype=np.intp)
-        starts[:1] = 0
-        starts[1:] = np.flatnonzero(flat == zero)[:-1] + 1
-        return flat, starts
+        total = int(lengths.sum())
+        flat = np.fromiter(map(self._index.get, chain.from_iterable(feats),
+                               repeat(len(self._names))), dtype=np.intp, count=total)
+        starts = np.zeros(n, dtype=np.intp)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        return flat, np.repeat(np.arange(n, dtype=np.intp), lengths), starts
 
     def scores(self, feats: list[set[str]]) -> np.ndarray:
         """Calibrated scores from feature sets (the hot path of every labelling route)."""
         if not feats:
             return np.zeros((0, len(self.labels)))
-        return self._scores(*self._rows(feats))
+        flat, _sentence, starts = self._rows(feats)
+        return self._scores(flat, starts)
 
     def _scores(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(self._coef[flat], starts, axis=0) + self._intercept
+        # Summed as fixed-point integers: exact, so the same in any order (a set's order varies
+        # between processes) with no sort, and the rounding is far below the 1e-9 promise.
+        padded = np.append(flat, len(self._names))  # a last empty sentence sums the zero row
+        sums = np.add.reduceat(self._fixed[padded], starts, axis=0)
+        sums[np.diff(starts, append=len(flat)) == 0] = 0  # reduceat gives empty runs a row
+        return sums * self._step + self._intercept
 
     def scores_and_cues(self, feats: list[set[str]], top: int
                         ) -> tuple[np.ndarray, np.ndarray, list[list[Cue]]]:
@@ -105,16 +110,14 @@ class Model:
         """
         if not feats:
             return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.intp), []
-        flat, starts = self._rows(feats)
+        flat, sentence, starts = self._rows(feats)
         proba = softmax(self._scores(flat, starts))
         best = proba.argmax(axis=1)
-        return proba, best, self._top_cues(flat, starts, best, top)
+        return proba, best, self._top_cues(flat, sentence, best, top)
 
-    def _top_cues(self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray,
+    def _top_cues(self, flat: np.ndarray, sentence: np.ndarray, labels: np.ndarray,
                   top: int) -> list[list[Cue]]:
-        zero = len(self._names)
-        sentence = np.cumsum(flat == zero) - (flat == zero)  # the zero row closes a sentence
-        keep = flat != zero
+        keep = flat != len(self._names)  # unknown features carry no weight
         rows, sentence = flat[keep], sentence[keep]
         weights = self._lift[rows, labels[sentence]]
         # Strongest first, ties by feature name, sentence by sentence: one sort for the batch.
@@ -124,7 +127,7 @@ class Model:
         rank = np.arange(len(rows)) - first
         # The top cues with a positive weight, or the single strongest when none is positive.
         chosen = np.flatnonzero((rank < top) & ((weights > 0) | (rank == 0)))
-        out: list[list[Cue]] = [[] for _ in range(len(starts))]
+        out: list[list[Cue]] = [[] for _ in range(len(labels))]
         names = self._names
         for s, r, w in zip(sentence[chosen].tolist(), rows[chosen].tolist(),
                            weights[chosen].tolist()):
@@ -190,8 +193,8 @@ class Model:
         Ranked by weight towards the label relative to the mean over labels (what sets it
         apart), ties by name; only positive ones, or the strongest one when none is positive.
         """
-        flat, starts = self._rows([names])
-        return self._top_cues(flat, starts, np.array([label], dtype=np.intp), top)[0]
+        flat, sentence, _starts = self._rows([names])
+        return self._top_cues(flat, sentence, np.array([label], dtype=np.intp), top)[0]
 
     # -- the scikit-learn estimator ----------------------------------------------------------
 
