@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stance._errors import InputError
 from stance.labels import LABELS
@@ -43,9 +43,12 @@ class Article:
     url: str = ""
 
 
-@dataclass(frozen=True)
-class SentenceLabel:
-    """One labelled sentence: where it is, its label, every label's probability, its cues."""
+class SentenceLabel(NamedTuple):
+    """One labelled sentence: where it is, its label, every label's probability, its cues.
+
+    A named tuple, like :class:`stance.Span` and :class:`stance.Cue`: immutable, and made
+    once per sentence, so it is cheap to build.
+    """
 
     article_id: str
     outlet: str
@@ -122,16 +125,15 @@ def label_rows(model: Model, articles: list[Article]) -> list[SentenceLabel]:
         docs.extend([number] * len(spans))
     proba, best, cues = model.scores_and_cues(model.featurize(texts, docs), N_CUES)
     probabilities = proba.tolist()
-    labels = best.tolist()
+    labels = [LABELS[k] for k in best.tolist()]
     rows = []
     position = 0
     for article, spans in zip(articles, spans_of):
         for idx, span in enumerate(spans):
-            k = labels[position]
             rows.append(SentenceLabel(
                 article.id, article.outlet, article.date, idx, span.start, span.end, span.text,
-                LABELS[k], dict(zip(LABELS, probabilities[position])),
-                tuple(readable_cue(c.feature) for c in cues[position]),
+                labels[position], dict(zip(LABELS, probabilities[position])),
+                tuple([readable_cue(c.feature) for c in cues[position]]),
             ))  # fmt: skip
             position += 1
     return rows

@@ -117,9 +117,15 @@ class Model:
 
     def _top_cues(self, flat: np.ndarray, sentence: np.ndarray, labels: np.ndarray,
                   top: int) -> list[list[Cue]]:
-        keep = flat != len(self._names)  # unknown features carry no weight
-        rows, sentence = flat[keep], sentence[keep]
+        known = flat != len(self._names)  # unknown features carry no weight
+        rows, sentence = flat[known], sentence[known]
         weights = self._lift[rows, labels[sentence]]
+        # Only positive cues are shown, unless a sentence has none: sort only those needed.
+        positive = weights > 0
+        has_positive = np.zeros(len(labels), dtype=bool)
+        has_positive[sentence[positive]] = True
+        needed = positive | ~has_positive[sentence]
+        rows, sentence, weights = rows[needed], sentence[needed], weights[needed]
         # Strongest first, ties by feature name, sentence by sentence: one sort for the batch.
         order = np.lexsort((self._name_rank[rows], -weights, sentence))
         rows, sentence, weights = rows[order], sentence[order], weights[order]

@@ -1,13 +1,16 @@
-"""A sentence splitter for news pages, built on NLTK's Punkt with no downloaded data.
+"""A sentence splitter for news pages, built from the project's own rules and no data files.
 
 News pages are not clean prose: headlines and captions carry no final stop, live blogs put
 timestamps ("8.21 p.m:") in front of sentences, bylines are glued to dates, quotes close after
 the stop. The splitter therefore works in two layers:
 
 1. every line break ends a sentence (a headline is a sentence even without a stop);
-2. inside a line, Punkt decides where sentences end, with a news abbreviation list instead of
-   trained parameters, and a break is undone when the next piece starts in lower case
-   (``"Why?" he asked.``).
+2. inside a line, a sentence may end at ``.``, ``?`` or ``!`` followed by white space and a
+   word (closing quotes and brackets after the stop stay with the sentence). A stop ends no
+   sentence after a news abbreviation (``Feb.``, ``U.S.``) or in an ellipsis; after an initial
+   (``J.``) or a number (``3.``) it ends none when the next word is lower case or punctuation,
+   nor, after an initial, when the next word is capitalised (``J. Smith``). A break is also
+   undone when the next piece starts in lower case (``"Why?" he asked.``).
 
 Spans are built from break positions, so every non-space character of the input lies in
 exactly one span, and ``text[span.start:span.end] == span.text`` always holds.
@@ -17,13 +20,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from stance._errors import InputError
-
-if TYPE_CHECKING:
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 __all__ = ["ABBREVIATIONS", "Span", "split_sentences"]
 
@@ -36,8 +35,7 @@ class Span(NamedTuple):
     text: str
 
 
-# Lower-cased, without the final stop, as Punkt stores them. Multi-dot forms ("u.s") are
-# matched by Punkt as a whole token.
+# Lower-cased, without the final stop. Multi-dot forms ("u.s") are matched as a whole token.
 ABBREVIATIONS: frozenset[str] = frozenset(
     [
         "mr",
@@ -121,30 +119,132 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 
 # Every character str.splitlines() treats as a line boundary.
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-_SENTENCE_END = re.compile(r"[.?!…]")
 _QUOTED_QUESTION = re.compile(r"[?!][\"'”’»]+\s*$")
 _ENDS_SENTENCE = re.compile(r"[.?!…\"'”’»)]\s*$")
 
+# The in-line rules below were checked against NLTK's Punkt (untrained, given ABBREVIATIONS),
+# which this module used before; tests/test_splitting.py keeps them in agreement with it.
 
-@lru_cache(maxsize=1)
-def _punkt() -> PunktSentenceTokenizer:
-    # Imported here: NLTK is slow to import and only splitting needs it.
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+# White space as Punkt's regex engine saw it: Python's, except the separators \x1c-\x1f.
+_SPACE = r"[^\S\x1c-\x1f]"
+_NON_SPACE = r"[\S\x1c-\x1f]"
+# Quotes, brackets and ?! end a word wherever they stand. "." does not, so "U.S." stays whole.
+_WORD_BREAKERS = "()[]{}\"'‘’“”«»;:*@?!"
+# Characters that make a token of their own when a token would start with them.
+_SOLO_STARTS = "()[]{}\"`;:&#*@,-"
+_BREAKER = f"[{re.escape(_WORD_BREAKERS)}]"
+# Runs that are one token: dashes, dots, and a spaced ellipsis ". . .".
+_RUN = rf"-{{2,}}|\.{{2,}}|(?:\.{_SPACE}){{2,}}\."
+# A word stops before white space, the end, a breaker, a run, or a comma that ends the word.
+_WORD_END = rf"{_SPACE}|$|{_BREAKER}|{_RUN}|,(?=$|{_SPACE}|{_BREAKER}|{_RUN})"
+_WORD = rf"(?!{_SPACE})[^{re.escape(_SOLO_STARTS)}](?:(?!{_WORD_END}){_NON_SPACE})*"
+_TOKEN = re.compile(rf"{_RUN}|{_WORD}|{_NON_SPACE}")
 
-    params = PunktParameters()
-    params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
+# A possible end: . ? or ! followed by a breaker, or by white space and the next word.
+_CANDIDATE = re.compile(rf"[.?!](?=(?P<after>{_BREAKER}|{_SPACE}+(?P<next>{_NON_SPACE}+)))")
+# Quotes and brackets that close the sentence before them, with the space after them.
+_CLOSING = re.compile(rf"[\"')\]}}‘’“”«»]+?(?:{_SPACE}+|(?=--)|$)")
+
+# "J.", "3.", "2022.", "-1,000.5." (whole tokens). Letters and digits are Python's; Punkt's
+# regex engine also took a lone combining mark for a letter, which no news text has.
+_INITIAL = re.compile(r"[^\W\d]\.")
+_NUMBER = re.compile(r"-?[.,]?\d[\d,.-]*\.?")
+# Tokens no sentence starts with, so an initial or number before them keeps its stop.
+_INNER_PUNCTUATION = frozenset(";:,.!?")
+
+
+def _is_abbreviation(token: str) -> bool:
+    """'Feb.', 'U.S.', 'Lt.-Gen.': the word without its stop, or its last hyphen part, is listed."""
+    word = token[:-1].lower()
+    return word in ABBREVIATIONS or word.rsplit("-", 1)[-1] in ABBREVIATIONS
+
+
+def _token_ends_sentence(token: str, following: str) -> bool:
+    """Does ``token`` close a sentence when ``following`` is the token after it?"""
+    if token in ("?", "!"):
+        return True
+    # No stop, or an ellipsis: never an end.
+    if not token.endswith(".") or token.endswith(".."):
+        return False
+    if _is_abbreviation(token):
+        return False
+    continues = following in _INNER_PUNCTUATION or following[0].islower()
+    if _INITIAL.fullmatch(token):
+        # "J. Smith": a capital after an initial continues the name.
+        return not (continues or following[0].isupper())
+    if _NUMBER.fullmatch(token):
+        return not continues
+    return True
+
+
+def _context_ends_sentence(context: str) -> bool:
+    """Judge a candidate by its context: the word before it, the mark, and the next word.
+
+    True when any token but the last closes a sentence, so "?J. Smith" still ends at "J.".
+    """
+    tokens = _TOKEN.findall(context)
+    return any(_token_ends_sentence(token, following)
+               for token, following in itertools.pairwise(tokens))
+
+
+def _last_separator(line: str, start: int, end: int) -> int:
+    """Index of the last space or tab in line[start:end], or -1.
+
+    Only these separate words when looking back for the word before a candidate ("\xa0" and
+    the other Unicode spaces do not; line breaks never occur inside a line).
+    """
+    return max(line.rfind(" ", start, end), line.rfind("\t", start, end))
+
+
+def _judged_candidates(line: str) -> list[tuple[re.Match[str], int]]:
+    """Candidate ends to judge, each with the start of the word before it.
+
+    Of candidates with no separator between them ("acting!!!", "U.S.?") only the last is
+    judged, and its word reaches back over the others.
+    """
+    judged: list[tuple[re.Match[str], int]] = []
+    previous: re.Match[str] | None = None
+    word_start = 0
+    for match in _CANDIDATE.finditer(line):
+        region_start = previous.start() if previous else 0
+        separator = _last_separator(line, region_start, match.start())
+        # A separator at the very start of the region counts as none (as in Punkt).
+        start = separator + 1 if separator > region_start else word_start
+        if previous is not None and previous.start() <= start:
+            judged.append((previous, word_start))
+        previous, word_start = match, start
+    if previous is not None:
+        judged.append((previous, word_start))
+    return judged
+
+
+def _next_start(line: str, candidate: re.Match[str], end: int) -> int:
+    """Where the sentence after ``candidate`` starts: past closing quotes (``."`` ``?”``)."""
+    start = candidate.start("next") if candidate.group("next") is not None else candidate.end()
+    closing = _CLOSING.match(line, start, end)
+    return closing.end() if closing else start
+
+
+def _stop_breaks(line: str) -> list[int]:
+    """Offsets where a sentence ended by . ? or ! is followed by the next one."""
+    end = len(line.rstrip())
+    breaks: list[int] = []
+    for candidate, word_start in _judged_candidates(line):
+        if _context_ends_sentence(line[word_start : candidate.end("after")]):
+            start = _next_start(line, candidate, end)
+            # Closing quotes at the very end leave no next sentence.
+            if start < end:
+                breaks.append(start)
+    return breaks
 
 
 def _line_breaks(line: str) -> list[int]:
     """Offsets inside one line where a new sentence starts (excluding 0)."""
-    if not _SENTENCE_END.search(line):
-        return []
-    starts = [start for start, _end in _punkt().span_tokenize(line) if start > 0]
-    breaks = []
+    starts = _stop_breaks(line)
+    breaks: list[int] = []
     for i, start in enumerate(starts):
         following = line[start:].lstrip()
-        # "Why?" he asked. -- Punkt breaks after ?/! whatever follows; news prose does not.
+        # "Why?" he asked. -- a stop rule breaks after ?/! whatever follows; news prose does not.
         if following[:1].islower():
             continue
         # Headline form: 'Do you still think you can scare us?' Zelenskiy tells Russia

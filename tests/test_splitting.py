@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
-from stance.splitting import Span, split_sentences
+from stance.splitting import ABBREVIATIONS, Span, split_sentences
+
+ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
 
 # How many sentences each seed splits into; annotations/seeds.jsonl is built on these cuts.
 SEED_COUNTS = {
@@ -103,3 +113,94 @@ def test_exported_from_the_package() -> None:
 def test_non_strings_are_refused_with_advice(bad: object) -> None:
     with pytest.raises(stance.InputError, match="takes a str"):
         split_sentences(bad)  # type: ignore[arg-type]
+
+
+def test_splitting_does_not_import_nltk() -> None:
+    code = "import sys, stance; stance.split_sentences('A. B.'); print('nltk' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+
+
+# Agreement with the splitter this module replaced: NLTK's Punkt, untrained, given the
+# abbreviation list, run on each line, followed by the project's two rules on its breaks.
+
+LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+QUOTED_QUESTION = re.compile(r"[?!][\"'”’»]+\s*$")
+ENDS_SENTENCE = re.compile(r"[.?!…\"'”’»)]\s*$")
+
+
+@pytest.fixture(scope="module")
+def punkt() -> Any:
+    punkt_module = pytest.importorskip("nltk.tokenize.punkt")
+    params = punkt_module.PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return punkt_module.PunktSentenceTokenizer(params)
+
+
+def punkt_line_breaks(punkt: Any, line: str) -> list[int]:
+    starts = [start for start, _end in punkt.span_tokenize(line) if start > 0]
+    breaks = []
+    for i, start in enumerate(starts):
+        if line[start:].lstrip()[:1].islower():
+            continue
+        is_last = i == len(starts) - 1
+        if is_last and QUOTED_QUESTION.search(line[:start]) and not ENDS_SENTENCE.search(line):
+            continue
+        breaks.append(start)
+    return breaks
+
+
+def punkt_split(punkt: Any, text: str) -> list[Span]:
+    """The old split_sentences: every line break ends a sentence, Punkt splits each line."""
+    spans = []
+    for line_match in LINE.finditer(text):
+        line, offset = line_match.group(), line_match.start()
+        bounds = [0, *punkt_line_breaks(punkt, line), len(line)]
+        for left, right in itertools.pairwise(bounds):
+            piece = text[offset + left : offset + right]
+            if piece.strip():
+                start = offset + left + len(piece) - len(piece.lstrip())
+                spans.append(Span(start, start + len(piece.strip()), piece.strip()))
+    return spans
+
+
+def joined_passages() -> list[str]:
+    texts = []
+    for name in ("authored.jsonl", "dev.jsonl"):
+        docs: dict[str, list[tuple[int, str]]] = {}
+        for row in map(json.loads, (ANNOTATIONS / name).read_text(encoding="utf-8").splitlines()):
+            docs.setdefault(row["doc"], []).append((row["idx"], row["text"]))
+        for passages in docs.values():
+            ordered = [text for _idx, text in sorted(passages)]
+            texts += [" ".join(ordered), "\n".join(ordered)]
+    return texts
+
+
+def test_agrees_with_punkt_on_seeds(punkt: Any, seed_texts: dict[str, str]) -> None:
+    for text in seed_texts.values():
+        assert split_sentences(text) == punkt_split(punkt, text)
+
+
+def test_agrees_with_punkt_on_annotated_passages(punkt: Any) -> None:
+    texts = joined_passages()
+    assert len(texts) > 300
+    disagreements = [t[:80] for t in texts if split_sentences(t) != punkt_split(punkt, t)]
+    assert disagreements == []
+
+
+NEWS_TOKENS = [
+    "Mr", "Mr.", "Mrs.", "Dr.", "Gen.", "Lt.-Gen.", "St.", "No.", "Feb.", "Oct.", "vs.", "etc.",
+    "Inc.", "Co.", "e.g.", "i.e.", "U.S.", "U.K.", "u.s.", "U.S.A.", "EU.", "p.m.", "a.m.",
+    "J.", "R.", "x.", "é.", "3.", "2022.", "8.21", "1,000.5", "-3.", "2,", "...", "..", "…",
+    ". . .", "--", "“", "”", '"', "’", "‘", "'", "«", "»", "(", ")", "[1]", "[", "]", ".", "?",
+    "!", "?!", '?"', '."', ".”", "?”", "?’", ":", ";", ",", "-", "Kyiv", "Видео", "Smith", "The",
+    "Why", "A", "I", "said", "he", "asked", "war", "a", "de", "Ukraine's", "3",
+    " ", " ", " ", "  ", "\t", "\xa0", "\n",
+]
+
+
+@given(st.lists(st.sampled_from(NEWS_TOKENS), max_size=40).map("".join))
+@settings(max_examples=300)
+def test_agrees_with_punkt_on_news_like_fragments(punkt: Any, text: str) -> None:
+    assert split_sentences(text) == punkt_split(punkt, text)
