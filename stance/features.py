@@ -182,7 +182,7 @@ def _quote_balance(text: str, open_before: bool) -> bool:
     return state
 
 
-@dataclass
+@dataclass(slots=True)
 class _Reading:
     """What attribution found in one sentence, and the article's state just before it."""
 
