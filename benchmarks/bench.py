@@ -10,7 +10,8 @@ OMP/OPENBLAS/MKL threads set to 1, ``--runs`` times; the table shows medians.
 2. end-to-end labelling (split + features + predict + rows): ``stance.label_articles`` with
    jobs=1 and jobs=2 (articles streamed from the JSONL file), and ``stance label -j 1``
    writing JSON Lines (process wall time, start-up included);
-3. cold start: ``import stance`` plus the first prediction of one sentence in a new process;
+3. cold start: ``import stance`` plus the first prediction of one sentence in a new process
+   (with bytecode written first, as `pip install` does);
 4. peak RSS (VmHWM) while streaming the corpus through ``label_articles`` (jobs=1), at 10%
    and at 100% of the stream, and the model files' sizes;
 5. peers trained on the same annotations (seeds + authored), one core: scikit-learn
@@ -22,6 +23,7 @@ Prints a table (with the ratios stance/peer) and writes JSON::
     .venv/bin/python benchmarks/bench.py                 # full: 200,000 sentences, 5 runs
     .venv/bin/python benchmarks/bench.py --quick --runs 1   # ~5,000 sentences, smoke test
     .venv/bin/python benchmarks/bench.py --profile       # cProfile of label_articles, by function
+    .venv/bin/python benchmarks/bench.py --steps         # each step alone, CPU µs per sentence
 
 A row for Spark is added from ``benchmarks/results/spark.json`` when that file exists.
 """
@@ -250,6 +252,63 @@ def child_profile(corpus: Path, top: int = 30) -> dict[str, Any]:
          "cum_pct": 100 * cum / total} for own, cum, f in rows[:top]]}
 
 
+def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
+    """Each step of the labelling path timed alone over the corpus (CPU time of this process,
+    median of ``repeats``), in microseconds per sentence: where the time goes."""
+    import stance
+    from stance import batch, features
+    from stance.actors import load_gazetteer
+    from stance.attribution import Attributor
+    from stance.splitting import split_sentences
+
+    texts = [article["text"] for article in stream_articles(corpus)]
+    sentences, docs = corpus_sentences(corpus)
+    articles = [text.split("\n") for text in texts]
+    model, gazetteer = stance.load(), load_gazetteer()
+    mentions = [gazetteer.find(s) for s in sentences]
+    feats = model.featurize(sentences, docs)
+    records = [batch.Article(str(n), text) for n, text in enumerate(texts)]
+
+    def attribution() -> None:
+        position = 0
+        for article in articles:
+            attributor = Attributor(gazetteer)
+            for sentence in article:
+                attributor.step(sentence, mentions[position])
+                position += 1
+
+    def per_batch(step: Callable[[list[Any]], Any], items: list[Any], size: int) -> Callable[
+            [], None]:
+        return lambda: [step(items[i : i + size]) for i in range(0, len(items), size)]
+
+    sentences_per_batch = ARTICLE_SENTENCES * BATCH_ARTICLES
+    steps: dict[str, Callable[[], Any]] = {
+        "split_sentences": lambda: [split_sentences(t) for t in texts],
+        "Gazetteer.find": lambda: [gazetteer.find(s) for s in sentences],
+        "Attributor.step (mentions given)": attribution,
+        "features._voice": lambda: [features._voice(s, set()) for s in sentences],
+        "features._ngrams": lambda: [features._ngrams(s, set()) for s in sentences],
+        "featurize (all features, in context)": lambda: model.featurize(sentences, docs),
+        "Model.scores (lookups + sums)": per_batch(model.scores, feats, sentences_per_batch),
+        "Model.scores_and_cues": per_batch(lambda f: model.scores_and_cues(f, batch.N_CUES),
+                                           feats, sentences_per_batch),
+        "predict_proba (featurize + scores + softmax)": lambda: model.predict_proba(
+            sentences, doc_ids=docs),
+        "label_rows (split + features + scores + cues + rows)": per_batch(
+            lambda b: batch.label_rows(model, b), records, BATCH_ARTICLES),
+    }
+    result = {}
+    for name, step in steps.items():
+        step()  # warm: caches, first-use compiles
+        times = []
+        for _ in range(repeats):
+            started = time.process_time()
+            step()
+            times.append(time.process_time() - started)
+        result[name] = 1e6 * statistics.median(times) / len(sentences)
+    return {"sentences": len(sentences), "repeats": repeats, "us_per_sentence": result}
+
+
 CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
     "predict": child_predict,
     "label1": lambda corpus: child_label(corpus, 1),
@@ -257,6 +316,7 @@ CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
     "tfidf": child_tfidf,
     "fasttext": child_fasttext,
     "profile": child_profile,
+    "steps": child_steps,
 }
 
 
@@ -264,7 +324,10 @@ CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def child_env() -> dict[str, str]:
-    return {**os.environ, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
+    # Bytecode as an installed package has it (pip compiles at install time): a shell with
+    # PYTHONDONTWRITEBYTECODE=1 would otherwise recompile stance's sources at every start.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
 
 
 def run_child(kind: str, corpus: Path) -> dict[str, Any]:
@@ -339,6 +402,7 @@ def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any] | None]:
         print("fastText is not installed (pip install fasttext): its peer row is left out",
               file=sys.stderr)
         plan = [(name, once) for name, once in plan if name != "fasttext"]
+    cold_run()  # writes the bytecode of the checkout, as `pip install` would have
     raw: dict[str, dict[str, Any] | None] = {"fasttext": None}
     raw.update({name: repeat(runs, name, once) for name, once in plan})
     return raw
@@ -460,6 +524,14 @@ def table(fig: dict[str, Any], spark: dict[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
+def steps_table(steps: dict[str, Any]) -> str:
+    lines = [f"{steps['sentences']:,} sentences, CPU time, median of {steps['repeats']}", "",
+             "| step | µs per sentence | alone, sentences/s |", "|---|---:|---:|"]
+    lines += [f"| {name} | {us:.1f} | {1e6 / us:,.0f} |"
+              for name, us in steps["us_per_sentence"].items()]
+    return "\n".join(lines)
+
+
 def verdict_lines(checks: list[dict[str, Any]]) -> str:
     def line(check: dict[str, Any]) -> str:
         if check["met"] is None:
@@ -484,6 +556,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="JSON file (default results/bench.json; --quick: bench-quick.json)")
     parser.add_argument("--profile", action="store_true",
                         help="print a cProfile of label_articles on the corpus and exit")
+    parser.add_argument("--steps", action="store_true",
+                        help="time each step of the labelling path alone (CPU µs per sentence, "
+                        "median of 5) and exit")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "CORPUS"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -500,6 +575,9 @@ def main(argv: list[str] | None = None) -> int:
         info = write_corpus(corpus, n)
         if args.profile:
             print(json.dumps(run_child("profile", corpus), indent=1))
+            return 0
+        if args.steps:
+            print(steps_table(run_child("steps", corpus)))
             return 0
         load_before = os.getloadavg()
         started = time.perf_counter()

@@ -114,3 +114,43 @@ def test_spans_index_the_input_on_arbitrary_unicode(sentence: str, context: list
         assert sentence[found.cue.start:found.cue.end] == found.cue.text
     for mention in stance.find_actors(sentence):
         assert sentence[mention.start:mention.end] == mention.text
+
+
+_ALIASES = sorted({alias for actor in load_gazetteer().actors for alias in actor.aliases})
+
+
+@given(st.sampled_from(_ALIASES), st.sampled_from(["Reports: ", "", "(", "“"]),
+       st.sampled_from([" .", "", "’s claim", ")", ","]))
+@settings(max_examples=300)
+def test_every_alias_is_found_where_it_stands(alias: str, before: str, after: str) -> None:
+    text = before + alias + after
+    mentions = stance.find_actors(text)
+    assert any(m.start == len(before) and m.end >= len(before) + len(alias) for m in mentions), (
+        text, mentions)
+
+
+@given(st.sampled_from(_ALIASES))
+@settings(max_examples=200)
+def test_a_hyphen_before_joins_the_alias_to_another_word(alias: str) -> None:
+    text = f"a pro-{alias} channel"
+    assert all(m.start != len("a pro-") for m in stance.find_actors(text))
+
+
+@given(st.sampled_from([a for a in _ALIASES if not a.isupper() and "." not in a]))
+@settings(max_examples=200)
+def test_names_are_found_in_any_case_acronyms_only_in_theirs(alias: str) -> None:
+    from stance.actors import _ACRONYM
+
+    shouted = f"NEWS: {alias.upper()} SPEAKS"
+    found = any(m.start == len("NEWS: ") for m in stance.find_actors(shouted))
+    assert found != bool(_ACRONYM.match(alias)) or alias.upper() in _ALIASES
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300)
+def test_mentions_index_the_input_on_arbitrary_unicode(text: str) -> None:
+    position = 0
+    for mention in stance.find_actors(text):
+        assert text[mention.start:mention.end] == mention.text
+        assert mention.start >= position  # left to right, never overlapping
+        position = mention.end
