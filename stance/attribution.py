@@ -334,9 +334,7 @@ def _quoted_regions(text: str) -> list[tuple[int, int]]:
         return []
     regions = _curly_regions(text, "“", "”") + _curly_regions(text, "«", "»")
     inside_from = None
-    for pos, char in enumerate(text):
-        if char != '"':
-            continue
+    for pos in _straight_quotes(text):
         if inside_from is not None:
             regions.append((inside_from, pos + 1))
             inside_from = None
@@ -348,6 +346,16 @@ def _quoted_regions(text: str) -> list[tuple[int, int]]:
     if inside_from is not None:
         regions.append((inside_from, len(text)))
     return regions
+
+
+def _straight_quotes(text: str) -> list[int]:
+    """Positions of the straight double quotes in ``text``."""
+    positions = []
+    position = text.find('"')
+    while position >= 0:
+        positions.append(position)
+        position = text.find('"', position + 1)
+    return positions
 
 
 def _curly_regions(text: str, opener: str, closer: str) -> list[tuple[int, int]]:
