@@ -30,8 +30,12 @@ FORMATS = ("jsonl", "csv", "parquet")
 _DONE = "#done"
 
 
+# One encoder for every row: json.dumps with options builds a new encoder per call.
+_ENCODE_ROW = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _jsonl_lines(rows: list[dict[str, Any]]) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    return "".join([_ENCODE_ROW(r) + "\n" for r in rows]).encode("utf-8")
 
 
 def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
