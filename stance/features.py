@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from stance._errors import InputError
 from stance.actors import Gazetteer, Mention, load_gazetteer
@@ -94,8 +95,8 @@ _STOPWORDS = frozenset("""
 
 def _ngrams(text: str, out: set[str]) -> None:
     words = _WORD.findall(text.lower())
-    out.update(map("w:".__add__, [w for w in words if w not in _STOPWORDS]))
-    out.update(map("b:{} {}".format, words, words[1:]))
+    out.update(["w:" + w for w in words if w not in _STOPWORDS])
+    out.update([f"b:{a} {b}" for a, b in pairwise(words)])
 
 
 def _chars(text: str, out: set[str]) -> None:
