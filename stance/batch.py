@@ -7,9 +7,7 @@ else streams batches through it.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -32,8 +30,6 @@ COLUMNS = ("article_id", "outlet", "date", "idx", "start", "end", "text", "label
            *PROBA_COLUMNS, "cues")
 N_CUES = 3
 BATCH_ARTICLES = 32
-# How many batches per job may wait, labelled, behind one a worker has not returned yet.
-_MAX_AHEAD = 8
 
 
 @dataclass(frozen=True)
@@ -192,62 +188,33 @@ def label_batches(articles: Iterable[object], *, jobs: int | None = 1,
                   model: Model | None = None,
                   batch_size: int = BATCH_ARTICLES) -> Iterator[tuple[list[Article],
                                                                         list[SentenceLabel]]]:
-    """(articles, rows) per batch, in input order, labelled by ``jobs`` processes.
-
-    With more than one job, the calling process labels too, beside ``jobs - 1`` worker
-    processes: while the oldest batch is still with a worker, it labels the next batch itself.
-    No core waits for the workers to start, and no process only shuttles rows.
-    """
+    """(articles, rows) per batch, in input order, labelled by ``jobs`` processes."""
     n_jobs = resolve_jobs(jobs)
-    chosen = _model(model)
-    batches = _batches(articles, batch_size)
     if n_jobs == 1:
-        for batch in batches:
+        chosen = _model(model)
+        for batch in _batches(articles, batch_size):
             yield batch, label_rows(chosen, batch)
         return
-    from joblib.externals.loky import get_reusable_executor
+    from joblib import Parallel, delayed
 
-    # Workers stay up between calls (idle ones exit after 5 minutes): a notebook pays the
-    # start-up once.
-    executor = get_reusable_executor(max_workers=n_jobs - 1, timeout=300)
     model_dir = str(model.directory) if model is not None else None
-    in_order: deque[tuple[list[Article], Future[list[SentenceLabel]] | list[SentenceLabel]]] = (
-        deque())
-    in_flight = 0
-    exhausted = False
-    while True:
-        # Keep two batches queued per worker, so no worker idles between batches.
-        while not exhausted and in_flight < 2 * (n_jobs - 1):
-            batch = next(batches, None)
-            if batch is None:
-                exhausted = True
-                break
-            in_order.append((batch, executor.submit(_worker_batch, batch, model_dir)))
-            in_flight += 1
-        if not in_order:
-            return
-        batch, result = in_order[0]
-        if isinstance(result, Future) and not result.done() and not exhausted and (
-                len(in_order) < _MAX_AHEAD * n_jobs):
-            # The oldest batch is not back yet: label the next one here meanwhile.
-            own = next(batches, None)
-            if own is None:
-                exhausted = True
-            else:
-                in_order.append((own, label_rows(chosen, own)))
-            continue
-        in_order.popleft()
-        if isinstance(result, Future):
-            in_flight -= 1
-            yield batch, result.result()
-        else:
-            yield batch, result
+    batches = _batches(articles, batch_size)
+    # Keep the batches in flight alongside their results: the generator stays lazy and ordered.
+    pending: list[list[Article]] = []
+
+    def tasks() -> Iterator[Any]:
+        for batch in batches:
+            pending.append(batch)
+            yield delayed(_worker_batch)(batch, model_dir)
+
+    with Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
+        for rows in parallel(tasks()):
+            yield pending.pop(0), rows
 
 
 def label_articles(articles: Iterable[object], *, jobs: int | None = 1,
                    model: Model | None = None) -> Iterator[SentenceLabel]:
-    """Label many articles lazily, in order, with ``jobs`` processes (``None``: every core);
-    the calling process is one of them.
+    """Label many articles lazily, in order, with ``jobs`` processes (``None``: every core).
 
     Each item is an article text, a dict with ``text`` (and ``id``, ``outlet``, ``date``), or
     an :class:`Article`. Memory stays flat: articles are read and labelled in small batches.

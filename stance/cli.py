@@ -138,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     label.add_argument("--format", choices=("jsonl", "csv", "parquet"),
                        help="output format (default: from the output's suffix, else jsonl)")
     label.add_argument("-j", "--jobs", type=int, default=None,
-                       help="processes labelling, this one included (default: every core)")
+                       help="worker processes (default: every core)")
     label.add_argument("--outlet", help="outlet for articles whose record or catalog gives none")
     label.add_argument("--catalog", help="CSV with file, outlet, published columns "
                        "(default: catalog.csv beside the articles)")
