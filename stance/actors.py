@@ -95,7 +95,8 @@ class Gazetteer:
                     table[key] = actor
         self._folded = folded
         self._exact = exact
-        self._by_first = _index_by_first_word({*folded, *(a.casefold() for a in exact)})
+        self._by_first = _index_by_first_word({_lower(alias) for actor in self.actors
+                                               for alias in actor.aliases})
         self._first_words = frozenset(self._by_first)
 
     def __len__(self) -> int:
@@ -103,9 +104,7 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """Every actor mention in ``text``, left to right, longest alias first."""
-        lowered = text.lower()
-        if len(lowered) != len(text):  # "İ" lowers to two characters: offsets would shift
-            lowered = "".join(char.lower()[:1] for char in text)
+        lowered = _lower(text)
         by_first = self._by_first
         firsts = [run for run in _WORD_RUN.finditer(lowered) if run.group() in by_first]
         mentions = []
@@ -130,6 +129,14 @@ class Gazetteer:
 
 # An alias starts and ends on a word boundary: "Kyiv" is not in "Kyivstar".
 _WORD_RUN = re.compile(r"\w+")
+
+
+def _lower(text: str) -> str:
+    """``text`` lower-cased character by character, so that offsets stay the same."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: offsets would shift
+        lowered = "".join(char.lower()[:1] for char in text)
+    return lowered
 
 
 def _index_by_first_word(aliases: Iterable[str]) -> dict[str, _Aliases]:
