@@ -240,7 +240,11 @@ def _stop_breaks(line: str) -> list[int]:
 
 def _line_breaks(line: str) -> list[int]:
     """Offsets inside one line where a new sentence starts (excluding 0)."""
-    starts = _stop_breaks(line)
+    return _news_breaks(line, _stop_breaks(line))
+
+
+def _news_breaks(line: str, starts: list[int]) -> list[int]:
+    """The breaks a stop rule proposes, less those news prose does not make."""
     breaks: list[int] = []
     for i, start in enumerate(starts):
         following = line[start:].lstrip()

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
-from stance.splitting import ABBREVIATIONS, Span, split_sentences
+from stance.splitting import ABBREVIATIONS, Span, _news_breaks, split_sentences
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
 
@@ -126,8 +126,6 @@ def test_splitting_does_not_import_nltk() -> None:
 # abbreviation list, run on each line, followed by the project's two rules on its breaks.
 
 LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-QUOTED_QUESTION = re.compile(r"[?!][\"'”’»]+\s*$")
-ENDS_SENTENCE = re.compile(r"[.?!…\"'”’»)]\s*$")
 
 
 @pytest.fixture(scope="module")
@@ -139,16 +137,8 @@ def punkt() -> Any:
 
 
 def punkt_line_breaks(punkt: Any, line: str) -> list[int]:
-    starts = [start for start, _end in punkt.span_tokenize(line) if start > 0]
-    breaks = []
-    for i, start in enumerate(starts):
-        if line[start:].lstrip()[:1].islower():
-            continue
-        is_last = i == len(starts) - 1
-        if is_last and QUOTED_QUESTION.search(line[:start]) and not ENDS_SENTENCE.search(line):
-            continue
-        breaks.append(start)
-    return breaks
+    # Punkt's breaks through the same news rules (lower-case continuations, quoted headlines).
+    return _news_breaks(line, [start for start, _end in punkt.span_tokenize(line) if start > 0])
 
 
 def punkt_split(punkt: Any, text: str) -> list[Span]:
