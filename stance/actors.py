@@ -97,7 +97,6 @@ class Gazetteer:
         self._exact = exact
         self._by_first = _index_by_first_word({_lower(alias) for actor in self.actors
                                                for alias in actor.aliases})
-        self._first_words = frozenset(self._by_first)
 
     def __len__(self) -> int:
         return len(self.actors)

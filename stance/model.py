@@ -59,7 +59,7 @@ class Model:
         self.feature_groups: tuple[str, ...] = tuple(manifest["config"]["feature_groups"])
         self._index = {name: i for i, name in enumerate(names)}
         self._names = list(names)
-        # One extra zero row: every sentence adds it, so no sentence has an empty sum.
+        # One extra zero row: the row of unknown features, and the sum of an empty sentence.
         self._coef = np.vstack([coef, np.zeros((1, coef.shape[1]))])
         self._step = _fixed_step(coef)
         self._fixed = np.round(self._coef / self._step).astype(np.int64)
@@ -74,9 +74,9 @@ class Model:
 
     # -- prediction ------------------------------------------------------------------------
 
-    def _rows(self, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _rows(self, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Each sentence's feature rows (the zero row for unknown features) in one flat array,
-        the sentence of each entry, and where each sentence's entries start."""
+        and where each sentence's entries start."""
         n = len(feats)
         lengths = np.fromiter(map(len, feats), dtype=np.intp, count=n)
         total = int(lengths.sum())
@@ -84,14 +84,13 @@ class Model:
                                repeat(len(self._names))), dtype=np.intp, count=total)
         starts = np.zeros(n, dtype=np.intp)
         np.cumsum(lengths[:-1], out=starts[1:])
-        return flat, np.repeat(np.arange(n, dtype=np.intp), lengths), starts
+        return flat, starts
 
     def scores(self, feats: list[set[str]]) -> np.ndarray:
         """Calibrated scores from feature sets (the hot path of every labelling route)."""
         if not feats:
             return np.zeros((0, len(self.labels)))
-        flat, _sentence, starts = self._rows(feats)
-        return self._scores(flat, starts)
+        return self._scores(*self._rows(feats))
 
     def _scores(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
         # Summed as fixed-point integers: exact, so the same in any order (a set's order varies
@@ -110,13 +109,14 @@ class Model:
         """
         if not feats:
             return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.intp), []
-        flat, sentence, starts = self._rows(feats)
+        flat, starts = self._rows(feats)
         proba = softmax(self._scores(flat, starts))
         best = proba.argmax(axis=1)
-        return proba, best, self._top_cues(flat, sentence, best, top)
+        return proba, best, self._top_cues(flat, starts, best, top)
 
-    def _top_cues(self, flat: np.ndarray, sentence: np.ndarray, labels: np.ndarray,
+    def _top_cues(self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray,
                   top: int) -> list[list[Cue]]:
+        sentence = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(flat)))
         known = flat != len(self._names)  # unknown features carry no weight
         rows, sentence = flat[known], sentence[known]
         weights = self._lift[rows, labels[sentence]]
@@ -199,8 +199,8 @@ class Model:
         Ranked by weight towards the label relative to the mean over labels (what sets it
         apart), ties by name; only positive ones, or the strongest one when none is positive.
         """
-        flat, sentence, _starts = self._rows([names])
-        return self._top_cues(flat, sentence, np.array([label], dtype=np.intp), top)[0]
+        flat, starts = self._rows([names])
+        return self._top_cues(flat, starts, np.array([label], dtype=np.intp), top)[0]
 
     # -- the scikit-learn estimator ----------------------------------------------------------
 
