@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -104,15 +105,28 @@ class Gazetteer:
     def find(self, text: str) -> list[Mention]:
         """Every actor mention in ``text``, left to right, longest alias first."""
         lowered = _lower(text)
+        # Words and the text between them, alternately: split, lengths and running sums all
+        # run in C, where a match object per word would cost more than the rest of the search.
+        parts = _WORD_SPLIT.split(lowered)
+        words = parts[1::2]
         by_first = self._by_first
-        firsts = [run for run in _WORD_RUN.finditer(lowered) if run.group() in by_first]
+        hits = list(compress(range(len(words)), map(by_first.__contains__, words)))
+        if not hits:
+            return []
+        bounds = list(accumulate(map(len, parts)))  # word k spans bounds[2k]:bounds[2k + 1]
         mentions = []
         resume = 0
-        for first in firsts:
-            start = first.start()
+        for k in hits:
+            start = bounds[2 * k]
             if start < resume or (start and text[start - 1] == "-"):
                 continue  # inside the last alias, or joined: "pro-Kremlin" is not the Kremlin
-            end = _longest_alias_end(text, lowered, first, by_first[first.group()])
+            aliases = by_first[words[k]]
+            # Aliases of several words, those whose second word follows; or the one-word alias.
+            longer = aliases.get(words[k + 1]) if k + 1 < len(words) else None
+            if longer is None and "" not in aliases:
+                continue  # "the" before a word no alias has second: most hits
+            end = _longest_alias_end(text, lowered, start, longer) or (
+                bounds[2 * k + 1] if "" in aliases else None)
             if end is None:
                 continue
             resume = end
@@ -128,6 +142,7 @@ class Gazetteer:
 
 # An alias starts and ends on a word boundary: "Kyiv" is not in "Kyivstar".
 _WORD_RUN = re.compile(r"\w+")
+_WORD_SPLIT = re.compile(r"(\w+)")
 
 
 def _lower(text: str) -> str:
@@ -157,26 +172,20 @@ def _index_by_first_word(aliases: Iterable[str]) -> dict[str, _Aliases]:
 
 
 _Aliases = dict[str, tuple[str, ...]]
-_NEXT_RUN = re.compile(r"\W+(\w+)")
-
-
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"  # what \w matches
 
 
-def _longest_alias_end(text: str, lowered: str, first: re.Match[str], aliases: _Aliases
+def _longest_alias_end(text: str, lowered: str, start: int, longer: tuple[str, ...] | None
                        ) -> int | None:
-    """Where the longest alias starting with the word ``first`` ends, if one does."""
-    start = first.start()
-    # An alias of several words is longer than the one-word alias sharing its first word.
-    following = _NEXT_RUN.match(lowered, first.end())
-    if following is not None and (longer := aliases.get(following.group(1))) is not None:
-        for alias in longer:
-            end = start + len(alias)
-            if lowered.startswith(alias, start) and (
-                    end == len(text) or not _is_word_char(text[end])):
-                return end
-    return first.end() if "" in aliases else None
+    """Where the longest of the aliases ``longer`` (all of several words, longest first)
+    starting at ``start`` ends, if one does."""
+    for alias in longer or ():
+        end = start + len(alias)
+        if lowered.startswith(alias, start) and (
+                end == len(text) or not _is_word_char(text[end])):
+            return end
+    return None
 
 
 def _resolve(actor: Actor, text: str, start: int) -> str | None:

@@ -425,10 +425,16 @@ def _cues(text: str) -> list[tuple[int, int, str]]:
 
     Word lookups in sets rather than one large regular expression: this runs on every sentence.
     """
-    surfaces = _WORDS.findall(text)
-    lowered = [word.lower() for word in surfaces]
-    if _CUE_WORDS.isdisjoint(lowered):
-        return []  # no reporting verb, "according" or "in its ...": most narration
+    if text.isascii():  # lowering ASCII text changes A-Z alone: the same words, lowered
+        lowered = _WORDS.findall(text.lower())
+        if _CUE_WORDS.isdisjoint(lowered):
+            return []  # no reporting verb, "according" or "in its ...": most narration
+        surfaces = _WORDS.findall(text)
+    else:  # "\u212a".lower() is "k": lower the words found, not the text
+        surfaces = _WORDS.findall(text)
+        lowered = [word.lower() for word in surfaces]
+        if _CUE_WORDS.isdisjoint(lowered):
+            return []
     spans = [match.span() for match in _WORDS.finditer(text)]
     title_case: bool | None = None  # worked out only when a capitalised verb needs it
     cues = []

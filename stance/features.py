@@ -223,7 +223,7 @@ def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Readi
 
 
 def _context(text: str, i: int, readings: list[_Reading], voice: bool, prev_voice: bool,
-             doc_groups: dict[str, int], out: set[str]) -> None:
+             doc_major: str | None, out: set[str]) -> None:
     here = readings[i]
     prev_group = readings[i - 1].group if i > 0 else "start"
     next_group = readings[i + 1].group if i + 1 < len(readings) else "end"
@@ -246,14 +246,25 @@ def _context(text: str, i: int, readings: list[_Reading], voice: bool, prev_voic
         # An opened quote whose attribution follows: "Izyum is the hottest spot. [...]," he said.
         if i + 1 < len(readings) and readings[i + 1].quote_open:
             out.add("qnext:" + next_group)
-    if doc_groups:
-        out.add("doc_major:" + max(doc_groups, key=doc_groups.__getitem__))
+    if doc_major is not None:
+        out.add("doc_major:" + doc_major)
     if here.full_text is not None and unattributed:
         out.add("full_text:" + here.full_text)
     if here.quote_open:
         out.add("ctx:quote_open")
     if prev_voice:
         out.add("ctx:prev_voice")
+
+
+def _major(counts: dict[str, int], counted: str, major: str | None) -> str:
+    """``max(counts, key=counts.get)`` kept up to date as ``counted`` grows by one: the most
+    frequent key, the first inserted on a tie."""
+    if major is None or counts[counted] > counts[major]:
+        return counted
+    if counts[counted] == counts[major] and counted != major:
+        order = list(counts)
+        return counted if order.index(counted) < order.index(major) else major
+    return major
 
 
 def featurize_article(
@@ -268,7 +279,8 @@ def featurize_article(
     wanted = frozenset(groups)
     readings = _read_article(sentences, gazetteer or load_gazetteer())
     prev_voice = False
-    doc_groups: dict[str, int] = {}
+    doc_groups: dict[str, int] = {}  # speakers' groups so far, in order of first appearance
+    doc_major: str | None = None  # the most frequent of them, the first one on a tie
     result = []
     for i, text in enumerate(sentences):
         here = readings[i]
@@ -288,9 +300,10 @@ def featurize_article(
         if "shape" in wanted:
             _shape(text, feats)
         if "context" in wanted:
-            _context(text, i, readings, voice, prev_voice, doc_groups, feats)
+            _context(text, i, readings, voice, prev_voice, doc_major, feats)
         prev_voice = voice
         if here.group not in ("none", "unresolved"):
             doc_groups[here.group] = doc_groups.get(here.group, 0) + 1
+            doc_major = _major(doc_groups, here.group, doc_major)
         result.append(feats)
     return result

@@ -17,10 +17,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "bench.py"
 FIGURES = ("predict_proba_sps", "tfidf_sps", "label_jobs1_sps", "label_jobs2_sps",
-           "cli_jobs1_sps", "jobs2_speedup", "cold_start_s", "cold_start_process_s",
+           "label_jobs2_cold_pool_sps", "python_floor_sps", "cli_jobs1_sps", "jobs2_speedup",
+           "jobs2_cold_pool_speedup", "cold_start_s", "cold_start_process_s",
            "peak_rss_mb", "peak_rss_10pct_mb", "model_weights_mb", "model_estimator_mb")
 MEASUREMENTS = ("predict_proba", "tfidf_lr", "label_articles_jobs1", "label_articles_jobs2",
-                "cli_jobs1", "cold_start")
+                "label_articles_jobs2_cold_pool", "python_floor", "cli_jobs1", "cold_start")
 # fastText is an optional peer (`pip install fasttext`, the "bench" extra): measured when there.
 HAS_FASTTEXT = importlib.util.find_spec("fasttext") is not None
 

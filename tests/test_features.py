@@ -59,3 +59,15 @@ def test_question_and_exclamation_outside_quotes() -> None:
     found.clear()
     features._voice("“Enough!” he said.", found)
     assert "v:exclaim" not in found
+
+
+@given(st.lists(st.sampled_from("abcd"), max_size=40))
+def test_running_major_is_max_of_counts(sequence: list[str]) -> None:
+    from stance.features import _major
+
+    counts: dict[str, int] = {}
+    major = None
+    for group in sequence:
+        counts[group] = counts.get(group, 0) + 1
+        major = _major(counts, group, major)
+        assert major == max(counts, key=counts.__getitem__)

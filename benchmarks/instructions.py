@@ -1,0 +1,117 @@
+"""Instructions per sentence of the labelling path, counted by valgrind, for two revisions.
+
+The host these benchmarks run on is shared: the same timing moves by up to 1.2x between runs,
+which hides a change of a few percent. Callgrind counts the instructions the CPU executes
+instead of seconds, the same every time for the same code, input and hash seed, however
+busy the machine is (Python's string hashing is seeded, so ``PYTHONHASHSEED`` is fixed).
+
+For each revision (the working tree, and ``--against REV`` checked out with ``git worktree``)
+it counts a process that labels ``--articles`` articles of the benchmark corpus with
+``stance.batch.label_rows`` and one that labels none, and divides the difference by the
+sentences: start-up, imports and the model load cancel out. ::
+
+    .venv/bin/python benchmarks/instructions.py --against 3407e50
+    .venv/bin/python benchmarks/instructions.py --articles 20 --step gazetteer
+
+Needs ``valgrind`` (Debian's package). Slow: about 40 s per revision for 40 articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench  # noqa: E402  (the corpus is the timing benchmark's)
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS = ("label_rows", "gazetteer", "featurize")
+WORKLOAD = """\
+import json, sys
+from itertools import islice
+from stance.batch import _batches, label_rows
+from stance.actors import load_gazetteer
+import stance
+
+step, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(path, encoding="utf-8") as handle:
+    articles = [json.loads(line) for line in islice(handle, n + 1)]
+model = stance.load()
+label_rows(model, next(_batches(articles[:1], 1)))  # warm: every lazy table is built
+gazetteer = load_gazetteer()
+for batch in _batches(articles[1:], 32):
+    if step == "label_rows":
+        label_rows(model, batch)
+    elif step == "gazetteer":
+        for article in batch:
+            for line in article.text.split("\\n"):
+                gazetteer.find(line)
+    else:
+        lines = [line for article in batch for line in article.text.split("\\n")]
+        docs = [i for i, article in enumerate(batch) for _ in article.text.split("\\n")]
+        model.featurize(lines, docs)
+"""
+
+
+def count(source: Path, workload: Path, step: str, corpus: Path, articles: int) -> int:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(source),
+           **bench.ONE_THREAD}
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+         str(workload), step, str(corpus), str(articles)],
+        env=env, capture_output=True, text=True, check=False)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise RuntimeError(f"valgrind run failed ({source}):\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def per_sentence(source: Path, workload: Path, step: str, corpus: Path, articles: int) -> float:
+    sentences = articles * bench.ARTICLE_SENTENCES
+    return (count(source, workload, step, corpus, articles)
+            - count(source, workload, step, corpus, 0)) / sentences
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", metavar="REV", help="a git revision to compare with")
+    parser.add_argument("--articles", type=int, default=40, help="articles of 30 sentences")
+    parser.add_argument("--step", choices=STEPS, default="label_rows")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="stance-instr-") as folder:
+        corpus = Path(folder) / "corpus.jsonl"
+        bench.write_corpus(corpus, (args.articles + 1) * bench.ARTICLE_SENTENCES)
+        workload = Path(folder) / "workload.py"
+        workload.write_text(WORKLOAD, encoding="utf-8")
+        sources = {"working tree": ROOT}
+        if args.against:
+            checkout = Path(folder) / "against"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q",
+                            str(checkout), args.against], check=True)
+            sources[args.against] = checkout
+        try:
+            counts = {name: per_sentence(source, workload, args.step, corpus, args.articles)
+                      for name, source in sources.items()}
+        finally:
+            if args.against:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
+                                str(sources[args.against])], check=False)
+    for name, value in counts.items():
+        print(f"{args.step}: {value:,.0f} instructions per sentence ({name})")
+    if args.against:
+        ratio = counts[args.against] / counts["working tree"]
+        print(f"{args.against} / working tree: {ratio:.3f}")
+    print(json.dumps({"step": args.step, "articles": args.articles,
+                      "instructions_per_sentence": counts}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
