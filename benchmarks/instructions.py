@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench  # noqa: E402  (the corpus is the timing benchmark's)
+import bench
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("label_rows", "gazetteer", "featurize")
