@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from stance.annotations import read_annotations, shipped_path
-from stance.labels import LABELS
+from stance._labels import LABELS
+from stance.annotate._records import read_annotations, shipped_path
 
 SHORT = {"official_ukrainian": "ukr", "russian_mod": "rus", "western_intelligence": "west",
          "editorial_opinion": "opin", "neutral": "neut"}

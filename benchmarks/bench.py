@@ -81,7 +81,7 @@ TARGETS: list[tuple[str, str, Any, str]] = [
 
 def seed_sentences() -> list[str]:
     """Every sentence of the seed articles, as stance splits them."""
-    from stance.splitting import split_sentences
+    from stance.text._splitting import split_sentences
 
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     return [span.text for text in texts for span in split_sentences(text)]
@@ -129,7 +129,7 @@ def corpus_sentences(path: Path) -> tuple[list[str], list[int]]:
 
 def training_data() -> tuple[list[str], list[str]]:
     """Texts and labels of the shipped annotations the model was trained on (seeds+authored)."""
-    from stance.annotations import read_annotations, shipped_path
+    from stance.annotate._records import read_annotations, shipped_path
 
     records = [record for name in ("seeds", "authored")
                for record in read_annotations(shipped_path(name))]
@@ -220,7 +220,7 @@ def child_floor(corpus: Path) -> dict[str, Any]:
 
     import numpy as np
 
-    from stance._modelfile import default_model_dir
+    from stance.model._files import default_model_dir
 
     sentences, _docs = corpus_sentences(corpus)
     with np.load(default_model_dir() / "framing.weights.npz", allow_pickle=False) as weights:
@@ -306,10 +306,11 @@ def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
     """Each step of the labelling path timed alone over the corpus (CPU time of this process,
     median of ``repeats``), in microseconds per sentence: where the time goes."""
     import stance
-    from stance import batch, features
-    from stance.actors import load_gazetteer
-    from stance.attribution import Attributor
-    from stance.splitting import split_sentences
+    from stance.batch import _labelling as batch
+    from stance.text import _features as features
+    from stance.text._actors import load_gazetteer
+    from stance.text._attribution import Attributor
+    from stance.text._splitting import split_sentences
 
     texts = [article["text"] for article in stream_articles(corpus)]
     sentences, docs = corpus_sentences(corpus)
@@ -487,7 +488,7 @@ def installed_version(name: str) -> str:
 
 
 def model_files() -> dict[str, Any]:
-    from stance._modelfile import default_model_dir
+    from stance.model._files import default_model_dir
 
     folder = default_model_dir()
     manifest = json.loads((folder / "manifest.json").read_text())

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 import stance
-from stance.spark import label_dataframe, spark_session
+from stance.batch._spark import label_dataframe, spark_session
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -61,9 +61,9 @@ def inputs(fragments: int) -> dict[str, Any]:
 
 def outputs(data: dict[str, Any]) -> dict[str, Any]:
     """What the stance on sys.path makes of ``data`` (run in the child process)."""
-    from stance.actors import load_gazetteer
-    from stance.features import DEFAULT_GROUPS, featurize_article
-    from stance.splitting import split_sentences
+    from stance.text._actors import load_gazetteer
+    from stance.text._features import DEFAULT_GROUPS, featurize_article
+    from stance.text._splitting import split_sentences
 
     splits = [[tuple(s) for s in split_sentences(t)] for t in data["texts"]]
     articles = [[s.text for s in split_sentences(t)] for t in data["seeds"]] + data["articles"]

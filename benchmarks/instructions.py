@@ -36,8 +36,8 @@ STEPS = ("label_rows", "gazetteer", "featurize")
 WORKLOAD = """\
 import json, sys
 from itertools import islice
-from stance.batch import _batches, label_rows
-from stance.actors import load_gazetteer
+from stance.batch._labelling import _batches, label_rows
+from stance.text._actors import load_gazetteer
 import stance
 
 step, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 import stance
-from stance.annotations import read_annotations, shipped_path
-from stance.evaluation import format_report, predict_records, report
-from stance.labels import LABELS
-from stance.training import leave_one_seed_out
+from stance._labels import LABELS
+from stance.annotate._records import read_annotations, shipped_path
+from stance.model._evaluation import format_report, predict_records, report
+from stance.model._training import leave_one_seed_out
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "model_report.json"

@@ -18,9 +18,9 @@ from typing import Any
 
 from joblib import Parallel, delayed
 
-from stance.annotations import read_annotations, shipped_path
-from stance.features import DEFAULT_GROUPS
-from stance.training import DEFAULT_PARAMS, dev_report, fit, leave_one_seed_out
+from stance.annotate._records import read_annotations, shipped_path
+from stance.model._training import DEFAULT_PARAMS, dev_report, fit, leave_one_seed_out
+from stance.text._features import DEFAULT_GROUPS
 
 RESULTS = Path(__file__).parent / "results" / "model_selection.json"
 

@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
-from stance.annotations import read_annotations, shipped_path
-from stance.labels import LABELS
+from stance._labels import LABELS
+from stance.annotate._records import read_annotations, shipped_path
 
 Record = dict[str, Any]
 # A peer: fit on the training records, return one label per test record (same order).
@@ -188,7 +188,7 @@ def majority(train: list[Record], test: list[Record]) -> list[str]:
 
 def rule_label(sentence: str, context: list[str]) -> str:
     """The speaker's group by ``stance.attribute``, else neutral."""
-    from stance.attribution import attribute
+    from stance.text._attribution import attribute
 
     found = attribute(sentence, context=context)
     return found.group if found is not None and found.group is not None else "neutral"

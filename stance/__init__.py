@@ -8,34 +8,32 @@ The model ships inside the package and is loaded on first use; importing stance 
 neither the model nor scikit-learn.
 """
 
-from __future__ import annotations
-
 import typing as _typing
 from importlib import import_module as _import_module
 
 from stance._errors import AnnotationError, InputError, ModelFileError, StanceError
-from stance.labels import LABELS
-from stance.splitting import Span, split_sentences
+from stance._labels import LABELS
+from stance.text._splitting import Span, split_sentences
 
 __version__ = "0.1.0"
 
 # Public names served from submodules on first use, so that `import stance` stays light.
 _LAZY = {
-    "Actor": "stance.actors",
-    "Mention": "stance.actors",
-    "find_actors": "stance.actors",
-    "Attribution": "stance.attribution",
-    "attribute": "stance.attribution",
-    "Cue": "stance.model",
-    "Model": "stance.model",
-    "load": "stance.model",
-    "load_annotations": "stance.annotations",
-    "FramingClassifier": "stance.estimator",
-    "SentenceLabel": "stance.batch",
-    "label_article": "stance.batch",
-    "label_articles": "stance.batch",
-    "label_dataset": "stance.batch",
-    "compare_outlets": "stance.compare",
+    "Actor": "stance.text._actors",
+    "Mention": "stance.text._actors",
+    "find_actors": "stance.text._actors",
+    "Attribution": "stance.text._attribution",
+    "attribute": "stance.text._attribution",
+    "Cue": "stance.model._runtime",
+    "Model": "stance.model._runtime",
+    "load": "stance.model._runtime",
+    "FramingClassifier": "stance.model._estimator",
+    "load_annotations": "stance.annotate._records",
+    "SentenceLabel": "stance.batch._labelling",
+    "label_article": "stance.batch._labelling",
+    "label_articles": "stance.batch._labelling",
+    "label_dataset": "stance.batch._labelling",
+    "compare_outlets": "stance.compare._report",
 }
 
 __all__ = [
@@ -65,13 +63,13 @@ __all__ = [
 ]
 
 if _typing.TYPE_CHECKING:
-    from stance.actors import Actor, Mention, find_actors
-    from stance.annotations import load_annotations
-    from stance.attribution import Attribution, attribute
-    from stance.batch import SentenceLabel, label_article, label_articles, label_dataset
-    from stance.compare import compare_outlets
-    from stance.estimator import FramingClassifier
-    from stance.model import Cue, Model, load
+    from stance.annotate._records import load_annotations
+    from stance.batch._labelling import SentenceLabel, label_article, label_articles, label_dataset
+    from stance.compare._report import compare_outlets
+    from stance.model._estimator import FramingClassifier
+    from stance.model._runtime import Cue, Model, load
+    from stance.text._actors import Actor, Mention, find_actors
+    from stance.text._attribution import Attribution, attribute
 
 
 def __getattr__(name: str) -> _typing.Any:

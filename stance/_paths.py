@@ -11,10 +11,11 @@ __all__ = ["data_dir"]
 def data_dir(name: str) -> Path:
     """The folder of shipped data ``name`` (``models``, ``annotations`` or ``seeds``).
 
-    An install maps the repository's top-level folders into the package as ``stance._<name>``
-    (see pyproject.toml); run from a source checkout, the folders are found beside ``stance/``.
+    An install copies the repository's top-level data folders into the package as
+    ``stance/_data/<name>`` (see pyproject.toml); run from a source checkout, the folders are
+    found beside ``stance/``.
     """
-    try:
-        return Path(str(resources.files(f"stance._{name}")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / name
+    installed = Path(str(resources.files("stance"))) / "_data" / name
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 from pathlib import Path
@@ -11,9 +10,10 @@ import numpy as np
 import pytest
 
 from stance import InputError
-from stance import _annotation_cli as cli
-from stance._active import audit, diverse_top, read_articles, suggest, uncertainty
-from stance.labels import LABELS
+from stance._cli import _common as cli
+from stance._cli import main
+from stance._labels import LABELS
+from stance.annotate._active import audit, diverse_top, read_articles, suggest, uncertainty
 
 RARE, COMMON = LABELS.index("western_intelligence"), LABELS.index("neutral")
 
@@ -138,13 +138,10 @@ def test_audit_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     records, proba, planted, _ = planted_audit()
     path = tmp_path / "ann.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    training = types.ModuleType("stance.training")
+    training = types.ModuleType("stance.model._training")
     training.cross_val_proba = lambda recs, **kwargs: proba  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "stance.training", training)
-    parser = argparse.ArgumentParser(prog="stance")
-    cli.add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["audit", str(path), "-n", "3", "--json"])
-    assert args.func(args) == 0
+    monkeypatch.setitem(__import__("sys").modules, "stance.model._training", training)
+    assert main(["audit", str(path), "-n", "3", "--json"]) == 0
     top = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(top) == 3 and top[0]["text"] == records[planted]["text"]
 
@@ -153,12 +150,9 @@ def test_suggest_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                          capsys: pytest.CaptureFixture[str]) -> None:
     write_articles(tmp_path / "articles")
     monkeypatch.setattr(cli, "model_proba_fn", lambda: uncertain_everywhere)
-    parser = argparse.ArgumentParser(prog="stance")
-    cli.add_commands(parser.add_subparsers(dest="command"))
     out = tmp_path / "tasks.json"
-    args = parser.parse_args(["suggest", str(tmp_path / "articles"), "-n", "12", "--format",
-                              "label-studio", "-o", str(out), "--per-article", "4"])
-    assert args.func(args) == 0
+    assert main(["suggest", str(tmp_path / "articles"), "-n", "12", "--format",
+                 "label-studio", "-o", str(out), "--per-article", "4"]) == 0
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert len(tasks) == 12 and all(t["predictions"][0]["score"] > 0 for t in tasks)
     assert "12 sentences from 3 articles" in capsys.readouterr().err

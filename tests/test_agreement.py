@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import warnings
 from pathlib import Path
@@ -16,19 +15,16 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
 from stance import AnnotationError
-from stance._agreement import agreement, cohen_kappa, compare, per_label_kappa
-from stance._annotation_cli import add_commands
-from stance.labels import LABELS
+from stance._cli import main
+from stance._labels import LABELS
+from stance.annotate._agreement import agreement, cohen_kappa, compare, per_label_kappa
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS1, PASS2 = ROOT / "annotations/seeds.pass1.jsonl", ROOT / "annotations/seeds.pass2.jsonl"
 
 
 def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="stance")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return main(argv)
 
 
 def labels_of(path: Path) -> dict[tuple[str, int], str]:
@@ -126,12 +122,13 @@ def test_one_file_with_several_annotators(tmp_path: Path) -> None:
     assert results[0].kappa == 1.0 and len(results[1].disagreements) == 1
 
 
-def test_agreement_errors_name_file_line_and_choices(tmp_path: Path) -> None:
+def test_agreement_errors_name_file_line_and_choices(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
     one = write_lines(tmp_path / "one.jsonl", [record("d", 0, "neutral", "ann")])
     with pytest.raises(AnnotationError, match="needs two annotators, the file names 1 \\(ann\\)"):
         agreement(one)
     bad = write_lines(tmp_path / "bad.jsonl", [record("d", 0, "pro_russia")])
     with pytest.raises(AnnotationError, match=r"bad\.jsonl:1: unknown label 'pro_russia'; use one"):
         agreement(bad, bad)
-    with pytest.raises(AnnotationError, match="unknown label"):
-        run_cli(["annotations", "agree", str(bad), str(bad)])
+    assert run_cli(["annotations", "agree", str(bad), str(bad)]) == 2
+    assert "stance: error:" in capsys.readouterr().err

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
-from stance.annotations import read_annotations, shipped_path
-from stance.splitting import split_sentences
+from stance.annotate._records import read_annotations, shipped_path
+from stance.text._splitting import split_sentences
 
 SEED_NAMES = sorted(p.name for p in (Path(__file__).parent.parent / "seeds").glob("*.txt"))
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
-from stance.actors import load_gazetteer
+from stance.text._actors import load_gazetteer
 
 
 def test_gazetteer_is_large_and_complete() -> None:
@@ -141,7 +141,7 @@ def test_a_hyphen_before_joins_the_alias_to_another_word(alias: str) -> None:
                         and a.upper().lower() == a.lower()]))
 @settings(max_examples=200)
 def test_names_are_found_in_any_case_acronyms_only_in_theirs(alias: str) -> None:
-    from stance.actors import _ACRONYM
+    from stance.text._actors import _ACRONYM
 
     shouted = f"NEWS: {alias.upper()} SPEAKS"
     found = any(m.start == len("NEWS: ") for m in stance.find_actors(shouted))
@@ -166,7 +166,7 @@ def test_mentions_index_the_input_on_arbitrary_unicode(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_cue_words_of_ascii_text_are_its_words_lowered(text: str) -> None:
     # The cue search lowers an ASCII sentence once instead of each word: the same words.
-    from stance.attribution import _WORDS
+    from stance.text._attribution import _WORDS
 
     assert _WORDS.findall(text.lower()) == [word.lower() for word in _WORDS.findall(text)]
 
@@ -174,7 +174,7 @@ def test_cue_words_of_ascii_text_are_its_words_lowered(text: str) -> None:
 @given(st.text(alphabet="KkSsaid \u212a\u017f\u0130.,"))
 def test_letters_that_lower_to_ascii_do_not_make_a_cue(text: str) -> None:
     # "\u212a" (Kelvin) lowers to "k" and "\u017f" (long s) is not "s": "\u017fAID" is no "said".
-    from stance.attribution import _cues
+    from stance.text._attribution import _cues
 
     words = [w.lower() for w in __import__("re").findall(r"[A-Za-z]+", text)]
     assert all(cue[2] in words for cue in _cues(text))

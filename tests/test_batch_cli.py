@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
-from stance.batch import COLUMNS
-from stance.cli import main
+from stance._cli import main
+from stance.batch._labelling import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
-STANCE = [sys.executable, "-m", "stance.cli"]
+STANCE = [sys.executable, "-m", "stance"]
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -16,18 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 
+from stance._cli import main
+from stance._cli.compare import rows_from_inputs
 from stance._errors import InputError
-from stance.batch import COLUMNS, SentenceLabel
-from stance.compare import (
-    UNDATED,
-    add_command,
-    bootstrap_shares,
-    compare,
-    compare_outlets,
-    read_rows,
-    rows_from_inputs,
-)
-from stance.labels import LABELS
+from stance._labels import LABELS
+from stance.batch._labelling import COLUMNS, SentenceLabel
+from stance.compare import bootstrap_shares, compare, compare_outlets, read_rows
+from stance.compare._rows import UNDATED
 
 VOCABULARY = [f"{a}{b}" for a in ("ka", "lo", "mi", "nu", "pe", "ru", "so", "ta", "vi", "zo")
               for b in ("bar", "dem", "fin", "gol", "hus", "kel", "mor", "nix", "pol", "rat",
@@ -338,10 +333,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="stance")
-    add_command(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return main(argv)
 
 
 def test_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

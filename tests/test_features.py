@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance import features
+from stance.text import _features as features
 
 # The writer's-voice cues as whole-word, case-insensitive patterns: the definition the word sets
 # in stance.features implement (the sets are faster: one tokenisation, no regex per cue).
@@ -63,7 +63,7 @@ def test_question_and_exclamation_outside_quotes() -> None:
 
 @given(st.lists(st.sampled_from("abcd"), max_size=40))
 def test_running_major_is_max_of_counts(sequence: list[str]) -> None:
-    from stance.features import _major
+    from stance.text._features import _major
 
     counts: dict[str, int] = {}
     major = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import zipfile
 from pathlib import Path
@@ -14,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stance import AnnotationError, InputError
-from stance._annotation_cli import add_commands
-from stance._formats import FORMATS, export_tasks, import_annotations, label_studio_config
-from stance.labels import LABELS
+from stance._cli import main
+from stance._labels import LABELS
+from stance.annotate._formats import FORMATS, export_tasks, import_annotations, label_studio_config
 
 ARTICLE = "Kyiv says it held the line. Moscow disagrees.\nIt feels like a turning point."
 ITEMS = [
@@ -275,11 +274,8 @@ def test_import_command_writes_records_and_reports_skips(tmp_path: Path,
     rows = [prodigy_row(tasks[0], ["neutral"], "accept", "ann"),
             prodigy_row(tasks[1], ["neutral"], "ignore", "ann")]
     source, out = write_lines(tmp_path / "db.jsonl", rows), tmp_path / "out.jsonl"
-    parser = argparse.ArgumentParser(prog="stance")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["annotations", "import", str(source), "--format", "prodigy",
-                              "-o", str(out)])
-    assert args.func(args) == 0
+    assert main(["annotations", "import", str(source), "--format", "prodigy",
+                              "-o", str(out)]) == 0
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert written == [{**ITEMS[0], "label": "neutral", "annotator": "war-ann"}]
     assert "skipped 1: ignored" in capsys.readouterr().err
@@ -319,17 +315,14 @@ def test_any_text_survives_a_round_trip(tmp_path: Path, fmt: str, texts: list[st
 def test_export_command_reads_articles_and_annotation_files(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch,
                                                             ) -> None:
-    import stance._annotation_cli as cli
+    from stance._cli import _common as cli
 
     monkeypatch.setattr(cli, "model_proba_fn", lambda: fake_proba)
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     labelled = write_lines(tmp_path / "labels.jsonl", [{**ITEMS[0], "label": "neutral"}])
     out = tmp_path / "tasks.json"
-    parser = argparse.ArgumentParser(prog="stance")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["annotations", "export", str(tmp_path / "a.txt"), str(labelled),
-                              "--format", "label-studio", "-o", str(out)])
-    assert args.func(args) == 0
+    assert main(["annotations", "export", str(tmp_path / "a.txt"), str(labelled),
+                              "--format", "label-studio", "-o", str(out)]) == 0
     data = [task["data"] for task in json.loads(out.read_text(encoding="utf-8"))]
     assert data == [*ITEMS, {**ITEMS[0], "given_label": "neutral"}]
     assert (tmp_path / "tasks.label_config.xml").is_file()

@@ -48,7 +48,7 @@ def test_split_load_predict_from_another_directory(installed: Path, tmp_path: Pa
 
 def test_installed_model_is_verified_against_its_manifest(installed: Path,
                                                           tmp_path: Path) -> None:
-    weights = installed / "stance" / "_models" / "framing.weights.npz"
+    weights = installed / "stance" / "_data" / "models" / "framing.weights.npz"
     data = bytearray(weights.read_bytes())
     data[-10] ^= 0x01
     weights.write_bytes(bytes(data))

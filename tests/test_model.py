@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
-from stance._modelfile import ESTIMATOR_FILE, MANIFEST_FILE, WEIGHTS_FILE, default_model_dir
-from stance.annotations import read_annotations, shipped_path
+from stance.annotate._records import read_annotations, shipped_path
+from stance.model._files import ESTIMATOR_FILE, MANIFEST_FILE, WEIGHTS_FILE, default_model_dir
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +176,7 @@ def test_manifest_records_how_the_model_was_made(model: stance.Model) -> None:
 
 
 def test_training_is_deterministic() -> None:
-    from stance.training import fit
+    from stance.model._training import fit
 
     records = read_annotations(shipped_path("seeds"))
     texts, docs = seed_articles()
@@ -188,7 +188,7 @@ def test_training_is_deterministic() -> None:
 def test_estimator_follows_the_sklearn_contract() -> None:
     from sklearn.base import clone
 
-    from stance.estimator import FramingClassifier
+    from stance.model._estimator import FramingClassifier
 
     estimator = FramingClassifier(C=2.0, calibrate=False)
     assert clone(estimator).get_params() == estimator.get_params()

@@ -1,4 +1,4 @@
-"""stance.spark against a real local[2] Spark session started here, once for the module.
+"""stance.batch._spark against a real local[2] Spark session started here, once for the module.
 
 Needs pyspark (``pip install "stance[spark]"``) and Java 17+; skipped with the reason otherwise.
 The tests label with the shipped model (``stance.load()``). To try them with another model,
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import stance
-from stance.batch import COLUMNS
+from stance.batch._labelling import COLUMNS
 
 pytestmark = [
     pytest.mark.spark,
@@ -38,7 +38,7 @@ if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
 
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 
-from stance.spark import label_dataframe, label_paths, output_schema, spark_session  # noqa: E402
+from stance.batch._spark import label_dataframe, label_paths, output_schema, spark_session  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HUGE = 200_000

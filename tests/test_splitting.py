@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
-from stance.splitting import ABBREVIATIONS, Span, _news_breaks, split_sentences
+from stance.text._splitting import ABBREVIATIONS, Span, _news_breaks, split_sentences
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
 

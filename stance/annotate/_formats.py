@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from stance._errors import AnnotationError, InputError
 from stance._jsonl import json_file_objects, json_objects
-from stance.labels import LABELS
+from stance._labels import LABELS
+from stance.annotate._records import seed_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -376,8 +377,6 @@ class _TextSource:
         if not (isinstance(doc, str) and _is_int(start) and _is_int(end) and start < end):
             return None
         if doc not in self.cache:
-            from stance.annotations import seed_text
-
             local = self.folder / doc if self.folder is not None else None
             self.cache[doc] = (local.read_text(encoding="utf-8")
                                if local is not None and local.is_file() else seed_text(doc))

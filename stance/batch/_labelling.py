@@ -14,13 +14,13 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stance._errors import InputError
-from stance.labels import LABELS
-from stance.splitting import split_sentences
+from stance._labels import LABELS
+from stance.text._splitting import split_sentences
 
 if TYPE_CHECKING:
     from datasets import Dataset
 
-    from stance.model import Model
+    from stance.model._runtime import Model
 
 __all__ = ["COLUMNS", "Article", "SentenceLabel", "label_article", "label_articles",
            "label_dataset", "label_rows", "readable_cue"]
@@ -172,7 +172,7 @@ def label_rows(model: Model, articles: list[Article]) -> list[SentenceLabel]:
 def _model(model: Model | None) -> Model:
     if model is not None:
         return model
-    from stance.model import load
+    from stance.model._runtime import load
 
     return load()
 
@@ -191,7 +191,7 @@ def label_article(text: str, *, model: Model | None = None, article_id: str = "0
 
 
 def _worker_batch(articles: list[Article], model_dir: str | None) -> _Labels:
-    from stance.model import load
+    from stance.model._runtime import load
 
     return _label_columns(load(model_dir), articles)
 

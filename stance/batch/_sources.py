@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from stance._errors import InputError
-from stance.batch import Article
+from stance.batch._labelling import Article
 
 __all__ = ["Skips", "iter_articles", "read_catalog"]
 

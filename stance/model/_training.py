@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from stance.annotations import read_annotations, shipped_path
-from stance.evaluation import order_by_article, predict_records, report
-from stance.labels import LABELS
+from stance._labels import LABELS
+from stance.annotate._records import read_annotations, shipped_path
+from stance.model._evaluation import order_by_article, predict_records, report
 
 __all__ = ["DEFAULT_PARAMS", "cross_val_proba", "data_hash", "dev_report", "fit",
            "leave_one_seed_out", "training_records"]
@@ -54,7 +54,7 @@ def _arrays(records: Sequence[dict[str, Any]]) -> tuple[list[str], list[str], li
 
 def fit(records: Sequence[dict[str, Any]], **params: Any) -> Any:
     """A FramingClassifier fitted on ``records`` (articles kept in order for context)."""
-    from stance.estimator import FramingClassifier
+    from stance.model._estimator import FramingClassifier
 
     texts, labels, docs = _arrays(records)
     return FramingClassifier(**{**DEFAULT_PARAMS, **params}).fit(texts, labels, doc_ids=docs)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from stance._errors import InputError
-from stance.actors import Gazetteer, Mention, load_gazetteer
-from stance.attribution import Attributor
+from stance.text._actors import Gazetteer, Mention, load_gazetteer
+from stance.text._attribution import Attributor
 
 __all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "featurize_article"]
 

@@ -23,9 +23,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from stance._errors import InputError
-from stance.features import ALL_GROUPS, DEFAULT_GROUPS
-from stance.labels import LABELS
-from stance.predicting import article_slices, check_sentences, featurize, softmax
+from stance._labels import LABELS
+from stance.model._scoring import article_slices, check_sentences, featurize, softmax
+from stance.text._features import ALL_GROUPS, DEFAULT_GROUPS
 
 __all__ = ["FramingClassifier"]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from stance._errors import InputError
-from stance.batch import COLUMNS, SentenceLabel
+from stance.batch._labelling import COLUMNS, SentenceLabel
 
 __all__ = ["FORMATS", "RowSink", "open_sink"]
 
@@ -50,7 +50,7 @@ def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
 def _parquet_table(rows: list[dict[str, Any]]) -> Any:
     import pyarrow as pa
 
-    from stance.batch import PROBA_COLUMNS
+    from stance.batch._labelling import PROBA_COLUMNS
 
     types = {c: pa.string() for c in COLUMNS}
     types.update({c: pa.int64() for c in ("idx", "start", "end")})

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from stance._errors import AnnotationError
 from stance._jsonl import json_file_objects
+from stance._labels import LABELS
 from stance._paths import data_dir
-from stance.labels import LABELS
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -138,13 +138,3 @@ def load_annotations(path: str | Path | None = None, *,
     })  # fmt: skip
     return Dataset.from_dict(columns, features=features)
 
-
-# The annotation loop (issue 10): tool formats, agreement, what to label next, label audit.
-from stance._active import audit, read_articles, suggest  # noqa: E402
-from stance._agreement import agreement, cohen_kappa, write_disagreements  # noqa: E402
-from stance._formats import FORMATS, ImportReport, export_tasks, import_annotations  # noqa: E402
-
-__all__ += [
-    "FORMATS", "ImportReport", "agreement", "audit", "cohen_kappa", "export_tasks",
-    "import_annotations", "read_articles", "suggest", "write_disagreements",
-]  # fmt: skip

@@ -51,14 +51,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance._errors import InputError
-from stance.batch import COLUMNS, PROBA_COLUMNS, Article, as_article, label_rows
+from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, as_article, label_rows
 
 if TYPE_CHECKING:
     import pandas as pd
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import StructType
 
-    from stance.model import Model
+    from stance.model._runtime import Model
 
 __all__ = ["label_dataframe", "label_paths", "output_schema", "spark_session"]
 
@@ -77,7 +77,7 @@ def _pyspark() -> Any:
     try:
         import pyspark
     except ImportError:
-        raise ImportError('stance.spark needs pyspark: pip install "stance[spark]" '
+        raise ImportError('stance.batch._spark needs pyspark: pip install "stance[spark]" '
                           "(and Java 17 or newer on the machine)") from None
     return pyspark
 
@@ -167,7 +167,7 @@ def _label_batches(batches: Iterator[pd.DataFrame], *, cols: dict[str, str | Non
                    carried: list[str], model_path: str | None,
                    batch_size: int) -> Iterator[pd.DataFrame]:
     """The ``mapInPandas`` function: Arrow batches of articles in, labelled sentences out."""
-    from stance.model import load
+    from stance.model._runtime import load
 
     model = load(model_path)  # cached at module level: once per executor Python process
     for batch in batches:
@@ -175,7 +175,7 @@ def _label_batches(batches: Iterator[pd.DataFrame], *, cols: dict[str, str | Non
             frame, skipped = _label_chunk(model, batch.iloc[start:start + batch_size], cols,
                                           carried)
             if skipped:
-                log.warning("stance.spark: skipped %d article(s) with null or non-string text "
+                log.warning("stance spark: skipped %d article(s) with null or non-string text "
                             "(ids %s)", len(skipped), ", ".join(skipped[:10]))
             if len(frame):
                 yield frame
@@ -207,7 +207,7 @@ def _prepared(df: DataFrame, cols: dict[str, str | None]) -> DataFrame:
             df = df.withColumn(name, F.col(name).cast("string"))
     text = cols["text"]
     if text is not None and kinds[text] != "string":
-        log.warning("stance.spark: text column %r is %s, not string: every article will be "
+        log.warning("stance.batch._spark: text column %r is %s, not string: every article will be "
                     "skipped", text, kinds[text])
     return df
 
@@ -224,7 +224,7 @@ def label_dataframe(df: DataFrame, *, id_col: str = "id", text_col: str = "text"
     _pyspark()
     if not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(f"batch_size must be a positive integer, got {batch_size!r}")
-    from stance.model import load
+    from stance.model._runtime import load
 
     path = str(Path(model_path).resolve()) if model_path is not None else None
     load(path)  # fail on the driver, with stance's message, before any task starts
@@ -341,7 +341,7 @@ def _json_text_as_given(reader: Any, inferred: DataFrame, path: str,
         from pyspark.sql import functions as F
         from pyspark.sql.types import StructField, StructType, VariantType
     except ImportError:  # pyspark < 4 has no variant type
-        log.warning("stance.spark: pyspark < 4 reads a non-string JSON %r as its JSON text",
+        log.warning("stance.batch._spark: pyspark < 4 reads a non-string JSON %r as its JSON text",
                     text_col)
         return inferred
     schema = StructType([StructField(f.name, VariantType()) if f.name == text_col else f
@@ -397,7 +397,7 @@ def label_paths(input: str | Path, output: str | Path, *, master: str | None = "
                "output": target, "input_format": in_fmt, "output_format": out_fmt, **counts,
                "startup_seconds": round(startup, 3),
                "seconds": round(time.perf_counter() - started - startup, 3)}
-    log.info("stance.spark: %s", summary)
+    log.info("stance.batch._spark: %s", summary)
     return summary
 
 
@@ -426,6 +426,6 @@ def _run(spark: SparkSession, source: str, target: str, in_fmt: str, out_fmt: st
     else:
         sentences = spark.read.text(target).count()
     if skipped:
-        log.warning("stance.spark: skipped %d of %d article(s): null or non-string %r",
+        log.warning("stance spark: skipped %d of %d article(s): null or non-string %r",
                     skipped, total, text_col)
     return {"articles": total, "skipped": skipped, "sentences": sentences}

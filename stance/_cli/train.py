@@ -13,17 +13,34 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from stance.annotations import read_annotations, shipped_path
-from stance.training import DEFAULT_PARAMS, data_hash, dev_report, fit, training_records
-
-__all__ = ["train_command"]
+__all__ = ["add_parser", "train_command"]
 
 SHIPPED_COMMAND = "stance train --output models"
 
 
+def add_parser(commands: Any) -> None:
+    train = commands.add_parser("train", help="train a model (default: the shipped one)")
+    train.add_argument("--annotations", nargs="+",
+                       help="training JSONL files (default: the shipped seeds and authored set)")
+    train.add_argument("-o", "--output", default="models", help="model directory to write")
+    train.add_argument("--dev", help="labelled JSONL to report on (default: the shipped dev set "
+                       "when training on the shipped data)")
+    train.add_argument("--C", type=float, default=None, help="regularisation (default: shipped)")
+    train.set_defaults(func=train_command)
+
+
+
 def train_command(args: argparse.Namespace) -> int:
-    from stance.evaluation import format_report
-    from stance.model import save_model
+    from stance.annotate._records import read_annotations, shipped_path
+    from stance.model._evaluation import format_report
+    from stance.model._runtime import save_model
+    from stance.model._training import (
+        DEFAULT_PARAMS,
+        data_hash,
+        dev_report,
+        fit,
+        training_records,
+    )
 
     records = training_records(args.annotations)
     params: dict[str, Any] = dict(DEFAULT_PARAMS)

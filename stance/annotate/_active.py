@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from stance._errors import InputError
-from stance._formats import ProbaFn, predict, read_jsonl, write_tasks
-from stance.labels import LABELS
-from stance.splitting import split_sentences
+from stance._labels import LABELS
+from stance.annotate._formats import ProbaFn, predict, read_jsonl, write_tasks
+from stance.text._splitting import split_sentences
 
 __all__ = ["Article", "AuditRow", "article_sentences", "audit", "read_articles", "suggest",
            "uncertainty"]

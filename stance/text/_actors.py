@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from stance._errors import InputError
-from stance.labels import GROUPS
+from stance._labels import GROUPS
 
 __all__ = ["Actor", "Gazetteer", "Mention", "find_actors", "load_gazetteer"]
 
@@ -238,8 +238,8 @@ def _read_rows(path: Path | str, text: str) -> list[Actor]:
 def load_gazetteer(path: str | None = None) -> Gazetteer:
     """The shipped gazetteer, or one read from ``path`` (same TSV columns), loaded once."""
     if path is None:
-        source = resources.files("stance").joinpath("actors.tsv")
-        return Gazetteer(_read_rows("stance/actors.tsv", source.read_text(encoding="utf-8")))
+        source = resources.files("stance.text").joinpath("actors.tsv")
+        return Gazetteer(_read_rows("stance/text/actors.tsv", source.read_text(encoding="utf-8")))
     return Gazetteer(_read_rows(path, Path(path).read_text(encoding="utf-8")))
 
 

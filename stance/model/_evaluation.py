@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from stance._errors import InputError
-from stance.labels import LABELS
+from stance._labels import LABELS
 
 __all__ = ["calibration", "evaluate_records", "format_report", "order_by_article", "report"]
 

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from stance._errors import AnnotationError
-from stance._formats import read_jsonl, write_jsonl
-from stance.labels import LABELS
+from stance._labels import LABELS
+from stance.annotate._formats import read_jsonl, write_jsonl
 
 __all__ = ["Agreement", "agreement", "cohen_kappa", "compare", "write_disagreements"]
 

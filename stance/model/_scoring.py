@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from stance._errors import InputError
-from stance.features import featurize_article
+from stance.text._features import featurize_article
 
 __all__ = ["article_slices", "check_sentences", "featurize", "softmax"]
 

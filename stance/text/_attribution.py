@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from stance._errors import InputError
-from stance.actors import Actor, Gazetteer, Mention, load_gazetteer
-from stance.splitting import Span
+from stance.text._actors import Actor, Gazetteer, Mention, load_gazetteer
+from stance.text._splitting import Span
 
 __all__ = ["Attribution", "Attributor", "attribute"]
 

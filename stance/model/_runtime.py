@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from stance import _modelfile
 from stance._errors import InputError, ModelFileError
-from stance.labels import LABELS
-from stance.predicting import article_slices, check_sentences, featurize, softmax
+from stance._labels import LABELS
+from stance.model import _files as _modelfile
+from stance.model._scoring import article_slices, check_sentences, featurize, softmax
 
 if TYPE_CHECKING:
-    from stance.estimator import FramingClassifier
+    from stance.model._estimator import FramingClassifier
 
 __all__ = ["Cue", "Model", "load", "save_model"]
 
@@ -217,7 +217,7 @@ def _load_estimator(directory: Path, manifest: dict[str, Any]) -> FramingClassif
     _modelfile.check_sklearn_version(manifest)
     import joblib
 
-    from stance.estimator import FramingClassifier
+    from stance.model._estimator import FramingClassifier
 
     estimator = joblib.load(io.BytesIO(data))
     if not isinstance(estimator, FramingClassifier):

@@ -1,1 +1,0 @@
-"""Data shipped inside the installed package (see pyproject.toml package-dir)."""

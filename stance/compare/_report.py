@@ -1,0 +1,122 @@
+"""The comparison of outlets: :func:`compare` gathers shares, the test, near-duplicates and typical
+sentences into a :class:`Comparison`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stance.compare._duplicates import (
+    NEAR_DUPLICATE_JACCARD,
+    NearDuplicate,
+    _without_copies,
+    find_near_duplicates,
+)
+from stance.compare._render import _format, _plot
+from stance.compare._rows import _check_by, _prepared
+from stance.compare._stats import (
+    N_TYPICAL,
+    OutletTest,
+    TypicalSentences,
+    _shares,
+    outlet_test,
+    typical_sentences,
+)
+
+if TYPE_CHECKING:
+
+    import pandas as pd
+
+# -- the result ------------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """Everything ``stance compare`` reports; ``shares`` is :func:`compare_outlets`' frame."""
+
+    shares: pd.DataFrame
+    by: str | None
+    test: OutletTest | None
+    near_duplicates: list[NearDuplicate]
+    typical: list[TypicalSentences]
+    n_boot: int
+    seed: int
+    dedupe: bool
+    notes: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per outlet (and period): counts, and each label's share with its 95% interval."""
+        return self.shares.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "by": self.by, "bootstrap": self.n_boot, "seed": self.seed, "dedupe": self.dedupe,
+            "interval": "95% percentile, bootstrap over articles within each outlet",
+            "shares": json.loads(self.shares.to_json(orient="records")),
+            "test": asdict(self.test) if self.test is not None else None,
+            "near_duplicates": [{"articles": [{"outlet": o, "article_id": a}
+                                              for o, a in group.articles],
+                                 "outlets": list(group.outlets), "jaccard": group.jaccard}
+                                for group in self.near_duplicates],
+            "typical": [asdict(t) for t in self.typical],
+            "notes": self.notes,
+        }  # fmt: skip
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """The shares table as CSV; written to ``path`` if given, and returned."""
+        text = self.shares.to_csv(index=False, lineterminator="\n")
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def format_table(self, width: int = 60) -> str:
+        """A readable plain-text report: shares table, test, near-duplicates, typical sentences."""
+        return _format(self, width)
+
+    def plot(self, path: str | Path) -> Path:
+        """A PNG chart: bars of each outlet's shares, or with ``by`` lines over periods."""
+        return _plot(self, Path(path))
+
+
+def compare(rows: object, by: str | None = None, dedupe: bool = False, *, n_boot: int = 2000,
+            seed: int = 0, n_typical: int = N_TYPICAL,
+            near_duplicate_jaccard: float = NEAR_DUPLICATE_JACCARD) -> Comparison:
+    """Compare outlets' label shares; see the module docstring for what is computed and why."""
+    _check_by(by)
+    frame = _prepared(rows, by)
+    duplicates = find_near_duplicates(frame, near_duplicate_jaccard)
+    notes = []
+    if dedupe and duplicates:
+        frame = _without_copies(frame, duplicates)
+        copies = sum(len(group.articles) - 1 for group in duplicates)
+        notes.append(f"dedupe: {copies} near-duplicate article(s) left out, first copy kept")
+    test = outlet_test(frame, n_perm=n_boot, seed=seed)
+    if test is None:
+        notes.append("no chi-square test: it needs at least two outlets and two labels in use")
+    shares = _shares(frame, by, n_boot, seed)
+    single = int((shares["articles"] < 2).sum())
+    if single:
+        notes.append(f"{single} row(s) rest on a single article: their intervals have zero "
+                     "width, as one article shows no variation between articles")
+    return Comparison(shares, by, test, duplicates, typical_sentences(frame, n_typical),
+                      n_boot, seed, dedupe, notes)
+
+
+def compare_outlets(rows: object, by: str | None = None, *, n_boot: int = 2000, seed: int = 0,
+                    dedupe: bool = False) -> pd.DataFrame:
+    """Per outlet (and period): sentences, articles, each label's share and 95% interval.
+
+    Columns: ``outlet`` (``period`` with ``by``), ``sentences``, ``articles``, then for each
+    label ``share_<label>``, ``low_<label>``, ``high_<label>``. Intervals come from a bootstrap
+    over articles within the outlet.
+    """
+    _check_by(by)
+    frame = _prepared(rows, by)
+    if dedupe:
+        frame = _without_copies(frame, find_near_duplicates(frame))
+    return _shares(frame, by, n_boot, seed)
