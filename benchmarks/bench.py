@@ -51,8 +51,15 @@ ARTICLE_SENTENCES = 30
 BATCH_ARTICLES = 32
 FULL_SENTENCES = 200_000
 QUICK_SENTENCES = 5_000
-ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                     "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+    )
+}
 COLD_START = """\
 import time
 started = time.perf_counter()
@@ -61,10 +68,16 @@ stance.load().predict_proba(["British intelligence said Russia had lost momentum
 print(time.perf_counter() - started)
 """
 # Figures whose best run is shown beside the median (the machine is shared: load moves them).
-BEST = {"predict_proba": "predict_proba", "label_jobs1": "label_articles_jobs1",
-        "label_jobs2": "label_articles_jobs2",
-        "label_jobs2_cold_pool": "label_articles_jobs2_cold_pool", "cli_jobs1": "cli_jobs1",
-        "tfidf": "tfidf_lr", "fasttext": "fasttext", "python_floor": "python_floor"}
+BEST = {
+    "predict_proba": "predict_proba",
+    "label_jobs1": "label_articles_jobs1",
+    "label_jobs2": "label_articles_jobs2",
+    "label_jobs2_cold_pool": "label_articles_jobs2_cold_pool",
+    "cli_jobs1": "cli_jobs1",
+    "tfidf": "tfidf_lr",
+    "fasttext": "fasttext",
+    "python_floor": "python_floor",
+}
 # The issue's targets: (result key, comparison, bound or peer key, description).
 TARGETS: list[tuple[str, str, Any, str]] = [
     ("predict_proba_sps", ">=", "fasttext_sps", "classification >= fastText, one core"),
@@ -106,8 +119,11 @@ def write_corpus(path: Path, n: int) -> dict[str, int]:
             text = "\n".join(sentences[first : first + ARTICLE_SENTENCES])
             record = {"id": f"a{number}", "text": text, "outlet": "bench", "date": "2022-03-01"}
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return {"sentences": len(sentences), "articles": -(-len(sentences) // ARTICLE_SENTENCES),
-            "seed_sentences": len(set(sentences))}
+    return {
+        "sentences": len(sentences),
+        "articles": -(-len(sentences) // ARTICLE_SENTENCES),
+        "seed_sentences": len(set(sentences)),
+    }
 
 
 def stream_articles(path: Path) -> Iterator[dict[str, str]]:
@@ -131,8 +147,9 @@ def training_data() -> tuple[list[str], list[str]]:
     """Texts and labels of the shipped annotations the model was trained on (seeds+authored)."""
     from stance.annotate._records import read_annotations, shipped_path
 
-    records = [record for name in ("seeds", "authored")
-               for record in read_annotations(shipped_path(name))]
+    records = [
+        record for name in ("seeds", "authored") for record in read_annotations(shipped_path(name))
+    ]
     return [r["text"] for r in records], [r["label"] for r in records]
 
 
@@ -186,8 +203,11 @@ def child_label(corpus: Path, jobs: int, warm_pool: bool = True) -> dict[str, An
     if jobs > 1 and warm_pool:
         started = time.perf_counter()
         # One batch for each worker, so that each loads its model before the clock starts.
-        list(stance.label_articles(islice(stream_articles(corpus), BATCH_ARTICLES * jobs),
-                                   jobs=jobs, model=model))
+        list(
+            stance.label_articles(
+                islice(stream_articles(corpus), BATCH_ARTICLES * jobs), jobs=jobs, model=model
+            )
+        )
         warm_up = time.perf_counter() - started
     with corpus.open(encoding="utf-8") as handle:
         total = sum(1 for _ in handle)
@@ -195,8 +215,9 @@ def child_label(corpus: Path, jobs: int, warm_pool: bool = True) -> dict[str, An
 
     def work() -> int:
         n = 0
-        for article_no, _row in enumerate_articles(stance.label_articles(
-                stream_articles(corpus), jobs=jobs, model=model)):
+        for article_no, _row in enumerate_articles(
+            stance.label_articles(stream_articles(corpus), jobs=jobs, model=model)
+        ):
             n += 1
             if "10%" not in marks and article_no >= total // 10:
                 marks["10%"] = peak_rss_mb()
@@ -205,8 +226,12 @@ def child_label(corpus: Path, jobs: int, warm_pool: bool = True) -> dict[str, An
     cpu = time.process_time()
     result = timed(work)
     marks["100%"] = peak_rss_mb()
-    return {**result, "rss_mb": marks, "pool_warm_up_s": warm_up,
-            "caller_cpu_s": time.process_time() - cpu}
+    return {
+        **result,
+        "rss_mb": marks,
+        "pool_warm_up_s": warm_up,
+        "caller_cpu_s": time.process_time() - cpu,
+    }
 
 
 def child_floor(corpus: Path) -> dict[str, Any]:
@@ -226,8 +251,9 @@ def child_floor(corpus: Path) -> dict[str, Any]:
     with np.load(default_model_dir() / "framing.weights.npz", allow_pickle=False) as weights:
         names = weights["names"].tolist()
     unigrams = {name[2:]: i for i, name in enumerate(names) if name.startswith("w:")}
-    bigrams = {tuple(name[2:].split(" ", 1)): i for i, name in enumerate(names)
-               if name.startswith("b:")}
+    bigrams = {
+        tuple(name[2:].split(" ", 1)): i for i, name in enumerate(names) if name.startswith("b:")
+    }
     word = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # the words of stance's n-grams
 
     def work() -> int:
@@ -297,9 +323,18 @@ def child_profile(corpus: Path, top: int = 30) -> dict[str, Any]:
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     total = sum(entry[2] for entry in stats.values())
     rows = sorted(((entry[2], entry[3], func) for func, entry in stats.items()), reverse=True)
-    return {"sentences": n, "total_s": total, "functions": [
-        {"function": f"{Path(f[0]).name}:{f[1]}({f[2]})", "self_pct": 100 * own / total,
-         "cum_pct": 100 * cum / total} for own, cum, f in rows[:top]]}
+    return {
+        "sentences": n,
+        "total_s": total,
+        "functions": [
+            {
+                "function": f"{Path(f[0]).name}:{f[1]}({f[2]})",
+                "self_pct": 100 * own / total,
+                "cum_pct": 100 * cum / total,
+            }
+            for own, cum, f in rows[:top]
+        ],
+    }
 
 
 def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
@@ -328,8 +363,9 @@ def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
                 attributor.step(sentence, mentions[position])
                 position += 1
 
-    def per_batch(step: Callable[[list[Any]], Any], items: list[Any], size: int) -> Callable[
-            [], None]:
+    def per_batch(
+        step: Callable[[list[Any]], Any], items: list[Any], size: int
+    ) -> Callable[[], None]:
         return lambda: [step(items[i : i + size]) for i in range(0, len(items), size)]
 
     sentences_per_batch = ARTICLE_SENTENCES * BATCH_ARTICLES
@@ -341,12 +377,15 @@ def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
         "features._ngrams": lambda: [features._ngrams(s, set()) for s in sentences],
         "featurize (all features, in context)": lambda: model.featurize(sentences, docs),
         "Model.scores (lookups + sums)": per_batch(model.scores, feats, sentences_per_batch),
-        "Model.scores_and_cues": per_batch(lambda f: model.scores_and_cues(f, batch.N_CUES),
-                                           feats, sentences_per_batch),
+        "Model.scores_and_cues": per_batch(
+            lambda f: model.scores_and_cues(f, batch.N_CUES), feats, sentences_per_batch
+        ),
         "predict_proba (featurize + scores + softmax)": lambda: model.predict_proba(
-            sentences, doc_ids=docs),
+            sentences, doc_ids=docs
+        ),
         "label_rows (split + features + scores + cues + rows)": per_batch(
-            lambda b: batch.label_rows(model, b), records, BATCH_ARTICLES),
+            lambda b: batch.label_rows(model, b), records, BATCH_ARTICLES
+        ),
     }
     result = {}
     for name, step in steps.items():
@@ -403,8 +442,19 @@ def run_wall(command: list[str]) -> dict[str, Any]:
 def cli_run(corpus: Path, jobs: int) -> dict[str, Any]:
     stance_cli = Path(sys.executable).with_name("stance")
     output = corpus.with_name(f"labelled-j{jobs}.jsonl")
-    wall = run_wall([str(stance_cli), "label", str(corpus), "-o", str(output), "-j", str(jobs),
-                     "-q", "--overwrite"])
+    wall = run_wall(
+        [
+            str(stance_cli),
+            "label",
+            str(corpus),
+            "-o",
+            str(output),
+            "-j",
+            str(jobs),
+            "-q",
+            "--overwrite",
+        ]
+    )
     rows = sum(1 for _ in output.open(encoding="utf-8"))
     output.unlink()
     return {"seconds": wall["seconds"], "n": rows}
@@ -419,8 +469,11 @@ def repeat(runs: int, label: str, once: Callable[[], dict[str, Any]]) -> dict[st
     results = []
     for number in range(runs):
         results.append(once())
-        print(f"  {label} run {number + 1}/{runs}: {results[-1]['seconds']:.2f} s",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {label} run {number + 1}/{runs}: {results[-1]['seconds']:.2f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     median = statistics.median(r["seconds"] for r in results)
     summary: dict[str, Any] = {"median_s": median, "runs_s": [r["seconds"] for r in results]}
     if "n" in results[0]:
@@ -457,8 +510,10 @@ def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any] | None]:
         ("cold_start", cold_run),
     ]
     if not has_fasttext():
-        print("fastText is not installed (pip install fasttext): its peer row is left out",
-              file=sys.stderr)
+        print(
+            "fastText is not installed (pip install fasttext): its peer row is left out",
+            file=sys.stderr,
+        )
         plan = [(name, once) for name, once in plan if name != "fasttext"]
     cold_run()  # writes the bytecode of the checkout, as `pip install` would have
     raw: dict[str, dict[str, Any] | None] = {"fasttext": None}
@@ -467,15 +522,30 @@ def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any] | None]:
 
 
 def machine() -> dict[str, Any]:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor())
-    mem = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal:"))
-    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": round(int(mem) / 1024**2, 1),
-            "python": platform.python_version(), "platform": platform.platform(),
-            "versions": {name: installed_version(name) for name in
-                         ("numpy", "scikit-learn", "fasttext", "nltk", "joblib")}}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(int(mem) / 1024**2, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": {
+            name: installed_version(name)
+            for name in ("numpy", "scikit-learn", "fasttext", "nltk", "joblib")
+        },
+    }
 
 
 def installed_version(name: str) -> str:
@@ -492,14 +562,22 @@ def model_files() -> dict[str, Any]:
 
     folder = default_model_dir()
     manifest = json.loads((folder / "manifest.json").read_text())
-    sizes = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()
-             and not p.name.startswith("__")}
-    return {"dir": str(folder), "bytes": sizes, "trained": manifest.get("training", {}).get("date"),
-            "weights_sha256": manifest["files"]["framing.weights.npz"]["sha256"]}
+    sizes = {
+        p.name: p.stat().st_size
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith("__")
+    }
+    return {
+        "dir": str(folder),
+        "bytes": sizes,
+        "trained": manifest.get("training", {}).get("date"),
+        "weights_sha256": manifest["files"]["framing.weights.npz"]["sha256"],
+    }
 
 
-def figures(raw: dict[str, dict[str, Any] | None], files: dict[str, Any]
-            ) -> dict[str, float | None]:
+def figures(
+    raw: dict[str, dict[str, Any] | None], files: dict[str, Any]
+) -> dict[str, float | None]:
     """The headline numbers, one per target or ratio (None: fastText not installed)."""
     fasttext = raw["fasttext"]
     out: dict[str, float | None] = {
@@ -519,10 +597,15 @@ def figures(raw: dict[str, dict[str, Any] | None], files: dict[str, Any]
         "model_estimator_mb": files["bytes"]["framing.joblib"] / 1e6,
     }
     out["jobs2_speedup"] = raw["label_articles_jobs2"]["sps"] / raw["label_articles_jobs1"]["sps"]
-    out["jobs2_cold_pool_speedup"] = (raw["label_articles_jobs2_cold_pool"]["sps"]
-                                      / raw["label_articles_jobs1"]["sps"])
-    out.update({f"{key}_best_sps": measured["best_sps"] if (measured := raw[name]) else None
-                for key, name in BEST.items()})
+    out["jobs2_cold_pool_speedup"] = (
+        raw["label_articles_jobs2_cold_pool"]["sps"] / raw["label_articles_jobs1"]["sps"]
+    )
+    out.update(
+        {
+            f"{key}_best_sps": measured["best_sps"] if (measured := raw[name]) else None
+            for key, name in BEST.items()
+        }
+    )
     return out
 
 
@@ -532,8 +615,11 @@ def verdicts(fig: dict[str, float | None]) -> list[dict[str, Any]]:
     for key, op, bound, text in TARGETS:
         limit = fig[bound] if isinstance(bound, str) else bound
         value = fig[key]
-        met = None if limit is None or value is None else bool(
-            value >= limit if op == ">=" else value < limit)
+        met = (
+            None
+            if limit is None or value is None
+            else bool(value >= limit if op == ">=" else value < limit)
+        )
         out.append({"target": text, "figure": value, "bound": limit, "met": met})
     return out
 
@@ -565,19 +651,24 @@ def table(fig: dict[str, Any], spark: dict[str, Any] | None) -> str:
         measured("`Model.predict_proba`, 1 core", "predict_proba"),
         measured("`label_articles`, jobs=1", "label_jobs1"),
         measured("`label_articles`, jobs=2 (workers started before the clock)", "label_jobs2"),
-        measured("`label_articles`, jobs=2, workers started inside the timing",
-                 "label_jobs2_cold_pool"),
+        measured(
+            "`label_articles`, jobs=2, workers started inside the timing", "label_jobs2_cold_pool"
+        ),
         measured("`stance label -j 1` → JSONL (wall, start-up incl.)", "cli_jobs1"),
         f"| jobs=2 / jobs=1 | {fig['jobs2_speedup']:.2f} × (workers' start-up timed too: "
         f"{fig['jobs2_cold_pool_speedup']:.2f} ×) | | |",
         f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} "
         f"(best {fig['tfidf_best_sps']:,.0f}) sentences/s | 1 | |",
         f"| peer: fastText supervised wordNgrams=2, k=1, 1 core | {ft:,.0f} "
-        f"(best {fig['fasttext_best_sps']:,.0f}) sentences/s | | 1 |" if ft else
-        "| peer: fastText supervised wordNgrams=2, k=1, 1 core | not installed "
+        f"(best {fig['fasttext_best_sps']:,.0f}) sentences/s | | 1 |"
+        if ft
+        else "| peer: fastText supervised wordNgrams=2, k=1, 1 core | not installed "
         "(`pip install fasttext`) | | n/a |",
-        measured("bound: pure-Python n-gram lookup alone (lower, word regex, dict per "
-                 "unigram and bigram), 1 core", "python_floor"),
+        measured(
+            "bound: pure-Python n-gram lookup alone (lower, word regex, dict per "
+            "unigram and bigram), 1 core",
+            "python_floor",
+        ),
         f"| cold start: `import stance` + 1st prediction | {fig['cold_start_s']:.3f} s "
         f"(process {fig['cold_start_process_s']:.3f} s) | | |",
         f"| peak RSS streaming, at 10% / 100% | {fig['peak_rss_10pct_mb']:.0f} MB / "
@@ -586,16 +677,25 @@ def table(fig: dict[str, Any], spark: dict[str, Any] | None) -> str:
         f"{fig['model_estimator_mb']:.2f} MB | | |",
     ]
     if spark is not None and "spark_local2_warm_sps" in spark:
-        lines.append(speed("Spark local[2] warm (results/spark.json, own corpus)",
-                           float(spark["spark_local2_warm_sps"])))
+        lines.append(
+            speed(
+                "Spark local[2] warm (results/spark.json, own corpus)",
+                float(spark["spark_local2_warm_sps"]),
+            )
+        )
     return "\n".join(lines)
 
 
 def steps_table(steps: dict[str, Any]) -> str:
-    lines = [f"{steps['sentences']:,} sentences, CPU time, median of {steps['repeats']}", "",
-             "| step | µs per sentence | alone, sentences/s |", "|---|---:|---:|"]
-    lines += [f"| {name} | {us:.1f} | {1e6 / us:,.0f} |"
-              for name, us in steps["us_per_sentence"].items()]
+    lines = [
+        f"{steps['sentences']:,} sentences, CPU time, median of {steps['repeats']}",
+        "",
+        "| step | µs per sentence | alone, sentences/s |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {us:.1f} | {1e6 / us:,.0f} |" for name, us in steps["us_per_sentence"].items()
+    ]
     return "\n".join(lines)
 
 
@@ -603,8 +703,10 @@ def verdict_lines(checks: list[dict[str, Any]]) -> str:
     def line(check: dict[str, Any]) -> str:
         if check["met"] is None:
             return f"- not measured {check['target']} (fastText is not installed)"
-        return (f"- {'met   ' if check['met'] else 'MISSED'} {check['target']}: "
-                f"{check['figure']:,.3f} (bound {check['bound']:,.3f})")
+        return (
+            f"- {'met   ' if check['met'] else 'MISSED'} {check['target']}: "
+            f"{check['figure']:,.3f} (bound {check['bound']:,.3f})"
+        )
 
     return "\n".join(map(line, checks))
 
@@ -614,18 +716,31 @@ def verdict_lines(checks: list[dict[str, Any]]) -> str:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sentences", type=int, default=None,
-                        help=f"corpus size (default {FULL_SENTENCES:,}; "
-                        f"--quick: {QUICK_SENTENCES:,})")
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        default=None,
+        help=f"corpus size (default {FULL_SENTENCES:,}; --quick: {QUICK_SENTENCES:,})",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
     parser.add_argument("--quick", action="store_true", help="a ~5,000-sentence smoke run")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="JSON file (default results/bench.json; --quick: bench-quick.json)")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile of label_articles on the corpus and exit")
-    parser.add_argument("--steps", action="store_true",
-                        help="time each step of the labelling path alone (CPU µs per sentence, "
-                        "median of 5) and exit")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="JSON file (default results/bench.json; --quick: bench-quick.json)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print a cProfile of label_articles on the corpus and exit",
+    )
+    parser.add_argument(
+        "--steps",
+        action="store_true",
+        help="time each step of the labelling path alone (CPU µs per sentence, "
+        "median of 5) and exit",
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "CORPUS"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -658,17 +773,27 @@ def main(argv: list[str] | None = None) -> int:
     fig = figures(raw, files)
     checks = verdicts(fig)
     spark = spark_row()
-    report = {"command": " ".join(["benchmarks/bench.py", *sys.argv[1:]]), "corpus": info,
-              "runs": args.runs, "machine": machine(), "model": files,
-              "loadavg_before": load_before, "loadavg_after": load_after,
-              "elapsed_s": time.perf_counter() - started, "figures": fig, "targets": checks,
-              "measurements": raw, "spark": spark}
+    report = {
+        "command": " ".join(["benchmarks/bench.py", *sys.argv[1:]]),
+        "corpus": info,
+        "runs": args.runs,
+        "machine": machine(),
+        "model": files,
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "elapsed_s": time.perf_counter() - started,
+        "figures": fig,
+        "targets": checks,
+        "measurements": raw,
+        "spark": spark,
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(table(fig, spark))
     print(verdict_lines(checks))
-    print(f"load average before/after (1, 5, 15 min): {load_before} / {load_after}; "
-          f"written {output}")
+    print(
+        f"load average before/after (1, 5, 15 min): {load_before} / {load_after}; written {output}"
+    )
     return 0
 
 

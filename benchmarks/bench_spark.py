@@ -35,8 +35,11 @@ def corpus(sentences: int, model: stance.Model) -> list[dict[str, str]]:
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     per_round = sum(1 for _ in stance.label_articles(seeds, model=model))
     rounds = max(1, round(sentences / per_round))
-    return [{"id": f"{r}-{i}", "text": text, "outlet": "seed", "date": "2022-01-01"}
-            for r in range(rounds) for i, text in enumerate(seeds)]
+    return [
+        {"id": f"{r}-{i}", "text": text, "outlet": "seed", "date": "2022-01-01"}
+        for r in range(rounds)
+        for i, text in enumerate(seeds)
+    ]
 
 
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:
@@ -45,13 +48,15 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def single_machine(articles: list[dict[str, str]], model: stance.Model,
-                   jobs: int) -> tuple[float, int]:
+def single_machine(
+    articles: list[dict[str, str]], model: stance.Model, jobs: int
+) -> tuple[float, int]:
     return timed(lambda: sum(1 for _ in stance.label_articles(articles, jobs=jobs, model=model)))
 
 
-def spark_runs(articles: list[dict[str, str]], model_path: str | None,
-               folder: Path) -> dict[str, Any]:
+def spark_runs(
+    articles: list[dict[str, str]], model_path: str | None, folder: Path
+) -> dict[str, Any]:
     frame = pd.DataFrame(articles)
     source = folder / "articles"
     source.mkdir()
@@ -82,20 +87,31 @@ def main() -> None:
     assert n == n2, (n, n2)
     with tempfile.TemporaryDirectory() as folder:
         spark = spark_runs(articles, args.model, Path(folder))
-    print(json.dumps({
-        "bench": "spark", "model": str(model.directory), "model_trained":
-            model.manifest.get("training", {}).get("date"),
-        "articles": len(articles), "sentences": n,
-        "label_articles_jobs1_sps": round(n / jobs1_s), "label_articles_jobs2_sps":
-            round(n / jobs2_s), "spark_local2_cold_sps": round(n / spark["cold_s"]),
-        "spark_local2_warm_sps": round(n / spark["warm_s"]),
-        "spark_startup_s": round(spark["startup_s"], 2),
-        "spark_cold_s": round(spark["cold_s"], 2), "spark_warm_s": round(spark["warm_s"], 2),
-        "label_articles_jobs2_s": round(jobs2_s, 2), "spark_partitions": spark["partitions"],
-        "cpus": os.cpu_count(), "loadavg_1m_before": round(load_before, 2),
-        "python": platform.python_version(), "pyspark": __import__("pyspark").__version__,
-        "argv": sys.argv[1:],
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "spark",
+                "model": str(model.directory),
+                "model_trained": model.manifest.get("training", {}).get("date"),
+                "articles": len(articles),
+                "sentences": n,
+                "label_articles_jobs1_sps": round(n / jobs1_s),
+                "label_articles_jobs2_sps": round(n / jobs2_s),
+                "spark_local2_cold_sps": round(n / spark["cold_s"]),
+                "spark_local2_warm_sps": round(n / spark["warm_s"]),
+                "spark_startup_s": round(spark["startup_s"], 2),
+                "spark_cold_s": round(spark["cold_s"], 2),
+                "spark_warm_s": round(spark["warm_s"], 2),
+                "label_articles_jobs2_s": round(jobs2_s, 2),
+                "spark_partitions": spark["partitions"],
+                "cpus": os.cpu_count(),
+                "loadavg_1m_before": round(load_before, 2),
+                "python": platform.python_version(),
+                "pyspark": __import__("pyspark").__version__,
+                "argv": sys.argv[1:],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

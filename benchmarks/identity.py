@@ -32,11 +32,72 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKENS = ["Mr", "Mr.", "U.S.", "p.m.", "a.m.", "8.21", "“", "”", '"', ".", "?", "!", "...", "…",
-          "\n", " ", "  ", "Kyiv", "said", "Feb.", "1,000.5", "Видео", "’", "'", "(", ")", "e.g.",
-          "i.e.", "No.", "Gen.", "Dr.", "he", "The", "asked", "St.", "J.", "R.", "Smith", "3.",
-          "2022.", "Why", "?!", '?"', '."', ".”", "»", "«", "Oct.", "vs.", "etc.", "Inc.", "-",
-          ":", ";", ",", "A", "a", "I", "war", "U.K.", "EU.", "Ukraine's", "[1]", "\t"]
+TOKENS = [
+    "Mr",
+    "Mr.",
+    "U.S.",
+    "p.m.",
+    "a.m.",
+    "8.21",
+    "“",
+    "”",
+    '"',
+    ".",
+    "?",
+    "!",
+    "...",
+    "…",
+    "\n",
+    " ",
+    "  ",
+    "Kyiv",
+    "said",
+    "Feb.",
+    "1,000.5",
+    "Видео",
+    "’",
+    "'",
+    "(",
+    ")",
+    "e.g.",
+    "i.e.",
+    "No.",
+    "Gen.",
+    "Dr.",
+    "he",
+    "The",
+    "asked",
+    "St.",
+    "J.",
+    "R.",
+    "Smith",
+    "3.",
+    "2022.",
+    "Why",
+    "?!",
+    '?"',
+    '."',
+    ".”",
+    "»",
+    "«",
+    "Oct.",
+    "vs.",
+    "etc.",
+    "Inc.",
+    "-",
+    ":",
+    ";",
+    ",",
+    "A",
+    "a",
+    "I",
+    "war",
+    "U.K.",
+    "EU.",
+    "Ukraine's",
+    "[1]",
+    "\t",
+]
 
 
 def passages(path: Path) -> list[list[str]]:
@@ -49,13 +110,18 @@ def passages(path: Path) -> list[list[str]]:
 
 def inputs(fragments: int) -> dict[str, Any]:
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    annotated = [*passages(ROOT / "annotations" / "authored.jsonl"),
-                 *passages(ROOT / "annotations" / "dev.jsonl")]
+    annotated = [
+        *passages(ROOT / "annotations" / "authored.jsonl"),
+        *passages(ROOT / "annotations" / "dev.jsonl"),
+    ]
     rng = random.Random(1)
-    noise = ["".join(rng.choice(TOKENS) + rng.choice(["", " ", " ", " "])
-                     for _ in range(rng.randint(1, 40))) for _ in range(fragments)]
-    texts = [*seeds, *(" ".join(p) for p in annotated), *("\n".join(p) for p in annotated),
-             *noise]
+    noise = [
+        "".join(
+            rng.choice(TOKENS) + rng.choice(["", " ", " ", " "]) for _ in range(rng.randint(1, 40))
+        )
+        for _ in range(fragments)
+    ]
+    texts = [*seeds, *(" ".join(p) for p in annotated), *("\n".join(p) for p in annotated), *noise]
     return {"texts": texts, "seeds": seeds, "articles": annotated}
 
 
@@ -68,23 +134,36 @@ def outputs(data: dict[str, Any]) -> dict[str, Any]:
     splits = [[tuple(s) for s in split_sentences(t)] for t in data["texts"]]
     articles = [[s.text for s in split_sentences(t)] for t in data["seeds"]] + data["articles"]
     gazetteer = load_gazetteer()
-    mentions = [[(m.start, m.end, m.text, m.actor.id, m.group, m.certain)
-                 for m in gazetteer.find(s)] for a in articles for s in a]
+    mentions = [
+        [(m.start, m.end, m.text, m.actor.id, m.group, m.certain) for m in gazetteer.find(s)]
+        for a in articles
+        for s in a
+    ]
     feats = [sorted(f) for a in articles for f in featurize_article(a, DEFAULT_GROUPS)]
-    return {"splits": splits, "mentions": mentions, "features": feats,
-            "sentences": [s for a in articles for s in a]}
+    return {
+        "splits": splits,
+        "mentions": mentions,
+        "features": feats,
+        "sentences": [s for a in articles for s in a],
+    }
 
 
 def run(source: Path, data_file: Path, out_file: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(source)}
-    subprocess.run([sys.executable, __file__, "--child", str(data_file), str(out_file)],
-                   env=env, check=True, cwd=tempfile.gettempdir())
+    subprocess.run(
+        [sys.executable, __file__, "--child", str(data_file), str(out_file)],
+        env=env,
+        check=True,
+        cwd=tempfile.gettempdir(),
+    )
 
 
 def export(revision: str, folder: Path) -> Path:
     archive = folder / "old.tar"
-    subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive),
-                    revision, "stance"], check=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), revision, "stance"],
+        check=True,
+    )
     with tarfile.open(archive) as tar:
         tar.extractall(folder / "old", filter="data")
     return folder / "old"
@@ -96,16 +175,22 @@ def differences(name: str, old: list[Any], new: list[Any], shown: list[Any]) -> 
         if before != after:
             count += 1
             if count <= 3:
-                print(f"  {name} differs for {str(item)[:100]!r}:\n    before {before!r:.300}\n"
-                      f"    after  {after!r:.300}")
+                print(
+                    f"  {name} differs for {str(item)[:100]!r}:\n    before {before!r:.300}\n"
+                    f"    after  {after!r:.300}"
+                )
     return count
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="HEAD", help="git revision to compare with")
-    parser.add_argument("--fragments", type=int, default=30_000,
-                        help="random news-like strings for the splitter (default 30,000)")
+    parser.add_argument(
+        "--fragments",
+        type=int,
+        default=30_000,
+        help="random news-like strings for the splitter (default 30,000)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -126,8 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         "mentions": differences("mentions", old["mentions"], new["mentions"], old["sentences"]),
         "features": differences("features", old["features"], new["features"], old["sentences"]),
     }
-    totals = {"split": len(texts), "mentions": len(old["sentences"]),
-              "features": len(old["sentences"])}
+    totals = {
+        "split": len(texts),
+        "mentions": len(old["sentences"]),
+        "features": len(old["sentences"]),
+    }
     for key, count in counts.items():
         print(f"{key}: {count} of {totals[key]:,} differ (against {args.against})")
     return 1 if any(counts.values()) else 0

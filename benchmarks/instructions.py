@@ -61,12 +61,23 @@ for batch in _batches(articles[1:], 32):
 
 
 def count(source: Path, workload: Path, step: str, corpus: Path, articles: int) -> int:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(source),
-           **bench.ONE_THREAD}
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(source), **bench.ONE_THREAD}
     done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-         str(workload), step, str(corpus), str(articles)],
-        env=env, capture_output=True, text=True, check=False)
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            str(workload),
+            step,
+            str(corpus),
+            str(articles),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode != 0 or found is None:
         raise RuntimeError(f"valgrind run failed ({source}):\n{done.stderr[-2000:]}")
@@ -75,8 +86,9 @@ def count(source: Path, workload: Path, step: str, corpus: Path, articles: int) 
 
 def per_sentence(source: Path, workload: Path, step: str, corpus: Path, articles: int) -> float:
     sentences = articles * bench.ARTICLE_SENTENCES
-    return (count(source, workload, step, corpus, articles)
-            - count(source, workload, step, corpus, 0)) / sentences
+    return (
+        count(source, workload, step, corpus, articles) - count(source, workload, step, corpus, 0)
+    ) / sentences
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,23 +105,50 @@ def main(argv: list[str] | None = None) -> int:
         sources = {"working tree": ROOT}
         if args.against:
             checkout = Path(folder) / "against"
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q",
-                            str(checkout), args.against], check=True)
+            subprocess.run(
+                [
+                    "git",
+                    "-C",
+                    str(ROOT),
+                    "worktree",
+                    "add",
+                    "--detach",
+                    "-q",
+                    str(checkout),
+                    args.against,
+                ],
+                check=True,
+            )
             sources[args.against] = checkout
         try:
-            counts = {name: per_sentence(source, workload, args.step, corpus, args.articles)
-                      for name, source in sources.items()}
+            counts = {
+                name: per_sentence(source, workload, args.step, corpus, args.articles)
+                for name, source in sources.items()
+            }
         finally:
             if args.against:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
-                                str(sources[args.against])], check=False)
+                subprocess.run(
+                    [
+                        "git",
+                        "-C",
+                        str(ROOT),
+                        "worktree",
+                        "remove",
+                        "--force",
+                        str(sources[args.against]),
+                    ],
+                    check=False,
+                )
     for name, value in counts.items():
         print(f"{args.step}: {value:,.0f} instructions per sentence ({name})")
     if args.against:
         ratio = counts[args.against] / counts["working tree"]
         print(f"{args.against} / working tree: {ratio:.3f}")
-    print(json.dumps({"step": args.step, "articles": args.articles,
-                      "instructions_per_sentence": counts}))
+    print(
+        json.dumps(
+            {"step": args.step, "articles": args.articles, "instructions_per_sentence": counts}
+        )
+    )
     return 0
 
 

@@ -37,14 +37,27 @@ def reliability_plot(dev_result: dict[str, Any], loso_result: dict[str, Any], pa
 
     fig, ax = plt.subplots(figsize=(5.5, 5), dpi=120)
     ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", label="perfect calibration")
-    for name, result, color in (("dev set", dev_result, "#1f5fbf"),
-                                ("leave-one-seed-out", loso_result, "#d0442c")):
+    for name, result, color in (
+        ("dev set", dev_result, "#1f5fbf"),
+        ("leave-one-seed-out", loso_result, "#d0442c"),
+    ):
         bins = result["calibration"]["bins"]
-        ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o",
-                color=color, label=f"{name} (ECE {result['ece']:.3f})")
+        ax.plot(
+            [b["confidence"] for b in bins],
+            [b["accuracy"] for b in bins],
+            marker="o",
+            color=color,
+            label=f"{name} (ECE {result['ece']:.3f})",
+        )
         for b in bins:
-            ax.annotate(str(b["n"]), (b["confidence"], b["accuracy"]), fontsize=7,
-                        textcoords="offset points", xytext=(4, -10), color=color)
+            ax.annotate(
+                str(b["n"]),
+                (b["confidence"], b["accuracy"]),
+                fontsize=7,
+                textcoords="offset points",
+                xytext=(4, -10),
+                color=color,
+            )
     ax.set_xlabel("confidence of the predicted label (bin mean)")
     ax.set_ylabel("accuracy in the bin")
     ax.set_title("Reliability of the shipped model\n(numbers: sentences per bin)")
@@ -57,8 +70,9 @@ def reliability_plot(dev_result: dict[str, Any], loso_result: dict[str, Any], pa
     plt.close(fig)
 
 
-def misclassified(model: stance.Model, dev: list[dict[str, Any]], proba: np.ndarray,
-                  n: int = 20, seed: int = 0) -> list[dict[str, Any]]:
+def misclassified(
+    model: stance.Model, dev: list[dict[str, Any]], proba: np.ndarray, n: int = 20, seed: int = 0
+) -> list[dict[str, Any]]:
     wrong = [i for i, r in enumerate(dev) if LABELS[int(proba[i].argmax())] != r["label"]]
     random.Random(seed).shuffle(wrong)
     rows = []
@@ -66,10 +80,17 @@ def misclassified(model: stance.Model, dev: list[dict[str, Any]], proba: np.ndar
         record = dev[i]
         context = [r["text"] for r in dev if r["doc"] == record["doc"] and r["idx"] < record["idx"]]
         cues = model.explain(record["text"], top=5, context=context)
-        rows.append({"doc": record["doc"], "outlet": record["outlet"], "text": record["text"],
-                     "gold": record["label"], "predicted": LABELS[int(proba[i].argmax())],
-                     "p": round(float(proba[i].max()), 3),
-                     "cues": [f"{c.feature} {c.weight:+.2f}" for c in cues]})
+        rows.append(
+            {
+                "doc": record["doc"],
+                "outlet": record["outlet"],
+                "text": record["text"],
+                "gold": record["label"],
+                "predicted": LABELS[int(proba[i].argmax())],
+                "p": round(float(proba[i].max()), 3),
+                "cues": [f"{c.feature} {c.weight:+.2f}" for c in cues],
+            }
+        )
     return rows
 
 
@@ -85,9 +106,19 @@ def main() -> None:
     print(format_report(loso_result, "leave-one-seed-out (calibrated)"))
     reliability_plot(dev_result, loso_result, PLOT)
     errors = misclassified(model, dev, proba)
-    RESULTS.write_text(json.dumps({"dev": dev_result, "loso": loso_result, "errors": errors,
-                                   "model": model.manifest["files"]}, indent=2) + "\n",
-                       encoding="utf-8")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "dev": dev_result,
+                "loso": loso_result,
+                "errors": errors,
+                "model": model.manifest["files"],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"\nwrote {RESULTS.relative_to(ROOT)} and {PLOT.relative_to(ROOT)}")
 
 

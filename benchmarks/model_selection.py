@@ -39,18 +39,26 @@ def configurations() -> dict[str, dict[str, Any]]:
     return configs
 
 
-def evaluate(name: str, params: dict[str, Any], seeds: list[dict[str, Any]],
-             authored: list[dict[str, Any]], dev: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate(
+    name: str,
+    params: dict[str, Any],
+    seeds: list[dict[str, Any]],
+    authored: list[dict[str, Any]],
+    dev: list[dict[str, Any]],
+) -> dict[str, Any]:
     started = time.perf_counter()
     settings = {**DEFAULT_PARAMS, "calibrate": False, **params}
     loso = leave_one_seed_out(seeds, authored, factory=lambda rs: fit(rs, **settings))
     model = fit(seeds + authored, **settings)
     dev_result = dev_report(model, dev)
-    return {"name": name, "params": {k: list(v) if isinstance(v, tuple) else v
-                                     for k, v in params.items()},
-            "loso_macro_f1": loso["macro_f1"], "dev_macro_f1": dev_result["macro_f1"],
-            "dev_per_label_f1": {k: v["f1"] for k, v in dev_result["per_label"].items()},
-            "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "name": name,
+        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        "loso_macro_f1": loso["macro_f1"],
+        "dev_macro_f1": dev_result["macro_f1"],
+        "dev_per_label_f1": {k: v["f1"] for k, v in dev_result["per_label"].items()},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def main() -> None:

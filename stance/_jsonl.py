@@ -12,9 +12,9 @@ from stance._errors import AnnotationError
 __all__ = ["json_file_objects", "json_objects"]
 
 
-def json_objects(lines: Iterable[str], source: str,
-                 on_bad: Callable[[str, str], None] | None = None
-                 ) -> Iterator[tuple[int, dict[str, Any]]]:
+def json_objects(
+    lines: Iterable[str], source: str, on_bad: Callable[[str, str], None] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for each line of ``lines``.
 
     A line that is not a JSON object raises :class:`AnnotationError` naming ``source`` and the

@@ -14,6 +14,7 @@ SEEDS = ROOT / "seeds"
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
+
 # Timing belongs in benchmarks/, never in tests: no per-example deadline.
 from hypothesis import settings  # noqa: E402
 

@@ -37,15 +37,21 @@ def write_articles(folder: Path) -> None:
         body = "\n".join(f"{name} sentence number {i} about the front." for i in range(8))
         (folder / name).write_text(body, encoding="utf-8")
     (folder / "catalog.csv").write_text(
-        "file,outlet\nliveblog.txt,Live\nreport-1.txt,Wire\nreport-2.txt,Wire\n",
-        encoding="utf-8")
+        "file,outlet\nliveblog.txt,Live\nreport-1.txt,Wire\nreport-2.txt,Wire\n", encoding="utf-8"
+    )
 
 
 def test_suggest_caps_one_article_and_writes_tasks(tmp_path: Path) -> None:
     write_articles(tmp_path / "articles")
     out = tmp_path / "next.jsonl"
-    chosen = suggest(read_articles([tmp_path / "articles"]), uncertain_everywhere, n=16,
-                     per_article=6, fmt="prodigy", out=out)
+    chosen = suggest(
+        read_articles([tmp_path / "articles"]),
+        uncertain_everywhere,
+        n=16,
+        per_article=6,
+        fmt="prodigy",
+        out=out,
+    )
     per_doc = Counter(item["doc"] for item in chosen)
     # The decay interleaves the articles; the cap stops the most uncertain one at 6.
     assert per_doc == {"liveblog.txt": 6, "report-1.txt": 5, "report-2.txt": 5}
@@ -58,26 +64,31 @@ def test_suggest_caps_one_article_and_writes_tasks(tmp_path: Path) -> None:
 def test_suggest_caps_outlets_and_skips_labelled_and_repeated(tmp_path: Path) -> None:
     write_articles(tmp_path / "articles")
     articles = read_articles([tmp_path / "articles"])
-    labelled = [{"doc": "liveblog.txt", "idx": 0, "text": "x"},
-                {"doc": "other", "idx": 0, "text": "Update 1: shelling reported in district 1."}]
-    chosen = suggest(articles, uncertain_everywhere, n=30, per_article=None, per_outlet=5,
-                     labelled=labelled)
+    labelled = [
+        {"doc": "liveblog.txt", "idx": 0, "text": "x"},
+        {"doc": "other", "idx": 0, "text": "Update 1: shelling reported in district 1."},
+    ]
+    chosen = suggest(
+        articles, uncertain_everywhere, n=30, per_article=None, per_outlet=5, labelled=labelled
+    )
     outlets = Counter(item["outlet"] for item in chosen)
     assert outlets == {"Live": 5, "Wire": 5}  # caps leave fewer than n: no padding
     assert not {0, 1} & {item["idx"] for item in chosen if item["doc"] == "liveblog.txt"}
 
 
 def test_decay_interleaves_articles() -> None:
-    order = diverse_top([0.9, 0.89, 0.88, 0.5], ["a", "a", "a", "b"], [None] * 4, 3,
-                        per_article=None, decay=0.5)
+    order = diverse_top(
+        [0.9, 0.89, 0.88, 0.5], ["a", "a", "a", "b"], [None] * 4, 3, per_article=None, decay=0.5
+    )
     assert order == [0, 3, 1]
 
 
 def test_uncertainty_measures() -> None:
     proba = np.array([[1.0, 0, 0, 0, 0], [0.2] * 5, [0.5, 0.5, 0, 0, 0]])
     assert uncertainty(proba, "margin").tolist() == pytest.approx([0.0, 1.0, 1.0])
-    assert uncertainty(proba, "entropy").tolist() == pytest.approx([0.0, 1.0, np.log(2) /
-                                                                    np.log(5)])
+    assert uncertainty(proba, "entropy").tolist() == pytest.approx(
+        [0.0, 1.0, np.log(2) / np.log(5)]
+    )
     with pytest.raises(InputError, match="measure must be one of margin, entropy; got 'x'"):
         uncertainty(proba, "x")
 
@@ -96,8 +107,14 @@ def planted_audit() -> tuple[list[dict[str, object]], np.ndarray, int, int]:
             row[second] = p_second
         rest = [k for k in range(len(LABELS)) if row[k] == 0]
         row[rest] = (1 - row.sum()) / len(rest)
-        records.append({"doc": f"d{len(records) // 10}", "idx": len(records) % 10,
-                        "text": f"s{len(records)}", "label": LABELS[label]})
+        records.append(
+            {
+                "doc": f"d{len(records) // 10}",
+                "idx": len(records) % 10,
+                "text": f"s{len(records)}",
+                "label": LABELS[label],
+            }
+        )
         rows.append(row)
 
     for i in range(200):
@@ -118,8 +135,11 @@ def test_audit_ranks_a_planted_rare_mislabel_near_the_top() -> None:
     assert rows[0].given == "neutral" and rows[0].suggested == LABELS[rare]
     assert rows[0].score > 0
     # Raw probabilities alone would bury it behind the noisy common rows.
-    raw_margin = [max(p for k, p in enumerate(row) if k != LABELS.index(r["label"]))
-                  - row[LABELS.index(r["label"])] for r, row in zip(records, proba, strict=True)]
+    raw_margin = [
+        max(p for k, p in enumerate(row) if k != LABELS.index(r["label"]))
+        - row[LABELS.index(r["label"])]
+        for r, row in zip(records, proba, strict=True)
+    ]
     assert sorted(range(len(records)), key=lambda i: -raw_margin[i]).index(planted) > 10
 
 
@@ -131,8 +151,9 @@ def test_audit_checks_its_inputs() -> None:
         audit([{**records[0], "label": "x"}], np.full((1, 5), 0.2))
 
 
-def test_audit_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import types
 
     records, proba, planted, _ = planted_audit()
@@ -146,13 +167,29 @@ def test_audit_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     assert len(top) == 3 and top[0]["text"] == records[planted]["text"]
 
 
-def test_suggest_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_suggest_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_articles(tmp_path / "articles")
     monkeypatch.setattr(cli, "model_proba_fn", lambda: uncertain_everywhere)
     out = tmp_path / "tasks.json"
-    assert main(["suggest", str(tmp_path / "articles"), "-n", "12", "--format",
-                 "label-studio", "-o", str(out), "--per-article", "4"]) == 0
+    assert (
+        main(
+            [
+                "suggest",
+                str(tmp_path / "articles"),
+                "-n",
+                "12",
+                "--format",
+                "label-studio",
+                "-o",
+                str(out),
+                "--per-article",
+                "4",
+            ]
+        )
+        == 0
+    )
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert len(tasks) == 12 and all(t["predictions"][0]["score"] > 0 for t in tasks)
     assert "12 sentences from 3 articles" in capsys.readouterr().err

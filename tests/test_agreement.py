@@ -44,8 +44,9 @@ def sklearn_kappa(a: list[Any], b: list[Any], labels: list[Any]) -> float:
         return float(cohen_kappa_score(a, b, labels=labels, replace_undefined_by=np.nan))
 
 
-pairs = st.lists(st.tuples(st.sampled_from(LABELS), st.sampled_from(LABELS)), min_size=1,
-                 max_size=60)
+pairs = st.lists(
+    st.tuples(st.sampled_from(LABELS), st.sampled_from(LABELS)), min_size=1, max_size=60
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -61,8 +62,7 @@ def test_kappa_matches_sklearn(pairs: list[tuple[str, str]]) -> None:
 def test_per_label_kappa_is_the_binary_kappa(pairs: list[tuple[str, str]]) -> None:
     a, b = [x for x, _ in pairs], [y for _, y in pairs]
     for label, kappa in per_label_kappa(a, b).items():
-        expected = sklearn_kappa([x == label for x in a], [y == label for y in b],
-                                 [False, True])
+        expected = sklearn_kappa([x == label for x in a], [y == label for y in b], [False, True])
         assert np.isclose(kappa, expected, equal_nan=True)
 
 
@@ -71,14 +71,19 @@ def test_kappa_is_undefined_when_both_use_one_label() -> None:
     assert cohen_kappa(["neutral", "russian_mod"], ["neutral", "russian_mod"]) == 1.0
 
 
-def test_seed_passes_agree_as_sklearn_says(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
+def test_seed_passes_agree_as_sklearn_says(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     first, second = labels_of(PASS1), labels_of(PASS2)
     keys = sorted(first.keys() & second.keys())
     a, b = [first[k] for k in keys], [second[k] for k in keys]
     out = tmp_path / "disagreements.jsonl"
-    assert run_cli(["annotations", "agree", str(PASS1), str(PASS2), "--json",
-                    "--disagreements", str(out)]) == 0
+    assert (
+        run_cli(
+            ["annotations", "agree", str(PASS1), str(PASS2), "--json", "--disagreements", str(out)]
+        )
+        == 0
+    )
     (result,) = json.loads(capsys.readouterr().out)
     assert result["n"] == len(keys)
     assert result["kappa"] == pytest.approx(cohen_kappa_score(a, b))
@@ -88,8 +93,9 @@ def test_seed_passes_agree_as_sklearn_says(capsys: pytest.CaptureFixture[str],
     assert result["confusion"] == confusion_matrix(a, b, labels=list(LABELS)).tolist()
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == sum(x != y for x, y in zip(a, b, strict=True))
-    assert all(r["final"] == "" and r["reason"] == "" and r["label_a"] != r["label_b"]
-               for r in rows)
+    assert all(
+        r["final"] == "" and r["reason"] == "" and r["label_a"] != r["label_b"] for r in rows
+    )
 
 
 def test_agree_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,24 +112,33 @@ def record(doc: str, idx: int, label: str, annotator: str | None = None) -> dict
 
 
 def test_items_in_one_pass_only_are_reported() -> None:
-    result = compare([record("d", 0, "neutral"), record("d", 1, "neutral")],
-                     [record("d", 1, "russian_mod"), record("d", 2, "neutral")])
+    result = compare(
+        [record("d", 0, "neutral"), record("d", 1, "neutral")],
+        [record("d", 1, "russian_mod"), record("d", 2, "neutral")],
+    )
     assert result.n == 1 and result.only_a == [("d", 0)] and result.only_b == [("d", 2)]
     assert "1 sentences A only: d#0" in result.table()
 
 
 def test_one_file_with_several_annotators(tmp_path: Path) -> None:
-    rows = [record("d", i, label, who) for who in ("ann", "bob", "cy")
-            for i, label in enumerate(["neutral", "russian_mod", "neutral"])]
+    rows = [
+        record("d", i, label, who)
+        for who in ("ann", "bob", "cy")
+        for i, label in enumerate(["neutral", "russian_mod", "neutral"])
+    ]
     rows[-1]["label"] = "editorial_opinion"
     results = agreement(write_lines(tmp_path / "all.jsonl", rows))
     assert [(r.annotator_a, r.annotator_b) for r in results] == [
-        ("ann", "bob"), ("ann", "cy"), ("bob", "cy")]
+        ("ann", "bob"),
+        ("ann", "cy"),
+        ("bob", "cy"),
+    ]
     assert results[0].kappa == 1.0 and len(results[1].disagreements) == 1
 
 
-def test_agreement_errors_name_file_line_and_choices(tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_agreement_errors_name_file_line_and_choices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     one = write_lines(tmp_path / "one.jsonl", [record("d", 0, "neutral", "ann")])
     with pytest.raises(AnnotationError, match="needs two annotators, the file names 1 \\(ann\\)"):
         agreement(one)

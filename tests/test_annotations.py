@@ -36,7 +36,8 @@ def test_both_passes_cover_the_same_sentences(name: str) -> None:
     final = read_annotations(shipped_path("seeds"))
     other = read_annotations(shipped_path("seeds").with_name(f"{name}.jsonl"))
     assert [(r["doc"], r["idx"], r["text"]) for r in other] == [
-        (r["doc"], r["idx"], r["text"]) for r in final]
+        (r["doc"], r["idx"], r["text"]) for r in final
+    ]
 
 
 def test_adjudication_explains_every_disagreement() -> None:
@@ -93,18 +94,21 @@ GOOD = {"doc": "a", "idx": 0, "text": "Kyiv said so.", "label": "official_ukrain
 @pytest.mark.parametrize(
     ("records", "message"),
     [
-        ([{k: v for k, v in GOOD.items() if k != "label"}],
-         r"mine.jsonl:1: missing field\(s\) label"),
+        (
+            [{k: v for k, v in GOOD.items() if k != "label"}],
+            r"mine.jsonl:1: missing field\(s\) label",
+        ),
         ([GOOD, {**GOOD, "idx": 1, "label": "ukraine"}], r"mine.jsonl:2: unknown label 'ukraine'"),
         ([GOOD, dict(GOOD)], r"mine.jsonl:2: sentence 0 of 'a' is duplicated \(first at line 1\)"),
-        ([{**GOOD, "doc": SEED_NAMES[0], "start": 0, "end": 5}],
-         r"mine.jsonl:1: offsets 0:5 do not reproduce the text"),
+        (
+            [{**GOOD, "doc": SEED_NAMES[0], "start": 0, "end": 5}],
+            r"mine.jsonl:1: offsets 0:5 do not reproduce the text",
+        ),
         (["not an object"], r"mine.jsonl:1: expected a JSON object"),
         ([], r"holds no records"),
     ],
 )
-def test_bad_files_name_file_and_line(tmp_path: Path, records: list[object],
-                                      message: str) -> None:
+def test_bad_files_name_file_and_line(tmp_path: Path, records: list[object], message: str) -> None:
     with pytest.raises(stance.AnnotationError, match=message):
         stance.load_annotations(write(tmp_path, records))
 
@@ -117,8 +121,11 @@ def test_invalid_json_names_the_line(tmp_path: Path) -> None:
 
 
 label_strategy = st.sampled_from(stance.LABELS)
-record_strategy = st.builds(lambda text, label: {"text": text, "label": label},
-                            st.text(min_size=1).filter(str.strip), label_strategy)
+record_strategy = st.builds(
+    lambda text, label: {"text": text, "label": label},
+    st.text(min_size=1).filter(str.strip),
+    label_strategy,
+)
 
 
 @given(st.lists(record_strategy, min_size=1, max_size=20))

@@ -19,24 +19,27 @@ def test_gazetteer_is_large_and_complete() -> None:
     assert any(actor.ambiguous for actor in gazetteer.actors)
 
 
-@pytest.mark.parametrize(("text", "surface", "group"), [
-    ("Zelenskiy spoke", "Zelenskiy", "official_ukrainian"),
-    ("Zelensky spoke", "Zelensky", "official_ukrainian"),
-    ("Zelenskyy spoke", "Zelenskyy", "official_ukrainian"),
-    ("in Kiev today", "Kiev", "official_ukrainian"),
-    ("Shoygu said", "Shoygu", "russian_mod"),
-    ("Shoigu's order", "Shoigu", "russian_mod"),          # possessive
-    ("the PESKOV remark", "PESKOV", "russian_mod"),       # case
-    ("a pro-Kremlin channel", None, None),                # hyphenation: no "Kremlin" inside
-    ("The ISW said", None, "western_intelligence"),
-    ("the Russian ministry of defence said", None, "russian_mod"),
-    ("the British defence ministry said", None, "western_intelligence"),
-    ("The IAEA said", "IAEA", "neutral"),
-])
+@pytest.mark.parametrize(
+    ("text", "surface", "group"),
+    [
+        ("Zelenskiy spoke", "Zelenskiy", "official_ukrainian"),
+        ("Zelensky spoke", "Zelensky", "official_ukrainian"),
+        ("Zelenskyy spoke", "Zelenskyy", "official_ukrainian"),
+        ("in Kiev today", "Kiev", "official_ukrainian"),
+        ("Shoygu said", "Shoygu", "russian_mod"),
+        ("Shoigu's order", "Shoigu", "russian_mod"),  # possessive
+        ("the PESKOV remark", "PESKOV", "russian_mod"),  # case
+        ("a pro-Kremlin channel", None, None),  # hyphenation: no "Kremlin" inside
+        ("The ISW said", None, "western_intelligence"),
+        ("the Russian ministry of defence said", None, "russian_mod"),
+        ("the British defence ministry said", None, "western_intelligence"),
+        ("The IAEA said", "IAEA", "neutral"),
+    ],
+)
 def test_aliases_possessives_case(text: str, surface: str | None, group: str | None) -> None:
     mentions = stance.find_actors(text)
     for mention in mentions:
-        assert text[mention.start:mention.end] == mention.text
+        assert text[mention.start : mention.end] == mention.text
     if surface is None and group is None:
         assert all(m.text.lower() != "kremlin" for m in mentions)
         return
@@ -50,29 +53,47 @@ def test_acronyms_only_in_their_own_case() -> None:
     assert not [m for m in stance.find_actors("the mod of the game") if m.text == "mod"]
 
 
-@pytest.mark.parametrize(("sentence", "speaker", "group"), [
-    ("Russia said Ukraine shelled the plant.", "Russia", "russian_mod"),
-    ("Ukraine said Russia shelled the plant.", "Ukraine", "official_ukrainian"),
-    ("Russia ‘almost certainly’ buying weapons from Iran, says MoD", "MoD",
-     "western_intelligence"),
-    ("Kremlin: talks with Kyiv are frozen", "Kremlin", "russian_mod"),
-    ("Russia launched 32 air strikes, according to a statement from the General Staff of the "
-     "Ukrainian Armed forces.", None, "official_ukrainian"),
-    ("An intelligence update published by the UK ministry of defence said Russian forces were "
-     "isolated.", None, "western_intelligence"),
-    ('"Moscow says it will win," Zelenskiy said.', "Zelenskiy", "official_ukrainian"),
-    ("Kremlin spokesman Dmitry Peskov would not rule out escalation, telling CNN it would "
-     "respond.", None, "russian_mod"),
-    ("Russia launched what it calls its “special military operation”.", None, "russian_mod"),
-    ("Analysts say Kupiansk is a logistics hub.", None, "neutral"),
-    ("The IAEA said the plant had lost power.", None, "neutral"),
-])
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "group"),
+    [
+        ("Russia said Ukraine shelled the plant.", "Russia", "russian_mod"),
+        ("Ukraine said Russia shelled the plant.", "Ukraine", "official_ukrainian"),
+        (
+            "Russia ‘almost certainly’ buying weapons from Iran, says MoD",
+            "MoD",
+            "western_intelligence",
+        ),
+        ("Kremlin: talks with Kyiv are frozen", "Kremlin", "russian_mod"),
+        (
+            "Russia launched 32 air strikes, according to a statement from the General Staff "
+            "of the Ukrainian Armed forces.",
+            None,
+            "official_ukrainian",
+        ),
+        (
+            "An intelligence update published by the UK ministry of defence said Russian forces "
+            "were isolated.",
+            None,
+            "western_intelligence",
+        ),
+        ('"Moscow says it will win," Zelenskiy said.', "Zelenskiy", "official_ukrainian"),
+        (
+            "Kremlin spokesman Dmitry Peskov would not rule out escalation, telling CNN it would "
+            "respond.",
+            None,
+            "russian_mod",
+        ),
+        ("Russia launched what it calls its “special military operation”.", None, "russian_mod"),
+        ("Analysts say Kupiansk is a logistics hub.", None, "neutral"),
+        ("The IAEA said the plant had lost power.", None, "neutral"),
+    ],
+)
 def test_the_speaker_decides(sentence: str, speaker: str | None, group: str) -> None:
     found = stance.attribute(sentence)
     assert found is not None
     assert found.group == group, found
-    assert sentence[found.speaker.start:found.speaker.end] == found.speaker.text
-    assert sentence[found.cue.start:found.cue.end] == found.cue.text
+    assert sentence[found.speaker.start : found.speaker.end] == found.speaker.text
+    assert sentence[found.cue.start : found.cue.end] == found.cue.text
     if speaker is not None:
         assert found.speaker.text == speaker
 
@@ -81,14 +102,18 @@ def test_no_cue_no_attribution() -> None:
     assert stance.attribute("The cities lie southeast of Kharkiv city.") is None
 
 
-@pytest.mark.parametrize("sentence", [
-    "There are 60 heavily wounded soldiers in AzovStal now, she added.",
-    "The spokesman added that the shelling continued.",
-    "It also claimed that the troops had regrouped.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "There are 60 heavily wounded soldiers in AzovStal now, she added.",
+        "The spokesman added that the shelling continued.",
+        "It also claimed that the troops had regrouped.",
+    ],
+)
 def test_pronouns_and_bare_titles_point_back(sentence: str) -> None:
-    context = ["Ukrainian reintegration minister Iryna Vereshchuk told Suspilne the talks "
-               "continue."]
+    context = [
+        "Ukrainian reintegration minister Iryna Vereshchuk told Suspilne the talks continue."
+    ]
     found = stance.attribute(sentence, context=context)
     # "the spokesman" is an ambiguous gazetteer name; both routes resolve it from context.
     assert found is not None and found.how in ("pronoun", "named")
@@ -110,23 +135,28 @@ def test_context_must_be_a_list() -> None:
 def test_spans_index_the_input_on_arbitrary_unicode(sentence: str, context: list[str]) -> None:
     found = stance.attribute(sentence, context=context)
     if found is not None:
-        assert sentence[found.speaker.start:found.speaker.end] == found.speaker.text
-        assert sentence[found.cue.start:found.cue.end] == found.cue.text
+        assert sentence[found.speaker.start : found.speaker.end] == found.speaker.text
+        assert sentence[found.cue.start : found.cue.end] == found.cue.text
     for mention in stance.find_actors(sentence):
-        assert sentence[mention.start:mention.end] == mention.text
+        assert sentence[mention.start : mention.end] == mention.text
 
 
 _ALIASES = sorted({alias for actor in load_gazetteer().actors for alias in actor.aliases})
 
 
-@given(st.sampled_from(_ALIASES), st.sampled_from(["Reports: ", "", "(", "“"]),
-       st.sampled_from([" .", "", "’s claim", ")", ","]))
+@given(
+    st.sampled_from(_ALIASES),
+    st.sampled_from(["Reports: ", "", "(", "“"]),
+    st.sampled_from([" .", "", "’s claim", ")", ","]),
+)
 @settings(max_examples=300)
 def test_every_alias_is_found_where_it_stands(alias: str, before: str, after: str) -> None:
     text = before + alias + after
     mentions = stance.find_actors(text)
     assert any(m.start == len(before) and m.end >= len(before) + len(alias) for m in mentions), (
-        text, mentions)
+        text,
+        mentions,
+    )
 
 
 @given(st.sampled_from(_ALIASES))
@@ -137,8 +167,11 @@ def test_a_hyphen_before_joins_the_alias_to_another_word(alias: str) -> None:
 
 
 # Letters whose upper case does not lower back ("ı" -> "I" -> "i") cannot be matched shouted.
-@given(st.sampled_from([a for a in _ALIASES if not a.isupper() and "." not in a
-                        and a.upper().lower() == a.lower()]))
+@given(
+    st.sampled_from(
+        [a for a in _ALIASES if not a.isupper() and "." not in a and a.upper().lower() == a.lower()]
+    )
+)
 @settings(max_examples=200)
 def test_names_are_found_in_any_case_acronyms_only_in_theirs(alias: str) -> None:
     from stance.text._actors import _ACRONYM
@@ -158,7 +191,7 @@ def test_names_with_letters_beyond_ascii_are_found() -> None:
 def test_mentions_index_the_input_on_arbitrary_unicode(text: str) -> None:
     position = 0
     for mention in stance.find_actors(text):
-        assert text[mention.start:mention.end] == mention.text
+        assert text[mention.start : mention.end] == mention.text
         assert mention.start >= position  # left to right, never overlapping
         position = mention.end
 

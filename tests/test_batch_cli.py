@@ -28,8 +28,9 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def test_label_article_reads_context() -> None:
-    rows = stance.label_article('"Our forces counterattack there," governor Oleh Synehubov said. '
-                                '"The enemy is retreating."')
+    rows = stance.label_article(
+        '"Our forces counterattack there," governor Oleh Synehubov said. "The enemy is retreating."'
+    )
     assert [r.idx for r in rows] == [0, 1]
     assert rows[1].label == "official_ukrainian"
     assert abs(sum(rows[0].probabilities.values()) - 1) < 1e-9 and rows[0].cues
@@ -38,8 +39,9 @@ def test_label_article_reads_context() -> None:
 def test_label_articles_is_lazy_and_ordered() -> None:
     articles = ({"id": f"a{i}", "text": f"Kyiv said {i}. Moscow denied it."} for i in range(5))
     rows = list(stance.label_articles(articles))
-    assert [(r.article_id, r.idx) for r in rows] == [(f"a{i}", j) for i in range(5)
-                                                     for j in range(2)]
+    assert [(r.article_id, r.idx) for r in rows] == [
+        (f"a{i}", j) for i in range(5) for j in range(2)
+    ]
 
 
 def test_label_articles_refuses_bad_items() -> None:
@@ -67,17 +69,27 @@ def inputs(tmp_path: Path) -> Path:
     (folder / "latin1.txt").write_bytes("Caf\xe9 said".encode("latin-1"))
     (folder / "arts.jsonl").write_text(
         json.dumps({"id": "j1", "text": "NATO said so.", "outlet": "Wire", "date": "2023-02-14"})
-        + "\n{not json\n" + json.dumps({"id": "j2"}) + "\n", "utf-8")
+        + "\n{not json\n"
+        + json.dumps({"id": "j2"})
+        + "\n",
+        "utf-8",
+    )
     return folder
 
 
-def test_bad_inputs_are_reported_and_skipped(inputs: Path, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_inputs_are_reported_and_skipped(
+    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "rows.jsonl"
     assert main(["label", str(inputs), "-o", str(out), "--jobs", "1", "-q"]) == 0
     err = capsys.readouterr().err
-    for reason in ("empty file", "binary file", "undecodable bytes", "arts.jsonl:2: malformed JSON",
-                   "arts.jsonl:3: malformed record"):
+    for reason in (
+        "empty file",
+        "binary file",
+        "undecodable bytes",
+        "arts.jsonl:2: malformed JSON",
+        "arts.jsonl:3: malformed record",
+    ):
         assert reason in err, reason
     assert "skipped 5" in err
     rows = read_jsonl(out)
@@ -91,8 +103,12 @@ def test_bad_inputs_are_reported_and_skipped(inputs: Path, tmp_path: Path,
 def test_every_output_format_round_trips(inputs: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"rows.{fmt}"
     assert main(["label", str(inputs), "-o", str(out), "--jobs", "1", "-q"]) == 0
-    reference = [r.row() for r in stance.label_articles(
-        [{"id": "a.txt", "text": (inputs / "a.txt").read_text("utf-8")}])]
+    reference = [
+        r.row()
+        for r in stance.label_articles(
+            [{"id": "a.txt", "text": (inputs / "a.txt").read_text("utf-8")}]
+        )
+    ]
     if fmt == "jsonl":
         rows = read_jsonl(out)
     elif fmt == "csv":
@@ -106,12 +122,18 @@ def test_every_output_format_round_trips(inputs: Path, tmp_path: Path, fmt: str)
     assert [r["text"] for r in got] == [r["text"] for r in reference]
     assert [r["label"] for r in got] == [r["label"] for r in reference]
     assert [float(r["p_neutral"]) for r in got] == pytest.approx(
-        [r["p_neutral"] for r in reference], abs=1e-12)
+        [r["p_neutral"] for r in reference], abs=1e-12
+    )
 
 
 def test_stdin_and_stdout(tmp_path: Path) -> None:
-    done = subprocess.run([*STANCE, "label", "-", "-q"], input="Kyiv said so. Moscow denied.",
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [*STANCE, "label", "-", "-q"],
+        input="Kyiv said so. Moscow denied.",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["article_id"] for r in rows] == ["stdin", "stdin"]
 
@@ -156,8 +178,11 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     rows = read_jsonl(out)
     keys = [(r["article_id"], r["idx"]) for r in rows]
     assert len(keys) == len(set(keys)), "a sentence was written twice"
-    expected = {(f"art{i:04d}", j) for i in range(400)
-                for j in range({0: 43, 1: 52, 2: 22, 3: 110, 4: 16}[i % 5])}
+    expected = {
+        (f"art{i:04d}", j)
+        for i in range(400)
+        for j in range({0: 43, 1: 52, 2: 22, 3: 110, 4: 16}[i % 5])
+    }
     assert set(keys) == expected
     assert 0 < partial < len(rows)
     # A finished run started again does nothing and keeps the output.
@@ -166,8 +191,9 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     assert out.read_bytes() == before
 
 
-def test_other_arguments_do_not_resume_silently(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_other_arguments_do_not_resume_silently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = corpus(tmp_path, 2)
     out = tmp_path / "rows.jsonl"
     assert main(["label", str(source), "-o", str(out), "-q", "--jobs", "1"]) == 0
@@ -182,23 +208,35 @@ def test_any_text_survives_jsonl_in_and_out(texts: list[str]) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.jsonl"
-        source.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n"
-                                  for i, t in enumerate(texts)), "utf-8")
+        source.write_text(
+            "".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)),
+            "utf-8",
+        )
         out = Path(folder) / "out.jsonl"
         assert main(["label", str(source), "-o", str(out), "-q", "--jobs", "1"]) == 0
         rows = read_jsonl(out) if out.read_text("utf-8") else []
         for row in rows:
             original = texts[int(row["article_id"])]
-            assert original[row["start"]:row["end"]] == row["text"]
+            assert original[row["start"] : row["end"]] == row["text"]
 
 
 def test_evaluate_command_reports_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "mine.jsonl"
-    records = [{"doc_id": "d1", "idx": 1, "text": '"The enemy is retreating."',
-                "label": "official_ukrainian"},
-               {"doc_id": "d1", "idx": 0, "text": '"We hold," governor Synehubov said.',
-                "label": "official_ukrainian"},
-               {"text": "I think this war is a disgrace.", "label": "editorial_opinion"}]
+    records = [
+        {
+            "doc_id": "d1",
+            "idx": 1,
+            "text": '"The enemy is retreating."',
+            "label": "official_ukrainian",
+        },
+        {
+            "doc_id": "d1",
+            "idx": 0,
+            "text": '"We hold," governor Synehubov said.',
+            "label": "official_ukrainian",
+        },
+        {"text": "I think this war is a disgrace.", "label": "editorial_opinion"},
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     assert main(["evaluate", "--annotations", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -16,12 +16,33 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "bench.py"
-FIGURES = ("predict_proba_sps", "tfidf_sps", "label_jobs1_sps", "label_jobs2_sps",
-           "label_jobs2_cold_pool_sps", "python_floor_sps", "cli_jobs1_sps", "jobs2_speedup",
-           "jobs2_cold_pool_speedup", "cold_start_s", "cold_start_process_s",
-           "peak_rss_mb", "peak_rss_10pct_mb", "model_weights_mb", "model_estimator_mb")
-MEASUREMENTS = ("predict_proba", "tfidf_lr", "label_articles_jobs1", "label_articles_jobs2",
-                "label_articles_jobs2_cold_pool", "python_floor", "cli_jobs1", "cold_start")
+FIGURES = (
+    "predict_proba_sps",
+    "tfidf_sps",
+    "label_jobs1_sps",
+    "label_jobs2_sps",
+    "label_jobs2_cold_pool_sps",
+    "python_floor_sps",
+    "cli_jobs1_sps",
+    "jobs2_speedup",
+    "jobs2_cold_pool_speedup",
+    "cold_start_s",
+    "cold_start_process_s",
+    "peak_rss_mb",
+    "peak_rss_10pct_mb",
+    "model_weights_mb",
+    "model_estimator_mb",
+)
+MEASUREMENTS = (
+    "predict_proba",
+    "tfidf_lr",
+    "label_articles_jobs1",
+    "label_articles_jobs2",
+    "label_articles_jobs2_cold_pool",
+    "python_floor",
+    "cli_jobs1",
+    "cold_start",
+)
 # fastText is an optional peer (`pip install fasttext`, the "bench" extra): measured when there.
 HAS_FASTTEXT = importlib.util.find_spec("fasttext") is not None
 
@@ -29,9 +50,14 @@ HAS_FASTTEXT = importlib.util.find_spec("fasttext") is not None
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     output = tmp_path_factory.mktemp("bench") / "bench.json"
-    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--runs", "1", "--output",
-                           str(output)], cwd=ROOT, capture_output=True, text=True, check=False,
-                          timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--runs", "1", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr
     assert "| measure |" in done.stdout
     return json.loads(output.read_text(encoding="utf-8"))
@@ -45,7 +71,8 @@ def test_every_figure_is_a_positive_number(report: dict[str, Any]) -> None:
 
 
 def test_fasttext_is_measured_when_installed_and_said_missing_otherwise(
-        report: dict[str, Any]) -> None:
+    report: dict[str, Any],
+) -> None:
     figure = report["figures"]["fasttext_sps"]
     target = next(t for t in report["targets"] if "fastText" in t["target"])
     if HAS_FASTTEXT:
@@ -68,8 +95,11 @@ def test_every_measurement_has_its_runs(report: dict[str, Any]) -> None:
 
 def test_targets_machine_and_model_are_recorded(report: dict[str, Any]) -> None:
     assert len(report["targets"]) == 6
-    assert all(isinstance(check["met"], bool) for check in report["targets"]
-               if "fastText" not in check["target"])
+    assert all(
+        isinstance(check["met"], bool)
+        for check in report["targets"]
+        if "fastText" not in check["target"]
+    )
     assert report["machine"]["nproc"] >= 1
     assert report["model"]["bytes"]["framing.weights.npz"] > 0
     assert report["corpus"]["articles"] == -(-report["corpus"]["sentences"] // 30)

@@ -24,9 +24,32 @@ from stance.batch._labelling import COLUMNS, SentenceLabel
 from stance.compare import bootstrap_shares, compare, compare_outlets, read_rows
 from stance.compare._rows import UNDATED
 
-VOCABULARY = [f"{a}{b}" for a in ("ka", "lo", "mi", "nu", "pe", "ru", "so", "ta", "vi", "zo")
-              for b in ("bar", "dem", "fin", "gol", "hus", "kel", "mor", "nix", "pol", "rat",
-                        "sim", "tov", "urk", "vel", "wen", "yad", "zul", "bek", "cor", "dax")]
+VOCABULARY = [
+    f"{a}{b}"
+    for a in ("ka", "lo", "mi", "nu", "pe", "ru", "so", "ta", "vi", "zo")
+    for b in (
+        "bar",
+        "dem",
+        "fin",
+        "gol",
+        "hus",
+        "kel",
+        "mor",
+        "nix",
+        "pol",
+        "rat",
+        "sim",
+        "tov",
+        "urk",
+        "vel",
+        "wen",
+        "yad",
+        "zul",
+        "bek",
+        "cor",
+        "dax",
+    )
+]
 MIXES = {
     "Kyiv Daily": (0.45, 0.05, 0.10, 0.10, 0.30),
     "Moscow Wire": (0.05, 0.55, 0.05, 0.05, 0.30),
@@ -38,8 +61,14 @@ def sentence_text(rng: np.random.Generator) -> str:
     return " ".join(rng.choice(VOCABULARY, size=int(rng.integers(8, 16)))).capitalize() + "."
 
 
-def article_rows(article_id: str, outlet: str, date: str, labels: list[str],
-                 rng: np.random.Generator, texts: list[str] | None = None) -> list[dict[str, Any]]:
+def article_rows(
+    article_id: str,
+    outlet: str,
+    date: str,
+    labels: list[str],
+    rng: np.random.Generator,
+    texts: list[str] | None = None,
+) -> list[dict[str, Any]]:
     """Rows of one labelled article, shaped like ``stance label`` output."""
     texts = texts if texts is not None else [sentence_text(rng) for _ in labels]
     rows = []
@@ -96,14 +125,16 @@ def test_intervals_bracket_the_share_and_reflect_the_mix() -> None:
     low, share, high = (label_columns(shares, p) for p in ("low_", "share_", "high_"))
     assert (low <= share).all() and (share <= high).all()
     assert (high - low).max() < 0.5
-    assert shares.loc["Moscow Wire", "low_russian_mod"] > shares.loc["Kyiv Daily",
-                                                                     "high_russian_mod"]
+    assert (
+        shares.loc["Moscow Wire", "low_russian_mod"] > shares.loc["Kyiv Daily", "high_russian_mod"]
+    )
 
 
 def test_an_outlet_with_one_article_has_zero_width_intervals() -> None:
     rng = np.random.default_rng(3)
-    rows = synthetic_rows() + article_rows("solo", "Lone Blog", "2022-05-01",
-                                           ["neutral", "russian_mod", "neutral"], rng)
+    rows = synthetic_rows() + article_rows(
+        "solo", "Lone Blog", "2022-05-01", ["neutral", "russian_mod", "neutral"], rng
+    )
     lone = compare_outlets(rows, n_boot=300).set_index("outlet").loc["Lone Blog"]
     for label in LABELS:
         assert lone[f"low_{label}"] == lone[f"share_{label}"] == lone[f"high_{label}"]
@@ -114,9 +145,11 @@ def test_intervals_resample_articles_not_sentences() -> None:
     rows = synthetic_rows(articles=20)
     doubled = [row for row in rows for _ in range(2)]
     width = compare_outlets(rows, n_boot=400, seed=5).pipe(
-        lambda f: label_columns(f, "high_") - label_columns(f, "low_"))
+        lambda f: label_columns(f, "high_") - label_columns(f, "low_")
+    )
     width_doubled = compare_outlets(doubled, n_boot=400, seed=5).pipe(
-        lambda f: label_columns(f, "high_") - label_columns(f, "low_"))
+        lambda f: label_columns(f, "high_") - label_columns(f, "low_")
+    )
     # Doubling every sentence adds no article: the article bootstrap does not move...
     np.testing.assert_allclose(width_doubled, width)
     # ...while a sentence bootstrap (each sentence its own unit) would narrow by about 1/sqrt 2.
@@ -136,8 +169,11 @@ def test_article_bootstrap_is_wider_than_sentence_bootstrap_when_articles_differ
     for number in range(20):
         label = LABELS[number % 2]
         rows += article_rows(f"a{number}", "Clustered", "2022-01-01", [label] * 10, rng)
-    article_width = compare_outlets(rows, n_boot=1000).pipe(
-        lambda f: f["high_official_ukrainian"] - f["low_official_ukrainian"]).iloc[0]
+    article_width = (
+        compare_outlets(rows, n_boot=1000)
+        .pipe(lambda f: f["high_official_ukrainian"] - f["low_official_ukrainian"])
+        .iloc[0]
+    )
     one_hot = np.eye(len(LABELS), dtype=np.int64)[[LABELS.index(r["label"]) for r in rows]]
     _, low, high = bootstrap_shares(one_hot, 1000, np.random.default_rng(0))
     assert article_width > 2 * (high[0] - low[0])
@@ -145,8 +181,9 @@ def test_article_bootstrap_is_wider_than_sentence_bootstrap_when_articles_differ
 
 def test_same_seed_same_intervals() -> None:
     rows = synthetic_rows()
-    pd.testing.assert_frame_equal(compare_outlets(rows, n_boot=100, seed=4),
-                                  compare_outlets(rows, n_boot=100, seed=4))
+    pd.testing.assert_frame_equal(
+        compare_outlets(rows, n_boot=100, seed=4), compare_outlets(rows, n_boot=100, seed=4)
+    )
 
 
 # -- the chi-square test ---------------------------------------------------------------------
@@ -170,8 +207,9 @@ def test_chi_square_and_cramers_v_match_scipy() -> None:
 
 def test_small_expected_counts_are_flagged_and_one_outlet_has_no_test() -> None:
     rng = np.random.default_rng(1)
-    rows = (article_rows("a", "A", "", ["neutral", "russian_mod", "neutral"], rng)
-            + article_rows("b", "B", "", ["neutral", "official_ukrainian"], rng))
+    rows = article_rows("a", "A", "", ["neutral", "russian_mod", "neutral"], rng) + article_rows(
+        "b", "B", "", ["neutral", "official_ukrainian"], rng
+    )
     small = compare(rows, n_boot=50)
     assert small.test is not None and "below 5" in small.test.note
     single = compare([r for r in rows if r["outlet"] == "A"], n_boot=50)
@@ -191,8 +229,9 @@ def test_typical_sentences_come_from_the_over_represented_label() -> None:
 # -- near-duplicates -------------------------------------------------------------------------
 
 
-def republished(rows: list[dict[str, Any]], article_id: str, outlet: str,
-                rng: np.random.Generator) -> list[dict[str, Any]]:
+def republished(
+    rows: list[dict[str, Any]], article_id: str, outlet: str, rng: np.random.Generator
+) -> list[dict[str, Any]]:
     """A copy of an article under another outlet, a few words edited and a footer added."""
     original = [r for r in rows if r["article_id"] == article_id]
     texts = [r["text"] for r in original]
@@ -207,8 +246,10 @@ def republished(rows: list[dict[str, Any]], article_id: str, outlet: str,
 
 def rows_with_copy() -> list[dict[str, Any]]:
     rows = synthetic_rows(articles=10)
-    long_article = max({r["article_id"] for r in rows if r["outlet"] == "Moscow Wire"},
-                       key=lambda a: sum(r["article_id"] == a for r in rows))
+    long_article = max(
+        {r["article_id"] for r in rows if r["outlet"] == "Moscow Wire"},
+        key=lambda a: sum(r["article_id"] == a for r in rows),
+    )
     return rows + republished(rows, long_article, "Aggregator Blog", np.random.default_rng(2))
 
 
@@ -232,8 +273,7 @@ def test_dedupe_counts_a_republished_story_once() -> None:
     assert shares["articles"].sum() == plain["articles"].sum() - 1
     assert shares.loc["Moscow Wire", "articles"] == plain.loc["Moscow Wire", "articles"]
     assert any("dedupe" in note for note in deduped.notes)
-    pd.testing.assert_frame_equal(compare_outlets(rows, n_boot=50, dedupe=True),
-                                  deduped.to_frame())
+    pd.testing.assert_frame_equal(compare_outlets(rows, n_boot=50, dedupe=True), deduped.to_frame())
 
 
 # -- periods ---------------------------------------------------------------------------------
@@ -280,23 +320,38 @@ def test_round_trip_through_each_format(tmp_path: Path, suffix: str) -> None:
     rows[0] = {**rows[0], "article_id": "007", "date": ""}  # ids and empty dates stay as written
     read = read_rows([write_rows(rows, tmp_path / f"rows{suffix}")])
     assert list(read["article_id"][:1]) == ["007"]
-    pd.testing.assert_frame_equal(compare_outlets(read, by="month", n_boot=100),
-                                  compare_outlets(rows, by="month", n_boot=100))
+    pd.testing.assert_frame_equal(
+        compare_outlets(read, by="month", n_boot=100), compare_outlets(rows, by="month", n_boot=100)
+    )
 
 
 def test_rows_of_several_files_and_objects(tmp_path: Path) -> None:
     rows = synthetic_rows()
     half = len(rows) // 2
-    paths = [str(write_rows(rows[:half], tmp_path / "a.jsonl")),
-             str(write_rows(rows[half:], tmp_path / "b.csv"))]
+    paths = [
+        str(write_rows(rows[:half], tmp_path / "a.jsonl")),
+        str(write_rows(rows[half:], tmp_path / "b.csv")),
+    ]
     read = rows_from_inputs(paths, argparse.Namespace())
     assert len(read) == len(rows)
-    objects = [SentenceLabel(r["article_id"], r["outlet"], r["date"], r["idx"], r["start"],
-                             r["end"], r["text"], r["label"],
-                             {label: r[f"p_{label}"] for label in LABELS}, ("said",))
-               for r in rows]
-    pd.testing.assert_frame_equal(compare_outlets(iter(objects), n_boot=50),
-                                  compare_outlets(rows, n_boot=50))
+    objects = [
+        SentenceLabel(
+            r["article_id"],
+            r["outlet"],
+            r["date"],
+            r["idx"],
+            r["start"],
+            r["end"],
+            r["text"],
+            r["label"],
+            {label: r[f"p_{label}"] for label in LABELS},
+            ("said",),
+        )
+        for r in rows
+    ]
+    pd.testing.assert_frame_equal(
+        compare_outlets(iter(objects), n_boot=50), compare_outlets(rows, n_boot=50)
+    )
 
 
 def test_bad_rows_are_refused(tmp_path: Path) -> None:
@@ -349,8 +404,26 @@ def test_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
     report = tmp_path / "report.json"
     monthly = tmp_path / "monthly.png"
-    assert run_cli(["compare", str(labelled), "--by", "month", "--dedupe", "--format", "json",
-                    "-o", str(report), "--chart", str(monthly), "--bootstrap", "100"]) == 0
+    assert (
+        run_cli(
+            [
+                "compare",
+                str(labelled),
+                "--by",
+                "month",
+                "--dedupe",
+                "--format",
+                "json",
+                "-o",
+                str(report),
+                "--chart",
+                str(monthly),
+                "--bootstrap",
+                "100",
+            ]
+        )
+        == 0
+    )
     payload = json.loads(report.read_text(encoding="utf-8"))
     assert payload["dedupe"] and {r["outlet"] for r in payload["shares"]} == set(MIXES)
     assert png_size(monthly)[0] >= 1000
@@ -363,16 +436,26 @@ def test_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 random_rows = st.lists(
     st.tuples(st.sampled_from(["A", "B", "C"]), st.integers(0, 5), st.sampled_from(LABELS)),
-    min_size=1, max_size=60)
+    min_size=1,
+    max_size=60,
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(random_rows, st.sampled_from([None, "month"]), st.integers(0, 3))
 def test_shares_are_proportions_inside_ordered_intervals(
-        drawn: list[tuple[str, int, str]], by: str | None, seed: int) -> None:
-    rows = [{"article_id": str(article), "outlet": outlet, "label": label,
-             "date": f"2022-0{1 + article % 2}-15", "text": f"sentence {n}"}
-            for n, (outlet, article, label) in enumerate(drawn)]
+    drawn: list[tuple[str, int, str]], by: str | None, seed: int
+) -> None:
+    rows = [
+        {
+            "article_id": str(article),
+            "outlet": outlet,
+            "label": label,
+            "date": f"2022-0{1 + article % 2}-15",
+            "text": f"sentence {n}",
+        }
+        for n, (outlet, article, label) in enumerate(drawn)
+    ]
     shares = compare_outlets(rows, by=by, n_boot=40, seed=seed)
     low, share, high = (label_columns(shares, p) for p in ("low_", "share_", "high_"))
     assert ((share >= 0) & (share <= 1)).all()

@@ -16,18 +16,20 @@ ORACLE = {
     "we": r"\b(?:we|we're|we’re|us|our|ours)\b",
     "you": r"\b(?:you|your|you're|you’re)\b",
     "hedge": r"\b(?:may|might|perhaps|maybe|probably|possibly|seems?|feels?|imagine|guess|"
-             r"suspect|hope|wonder|surely|clearly|obviously|frankly|honestly|arguably|"
-             r"apparently)\b",
+    r"suspect|hope|wonder|surely|clearly|obviously|frankly|honestly|arguably|"
+    r"apparently)\b",
     "evaluative": r"\b(?:good|bad|great|terrible|awful|wild|brave|stupid|shameful|disgrace\w*|"
-                  r"pathetic|ridiculous|absurd|tragic|heroic|incompetent|brilliant|wonderful|"
-                  r"horrible|evil|cowardly|criminal|insane|madness|genius|joke|nonsense|must|"
-                  r"should|ought|need to|important|crucial|pivotal|remarkable|extraordinary|"
-                  r"staggering|shocking|outrageous)\b",
+    r"pathetic|ridiculous|absurd|tragic|heroic|incompetent|brilliant|wonderful|"
+    r"horrible|evil|cowardly|criminal|insane|madness|genius|joke|nonsense|must|"
+    r"should|ought|need to|important|crucial|pivotal|remarkable|extraordinary|"
+    r"staggering|shocking|outrageous)\b",
 }
 QUOTED = re.compile(r"[“\"«][^“”\"«»]*[”\"»]")
-PIECES = ("I I'm I’m we We're us our you your may Might perhaps seems feel disgraceful disgrace "
-          "undisgraced need to need NEED TO good must myself mine İ İstanbul ſeems K ı Ǆ ß "
-          "said Kyiv the war _ 1 ? ! . \" “ ” « » ' ’ )").split()
+PIECES = (
+    "I I'm I’m we We're us our you your may Might perhaps seems feel disgraceful disgrace "
+    "undisgraced need to need NEED TO good must myself mine İ İstanbul ſeems K ı Ǆ ß "
+    "said Kyiv the war _ 1 ? ! . \" “ ” « » ' ’ )"
+).split()
 
 
 def oracle(text: str) -> set[str]:
@@ -35,8 +37,11 @@ def oracle(text: str) -> set[str]:
     return {"v:" + name for name, pattern in ORACLE.items() if re.search(pattern, outside, re.I)}
 
 
-@given(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(["", " ", "  ", "\n"])),
-                max_size=20).map(lambda parts: "".join(a + b for a, b in parts)))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PIECES), st.sampled_from(["", " ", "  ", "\n"])), max_size=20
+    ).map(lambda parts: "".join(a + b for a, b in parts))
+)
 @settings(max_examples=500)
 def test_voice_words_match_their_patterns(text: str) -> None:
     found: set[str] = set()

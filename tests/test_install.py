@@ -17,16 +17,29 @@ ROOT = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package installed (not editable) into a folder of its own, dependencies aside."""
     target = tmp_path_factory.mktemp("site")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(target), str(ROOT)], check=True,
-                   cwd=target)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=target,
+    )
     return target
 
 
 def run_installed(installed: Path, code: str, cwd: Path) -> str:
     env = {**os.environ, "PYTHONPATH": str(installed)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 
@@ -36,24 +49,27 @@ def test_installed_copy_is_the_one_imported(installed: Path, tmp_path: Path) -> 
 
 
 def test_split_load_predict_from_another_directory(installed: Path, tmp_path: Path) -> None:
-    code = ("import stance; print(stance.split_sentences('Hi. There')); "
-            "m = stance.load(); "
-            "print(m.predict(['British intelligence said Russia had lost momentum.'])); "
-            "ds = stance.load_annotations(); print(len(ds), ds.features['label'].num_classes)")
+    code = (
+        "import stance; print(stance.split_sentences('Hi. There')); "
+        "m = stance.load(); "
+        "print(m.predict(['British intelligence said Russia had lost momentum.'])); "
+        "ds = stance.load_annotations(); print(len(ds), ds.features['label'].num_classes)"
+    )
     lines = run_installed(installed, code, tmp_path).splitlines()
     assert lines[0] == "[Span(start=0, end=3, text='Hi.'), Span(start=4, end=9, text='There')]"
     assert lines[1] == "['western_intelligence']"
     assert lines[2].endswith(" 5") and int(lines[2].split()[0]) > 200
 
 
-def test_installed_model_is_verified_against_its_manifest(installed: Path,
-                                                          tmp_path: Path) -> None:
+def test_installed_model_is_verified_against_its_manifest(installed: Path, tmp_path: Path) -> None:
     weights = installed / "stance" / "_data" / "models" / "framing.weights.npz"
     data = bytearray(weights.read_bytes())
     data[-10] ^= 0x01
     weights.write_bytes(bytes(data))
-    code = ("import stance\ntry:\n    stance.load()\nexcept stance.ModelFileError as e:\n"
-            "    print('refused', 'SHA-256' in str(e))")
+    code = (
+        "import stance\ntry:\n    stance.load()\nexcept stance.ModelFileError as e:\n"
+        "    print('refused', 'SHA-256' in str(e))"
+    )
     try:
         assert run_installed(installed, code, tmp_path) == "refused True"
     finally:

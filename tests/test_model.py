@@ -24,14 +24,16 @@ def model() -> stance.Model:
 @pytest.fixture
 def model_copy(tmp_path: Path) -> Path:
     target = tmp_path / "model"
-    shutil.copytree(default_model_dir(), target,
-                    ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    shutil.copytree(
+        default_model_dir(), target, ignore=shutil.ignore_patterns("__init__.py", "__pycache__")
+    )
     return target
 
 
 def test_readme_example(model: stance.Model) -> None:
     assert model.predict(["British intelligence said Russia had lost momentum."]) == [
-        "western_intelligence"]
+        "western_intelligence"
+    ]
 
 
 def test_load_is_cached(model: stance.Model) -> None:
@@ -62,8 +64,9 @@ def test_missing_file_is_refused(model_copy: Path) -> None:
         stance.load(model_copy)
 
 
-def test_tampered_pickle_is_never_unpickled(model_copy: Path, monkeypatch: pytest.MonkeyPatch
-                                            ) -> None:
+def test_tampered_pickle_is_never_unpickled(
+    model_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import joblib
 
     (model_copy / ESTIMATOR_FILE).write_bytes(b"not the pickle that was trained")
@@ -131,12 +134,15 @@ def test_empty_input_is_well_defined(model: stance.Model) -> None:
     assert model.predict_proba([]).shape == (0, len(stance.LABELS))
 
 
-@pytest.mark.parametrize(("bad", "message"), [
-    ("a bare string", "not a single str"),
-    (None, "got None"),
-    ([1, "x"], r"sentences\[0\] is a int"),
-    (42, "got int"),
-])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("a bare string", "not a single str"),
+        (None, "got None"),
+        ([1, "x"], r"sentences\[0\] is a int"),
+        (42, "got int"),
+    ],
+)
 def test_bad_input_gets_a_clear_error(model: stance.Model, bad: object, message: str) -> None:
     with pytest.raises(stance.InputError, match=message):
         model.predict(bad)  # type: ignore[arg-type]
@@ -155,15 +161,21 @@ def test_explain_gives_the_cues_of_the_decision(model: stance.Model) -> None:
 
 
 def test_context_carries_a_quote_continuation(model: stance.Model) -> None:
-    article = ['"Izyum is the hottest spot," governor Oleh Synehubov said.',
-               '"Our Armed Forces counterattack there.']
+    article = [
+        '"Izyum is the hottest spot," governor Oleh Synehubov said.',
+        '"Our Armed Forces counterattack there.',
+    ]
     labels = model.predict(article, doc_ids=["a", "a"])
     assert labels[1] == "official_ukrainian"
 
 
 def test_speaker_decides_not_the_mention(model: stance.Model) -> None:
-    labels = model.predict(["Russia's defence ministry said Ukraine shelled the plant.",
-                            "Ukraine's General Staff said Russia shelled the plant."])
+    labels = model.predict(
+        [
+            "Russia's defence ministry said Ukraine shelled the plant.",
+            "Ukraine's General Staff said Russia shelled the plant.",
+        ]
+    )
     assert labels == ["russian_mod", "official_ukrainian"]
 
 

@@ -33,8 +33,11 @@ def _first_docs(records: list[dict], n: int) -> list[dict]:
 @pytest.fixture(scope="module")
 def tiny() -> peers.Data:
     data = peers.load_data()
-    return peers.Data(seeds=_first_docs(data.seeds, 2), authored=_first_docs(data.authored, 12),
-                      dev=_first_docs(data.dev, 3))
+    return peers.Data(
+        seeds=_first_docs(data.seeds, 2),
+        authored=_first_docs(data.authored, 12),
+        dev=_first_docs(data.dev, 3),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +80,11 @@ def test_report_is_json_with_the_metric(rows: list, tiny: peers.Data) -> None:
 
 
 def test_rule_uses_earlier_sentences_of_the_same_document_only() -> None:
-    doc = [{"doc": "a", "idx": 0, "text": "Russia's defence ministry said on Monday:"},
-           {"doc": "a", "idx": 1, "text": "The strikes hit the plant, the ministry added."},
-           {"doc": "b", "idx": 0, "text": "The strikes hit the plant, the ministry added."}]
+    doc = [
+        {"doc": "a", "idx": 0, "text": "Russia's defence ministry said on Monday:"},
+        {"doc": "a", "idx": 1, "text": "The strikes hit the plant, the ministry added."},
+        {"doc": "b", "idx": 0, "text": "The strikes hit the plant, the ministry added."},
+    ]
     predicted = peers.attribution_rule([], doc)
     assert all(label in peers.LABELS for label in predicted)
     assert predicted[0] == "russian_mod"

@@ -26,15 +26,14 @@ pytestmark = [
     pytest.mark.spark,
     pytest.mark.slow,
     # pyspark 4.x warns on each pandas >= 3 use; these tests check the rows bit for bit.
-    pytest.mark.filterwarnings(
-        "ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
 
-pyspark = pytest.importorskip("pyspark", reason='pyspark is not installed: pip install '
-                              '"stance[spark]"')
+pyspark = pytest.importorskip(
+    "pyspark", reason='pyspark is not installed: pip install "stance[spark]"'
+)
 if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
-    pytest.skip("Spark needs Java 17+: no `java` on PATH and no JAVA_HOME",
-                allow_module_level=True)
+    pytest.skip("Spark needs Java 17+: no `java` on PATH and no JAVA_HOME", allow_module_level=True)
 
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 
@@ -62,9 +61,15 @@ def articles() -> list[dict[str, Any]]:
     """The seed articles with their catalog outlet and date, and one 200k-character article."""
     with (SEEDS / "catalog.csv").open(encoding="utf-8") as handle:
         catalog = {row["file"]: row for row in csv.DictReader(handle)}
-    items = [{"id": path.stem, "text": path.read_text(encoding="utf-8"),
-              "outlet": catalog[path.name]["outlet"], "date": catalog[path.name]["published"]}
-             for path in sorted(SEEDS.glob("*.txt"))]
+    items = [
+        {
+            "id": path.stem,
+            "text": path.read_text(encoding="utf-8"),
+            "outlet": catalog[path.name]["outlet"],
+            "date": catalog[path.name]["published"],
+        }
+        for path in sorted(SEEDS.glob("*.txt"))
+    ]
     longest = max(items, key=lambda item: len(item["text"]))["text"]
     huge = (longest * (HUGE // len(longest) + 1))[:HUGE]
     return [*items, {"id": "huge", "text": huge, "outlet": "", "date": ""}]
@@ -90,20 +95,25 @@ def assert_same_rows(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> N
             if all(k.startswith("p_") and abs(x - y) < 1e-12 for k, (x, y) in differing.items()):
                 # Same label, last bits apart: the scores were summed in another order in the
                 # executor, i.e. an order that depends on the process (str hash seed), not Spark.
-                hint = (" (last bits only: the model sums a sentence's weights in an order "
-                        "that varies between processes; jobs=1 and jobs=2 differ alike)")
+                hint = (
+                    " (last bits only: the model sums a sentence's weights in an order "
+                    "that varies between processes; jobs=1 and jobs=2 differ alike)"
+                )
             raise AssertionError(f"row {b['article_id']}/{b['idx']} differs: {differing}{hint}")
 
 
 def test_rows_equal_label_articles_and_bad_rows_are_skipped(
-        spark: SparkSession, articles: list[dict[str, Any]], expected: list[dict[str, Any]],
-        model_path: str | None) -> None:
+    spark: SparkSession,
+    articles: list[dict[str, Any]],
+    expected: list[dict[str, Any]],
+    model_path: str | None,
+) -> None:
     # A null text is skipped (no rows); the huge text is labelled like any other.
     inputs = [{**a, "n": i} for i, a in enumerate(articles)]
-    inputs.append({"id": "null-text", "text": None, "outlet": "x", "date": "2024-01-01",
-                   "n": -1})
-    df = spark.createDataFrame(inputs, "id string, text string, outlet string, date string, "
-                                       "n long").repartition(2)
+    inputs.append({"id": "null-text", "text": None, "outlet": "x", "date": "2024-01-01", "n": -1})
+    df = spark.createDataFrame(
+        inputs, "id string, text string, outlet string, date string, n long"
+    ).repartition(2)
     out = label_dataframe(df, model_path=model_path)
     assert out.columns == [*COLUMNS, "n"]
     assert out.schema == output_schema(df.schema, {"id", "text", "outlet", "date"})
@@ -116,10 +126,12 @@ def test_rows_equal_label_articles_and_bad_rows_are_skipped(
 
 
 def test_non_string_text_is_skipped_and_empty_input_works(
-        spark: SparkSession, model_path: str | None) -> None:
+    spark: SparkSession, model_path: str | None
+) -> None:
     structs = spark.createDataFrame(
         [("a", ("Peskov said the talks failed.",), 3), ("b", None, 4)],
-        "id string, text struct<body:string>, words int")
+        "id string, text struct<body:string>, words int",
+    )
     assert label_dataframe(structs, model_path=model_path).count() == 0
     numbers = label_dataframe(structs.drop("text"), text_col="words", model_path=model_path)
     assert numbers.count() == 0
@@ -129,10 +141,13 @@ def test_non_string_text_is_skipped_and_empty_input_works(
     assert labelled.collect() == []
 
 
-def test_label_paths_parquet_round_trip(spark: SparkSession, tmp_path: Path,
-                                        articles: list[dict[str, Any]],
-                                        expected: list[dict[str, Any]],
-                                        model_path: str | None) -> None:
+def test_label_paths_parquet_round_trip(
+    spark: SparkSession,
+    tmp_path: Path,
+    articles: list[dict[str, Any]],
+    expected: list[dict[str, Any]],
+    model_path: str | None,
+) -> None:
     import pandas as pd
 
     source = tmp_path / "articles"
@@ -140,8 +155,7 @@ def test_label_paths_parquet_round_trip(spark: SparkSession, tmp_path: Path,
     rows = [*articles, {"id": "null-text", "text": None, "outlet": "", "date": ""}]
     pd.DataFrame(rows[:3]).to_parquet(source / "part-0.parquet")
     pd.DataFrame(rows[3:]).to_parquet(source / "part-1.parquet")
-    counts = label_paths(source, tmp_path / "labelled", master="local[2]",
-                         model_path=model_path)
+    counts = label_paths(source, tmp_path / "labelled", master="local[2]", model_path=model_path)
     assert counts["articles"] == len(rows)
     assert counts["skipped"] == 1
     assert counts["sentences"] == len(expected)
@@ -149,15 +163,19 @@ def test_label_paths_parquet_round_trip(spark: SparkSession, tmp_path: Path,
     written = pd.read_parquet(tmp_path / "labelled")
     assert list(written.columns) == list(COLUMNS)
     got = sorted(written.to_dict("records"), key=lambda r: (r["article_id"], r["idx"]))
-    assert_same_rows([{k: v.item() if hasattr(v, "item") else v for k, v in r.items()}
-                      for r in got], expected)
+    assert_same_rows(
+        [{k: v.item() if hasattr(v, "item") else v for k, v in r.items()} for r in got], expected
+    )
     assert not spark.sparkContext._jsc.sc().isStopped()  # the shared session was left running
 
 
-def test_label_paths_json_lines_skips_a_number_text(spark: SparkSession, tmp_path: Path,
-                                                    articles: list[dict[str, Any]],
-                                                    expected: list[dict[str, Any]],
-                                                    model_path: str | None) -> None:
+def test_label_paths_json_lines_skips_a_number_text(
+    spark: SparkSession,
+    tmp_path: Path,
+    articles: list[dict[str, Any]],
+    expected: list[dict[str, Any]],
+    model_path: str | None,
+) -> None:
     # Spark's JSON reader would read 42 as the text "42"; stance label skips it, so must we.
     lines = [articles[0], {"id": "number", "text": 42}, {"id": "object", "text": {"a": "b"}}]
     source = tmp_path / "articles.jsonl"

@@ -47,9 +47,33 @@ def test_invariants_on_arbitrary_unicode(text: str) -> None:
     check_invariants(text, split_sentences(text))
 
 
-@given(st.lists(st.sampled_from(["Mr", "U.S.", "p.m.", "8.21", "“", "”", '"', ".", "?", "!",
-                                 "\n", " ", "Kyiv", "said", "Feb.", "1,000.5", "Видео", "’"]),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Mr",
+                "U.S.",
+                "p.m.",
+                "8.21",
+                "“",
+                "”",
+                '"',
+                ".",
+                "?",
+                "!",
+                "\n",
+                " ",
+                "Kyiv",
+                "said",
+                "Feb.",
+                "1,000.5",
+                "Видео",
+                "’",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 @settings(max_examples=400)
 def test_invariants_on_news_like_fragments(text: str) -> None:
     check_invariants(text, split_sentences(text))
@@ -70,32 +94,53 @@ def texts(text: str) -> list[str]:
     ("text", "expected"),
     [
         # 000: a headline with no stop, then a live-blog timestamp line
-        ("Ukraine negotiates evacuation of 60 soldiers from Azovstal\n\n14 May, 11:09 AM\n"
-         "8.21 p.m: The occupiers have finally allowed a column to pass. Now the evacuees are "
-         "heading to Zaporizhzhiya.",
-         ["Ukraine negotiates evacuation of 60 soldiers from Azovstal", "14 May, 11:09 AM",
-          "8.21 p.m: The occupiers have finally allowed a column to pass.",
-          "Now the evacuees are heading to Zaporizhzhiya."]),
+        (
+            "Ukraine negotiates evacuation of 60 soldiers from Azovstal\n\n14 May, 11:09 AM\n"
+            "8.21 p.m: The occupiers have finally allowed a column to pass. Now the evacuees are "
+            "heading to Zaporizhzhiya.",
+            [
+                "Ukraine negotiates evacuation of 60 soldiers from Azovstal",
+                "14 May, 11:09 AM",
+                "8.21 p.m: The occupiers have finally allowed a column to pass.",
+                "Now the evacuees are heading to Zaporizhzhiya.",
+            ],
+        ),
         # 000: a straight quote closing after the stop, with odd spacing
-        ('"Izyum is the hottest spot. Our Armed Forces counterattack there. The enemy is '
-         'retreating, "Synehubov said.',
-         ['"Izyum is the hottest spot.', "Our Armed Forces counterattack there.",
-          'The enemy is retreating, "Synehubov said.']),
+        (
+            '"Izyum is the hottest spot. Our Armed Forces counterattack there. The enemy is '
+            'retreating, "Synehubov said.',
+            [
+                '"Izyum is the hottest spot.',
+                "Our Armed Forces counterattack there.",
+                'The enemy is retreating, "Synehubov said.',
+            ],
+        ),
         # 001: a quoted question in a headline, and "?" followed by lower case
-        ("‘Do you still think you can scare us?’ Zelenskiy tells Russia",
-         ["‘Do you still think you can scare us?’ Zelenskiy tells Russia"]),
+        (
+            "‘Do you still think you can scare us?’ Zelenskiy tells Russia",
+            ["‘Do you still think you can scare us?’ Zelenskiy tells Russia"],
+        ),
         ("Without gas or without you? without you", ["Without gas or without you? without you"]),
         # 003: bylines glued to dates stay one sentence
-        ("Rory Sullivan14 September 2022 09:00\nKremlin hails meeting",
-         ["Rory Sullivan14 September 2022 09:00", "Kremlin hails meeting"]),
+        (
+            "Rory Sullivan14 September 2022 09:00\nKremlin hails meeting",
+            ["Rory Sullivan14 September 2022 09:00", "Kremlin hails meeting"],
+        ),
         # 003: Mr and curly quotes with the stop inside
-        ("“The meeting has a special significance.” Mr Ushakov told reporters.",
-         ["“The meeting has a special significance.”", "Mr Ushakov told reporters."]),
+        (
+            "“The meeting has a special significance.” Mr Ushakov told reporters.",
+            ["“The meeting has a special significance.”", "Mr Ushakov told reporters."],
+        ),
         # 004: U.N., Feb. and numbers with stops and commas
-        ("The U.N. human rights office recorded 7,199 deaths since Russia’s Feb. 24 invasion. "
-         "However, it believed the figure was higher.",
-         ["The U.N. human rights office recorded 7,199 deaths since Russia’s Feb. 24 invasion.",
-          "However, it believed the figure was higher."]),
+        (
+            "The U.N. human rights office recorded 7,199 deaths since Russia’s Feb. 24 invasion. "
+            "However, it believed the figure was higher.",
+            [
+                "The U.N. human rights office recorded 7,199 deaths since Russia’s Feb. 24 "
+                "invasion.",
+                "However, it believed the figure was higher.",
+            ],
+        ),
         ("Видео дня", ["Видео дня"]),
         ("", []),
         ("  \n\t \n", []),
@@ -117,8 +162,9 @@ def test_non_strings_are_refused_with_advice(bad: object) -> None:
 
 def test_splitting_does_not_import_nltk() -> None:
     code = "import sys, stance; stance.split_sentences('A. B.'); print('nltk' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "False"
 
 
@@ -180,13 +226,92 @@ def test_agrees_with_punkt_on_annotated_passages(punkt: Any) -> None:
 
 
 NEWS_TOKENS = [
-    "Mr", "Mr.", "Mrs.", "Dr.", "Gen.", "Lt.-Gen.", "St.", "No.", "Feb.", "Oct.", "vs.", "etc.",
-    "Inc.", "Co.", "e.g.", "i.e.", "U.S.", "U.K.", "u.s.", "U.S.A.", "EU.", "p.m.", "a.m.",
-    "J.", "R.", "x.", "é.", "3.", "2022.", "8.21", "1,000.5", "-3.", "2,", "...", "..", "…",
-    ". . .", "--", "“", "”", '"', "’", "‘", "'", "«", "»", "(", ")", "[1]", "[", "]", ".", "?",
-    "!", "?!", '?"', '."', ".”", "?”", "?’", ":", ";", ",", "-", "Kyiv", "Видео", "Smith", "The",
-    "Why", "A", "I", "said", "he", "asked", "war", "a", "de", "Ukraine's", "3",
-    " ", " ", " ", "  ", "\t", "\xa0", "\n",
+    "Mr",
+    "Mr.",
+    "Mrs.",
+    "Dr.",
+    "Gen.",
+    "Lt.-Gen.",
+    "St.",
+    "No.",
+    "Feb.",
+    "Oct.",
+    "vs.",
+    "etc.",
+    "Inc.",
+    "Co.",
+    "e.g.",
+    "i.e.",
+    "U.S.",
+    "U.K.",
+    "u.s.",
+    "U.S.A.",
+    "EU.",
+    "p.m.",
+    "a.m.",
+    "J.",
+    "R.",
+    "x.",
+    "é.",
+    "3.",
+    "2022.",
+    "8.21",
+    "1,000.5",
+    "-3.",
+    "2,",
+    "...",
+    "..",
+    "…",
+    ". . .",
+    "--",
+    "“",
+    "”",
+    '"',
+    "’",
+    "‘",
+    "'",
+    "«",
+    "»",
+    "(",
+    ")",
+    "[1]",
+    "[",
+    "]",
+    ".",
+    "?",
+    "!",
+    "?!",
+    '?"',
+    '."',
+    ".”",
+    "?”",
+    "?’",
+    ":",
+    ";",
+    ",",
+    "-",
+    "Kyiv",
+    "Видео",
+    "Smith",
+    "The",
+    "Why",
+    "A",
+    "I",
+    "said",
+    "he",
+    "asked",
+    "war",
+    "a",
+    "de",
+    "Ukraine's",
+    "3",
+    " ",
+    " ",
+    " ",
+    "  ",
+    "\t",
+    "\xa0",
+    "\n",
 ]
 
 

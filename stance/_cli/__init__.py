@@ -19,8 +19,10 @@ def _parser() -> argparse.ArgumentParser:
     from stance._cli import annotations, audit, compare, evaluate, label, suggest, train
 
     parser = argparse.ArgumentParser(
-        prog="stance", description="Whose account does each sentence of a war news article "
-        "carry? Label articles, compare outlets, train and evaluate.")
+        prog="stance",
+        description="Whose account does each sentence of a war news article "
+        "carry? Label articles, compare outlets, train and evaluate.",
+    )
     parser.add_argument("--version", action="version", version=f"stance {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (label, evaluate, train, compare, annotations, suggest, audit):

@@ -36,8 +36,10 @@ class Progress:
         self.sentences += sentences
         if self.enabled:
             elapsed = max(time.perf_counter() - self.started, 1e-9)
-            self.stream.write(f"\r{self.articles:,} articles  {self.sentences:,} sentences  "
-                              f"{self.sentences / elapsed:,.0f} sentences/s")
+            self.stream.write(
+                f"\r{self.articles:,} articles  {self.sentences:,} sentences  "
+                f"{self.sentences / elapsed:,.0f} sentences/s"
+            )
             self.stream.flush()
 
     def close(self) -> None:

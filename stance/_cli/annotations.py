@@ -32,11 +32,13 @@ def _add_import(commands: Any) -> None:
     parser = commands.add_parser("import", help="a tool's export -> annotation JSONL")
     parser.add_argument("file", type=Path)
     parser.add_argument("--format", required=True, choices=FORMATS)
-    parser.add_argument("-o", "--output", type=Path,
-                        help="annotation JSONL to write (default: stdout)")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="annotation JSONL to write (default: stdout)"
+    )
     parser.add_argument("--annotator", help="who labelled, for doccano files that do not say")
-    parser.add_argument("--texts-dir", type=Path,
-                        help="article texts, to recover sentences the export left out")
+    parser.add_argument(
+        "--texts-dir", type=Path, help="article texts, to recover sentences the export left out"
+    )
     parser.set_defaults(func=_import_handler)
 
 
@@ -45,18 +47,28 @@ def _add_export(commands: Any) -> None:
     parser.add_argument("inputs", nargs="+", type=Path, metavar="ARTICLES_OR_ANNOTATIONS")
     parser.add_argument("--format", required=True, choices=FORMATS)
     parser.add_argument("-o", "--output", type=Path, required=True)
-    parser.add_argument("--no-predictions", action="store_true",
-                        help="do not pre-fill the model's suggestions")
+    parser.add_argument(
+        "--no-predictions", action="store_true", help="do not pre-fill the model's suggestions"
+    )
     parser.set_defaults(func=_export_handler)
 
 
 def _add_agree(commands: Any) -> None:
     parser = commands.add_parser("agree", help="Cohen's kappa between two annotation passes")
     parser.add_argument("first", type=Path, metavar="A")
-    parser.add_argument("second", type=Path, nargs="?", metavar="B",
-                        help="omit when A holds several annotators (field `annotator`)")
-    parser.add_argument("--disagreements", type=Path, metavar="OUT",
-                        help="write the disagreements as JSONL to adjudicate")
+    parser.add_argument(
+        "second",
+        type=Path,
+        nargs="?",
+        metavar="B",
+        help="omit when A holds several annotators (field `annotator`)",
+    )
+    parser.add_argument(
+        "--disagreements",
+        type=Path,
+        metavar="OUT",
+        help="write the disagreements as JSONL to adjudicate",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=_agree_handler)
 
@@ -64,8 +76,9 @@ def _add_agree(commands: Any) -> None:
 def _import_handler(args: argparse.Namespace) -> int:
     from stance.annotate._formats import import_annotations, write_jsonl
 
-    records, report = import_annotations(args.file, args.format, annotator=args.annotator,
-                                         texts_dir=args.texts_dir)
+    records, report = import_annotations(
+        args.file, args.format, annotator=args.annotator, texts_dir=args.texts_dir
+    )
     if args.output is None:
         for record in records:
             print(json.dumps(record, ensure_ascii=False))

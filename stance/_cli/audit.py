@@ -14,8 +14,13 @@ __all__ = ["add_parser"]
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("audit", help="labelled sentences most likely mislabelled")
-    parser.add_argument("annotations", nargs="*", type=Path, metavar="ANNOTATIONS",
-                        help="default: the shipped seeds and authored annotations")
+    parser.add_argument(
+        "annotations",
+        nargs="*",
+        type=Path,
+        metavar="ANNOTATIONS",
+        help="default: the shipped seeds and authored annotations",
+    )
     parser.add_argument("-n", type=int, default=20, help="how many (default 20)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON lines")
     parser.set_defaults(func=_audit_handler)
@@ -41,6 +46,8 @@ def _audit_handler(args: argparse.Namespace) -> int:
         return 0
     print(f"{'score':>6}  {'given':<20}  {'suggested':<20}  {'doc':<28}{'idx':>5}  text")
     for row in rows:
-        print(f"{row.score:>6.2f}  {row.given:<20}  {row.suggested:<20}  {row.doc:<28}"
-              f"{row.idx:>5}  {_common.short(row.text)}")
+        print(
+            f"{row.score:>6.2f}  {row.given:<20}  {row.suggested:<20}  {row.doc:<28}"
+            f"{row.idx:>5}  {_common.short(row.text)}"
+        )
     return 0

@@ -62,8 +62,12 @@ def rows_from_inputs(paths: Sequence[str], args: argparse.Namespace) -> pd.DataF
         from stance.batch._sources import Skips, iter_articles
 
         skips = Skips(stream=sys.stderr)
-        found = iter_articles(articles, catalog=getattr(args, "catalog", None),
-                              outlet=getattr(args, "outlet", None), skips=skips)
+        found = iter_articles(
+            articles,
+            catalog=getattr(args, "catalog", None),
+            outlet=getattr(args, "outlet", None),
+            skips=skips,
+        )
         rows = [row.row() for row in label_articles(found, jobs=getattr(args, "jobs", 1))]
         if skips.entries:
             print(f"stance: {skips.summary()}", file=sys.stderr)
@@ -77,22 +81,40 @@ def rows_from_inputs(paths: Sequence[str], args: argparse.Namespace) -> pd.DataF
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``stance compare`` to an argparse subparsers object; its handler is ``func``."""
     parser = subparsers.add_parser(
-        "compare", help="compare outlets' label shares, with intervals, a test and a chart",
+        "compare",
+        help="compare outlets' label shares, with intervals, a test and a chart",
         description="Per outlet: sentence and article counts, the share of each label with a "
-                    "95%% interval (bootstrap over articles), a chi-square test of outlet x "
-                    "label, near-duplicate articles and each outlet's most typical sentences.")
-    parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="labelled output of stance label (.jsonl, .csv, .parquet); "
-                             "articles are labelled first")
+        "95%% interval (bootstrap over articles), a chi-square test of outlet x "
+        "label, near-duplicate articles and each outlet's most typical sentences.",
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="labelled output of stance label (.jsonl, .csv, .parquet); "
+        "articles are labelled first",
+    )
     parser.add_argument("--by", choices=PERIODS, help="also split each outlet by period")
-    parser.add_argument("--dedupe", action="store_true",
-                        help="count each near-duplicate story once (its first copy)")
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                        help="table for people (default), csv or json for tools")
+    parser.add_argument(
+        "--dedupe",
+        action="store_true",
+        help="count each near-duplicate story once (its first copy)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table for people (default), csv or json for tools",
+    )
     parser.add_argument("-o", "--output", metavar="OUT", help="write the report here, not stdout")
     parser.add_argument("--chart", metavar="PNG", help="write a PNG chart of the shares")
-    parser.add_argument("--bootstrap", type=int, default=2000, metavar="N",
-                        help="bootstrap resamples (default 2000)")
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="bootstrap resamples (default 2000)",
+    )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed")
     parser.add_argument("--catalog", help="catalog CSV for article inputs (file, outlet, ...)")
     parser.add_argument("--outlet", help="outlet of article inputs that name none")
@@ -106,8 +128,11 @@ def run_compare(args: argparse.Namespace) -> int:
         raise InputError(f"--bootstrap must be 0 or more, got {args.bootstrap}")
     rows = rows_from_inputs(args.inputs, args)
     result = compare(rows, by=args.by, dedupe=args.dedupe, n_boot=args.bootstrap, seed=args.seed)
-    report = {"table": result.format_table, "csv": result.to_csv,
-              "json": lambda: result.to_json() + "\n"}[args.format]()
+    report = {
+        "table": result.format_table,
+        "csv": result.to_csv,
+        "json": lambda: result.to_json() + "\n",
+    }[args.format]()
     if args.output and args.output != "-":
         Path(args.output).write_text(report, encoding="utf-8")
     else:

@@ -14,12 +14,12 @@ __all__ = ["add_parser"]
 
 def add_parser(commands: Any) -> None:
     evaluate = commands.add_parser("evaluate", help="score the model on labelled sentences")
-    evaluate.add_argument("--annotations", required=True,
-                          help="JSONL with text and label (doc_id and idx optional)")
+    evaluate.add_argument(
+        "--annotations", required=True, help="JSONL with text and label (doc_id and idx optional)"
+    )
     evaluate.add_argument("--model", help="model directory (default: the shipped model)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(func=run)
-
 
 
 def run(args: argparse.Namespace) -> int:

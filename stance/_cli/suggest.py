@@ -20,12 +20,26 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--format", required=True, choices=FORMATS)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--measure", choices=("margin", "entropy"), default="margin")
-    parser.add_argument("--per-article", type=int, default=10,
-                        help="at most this many from one article (default 10)")
-    parser.add_argument("--per-outlet", type=int, default=None,
-                        help="at most this many from one outlet (default: no cap)")
-    parser.add_argument("--exclude", type=Path, action="append", default=[],
-                        metavar="ANNOTATIONS", help="annotation files already labelled")
+    parser.add_argument(
+        "--per-article",
+        type=int,
+        default=10,
+        help="at most this many from one article (default 10)",
+    )
+    parser.add_argument(
+        "--per-outlet",
+        type=int,
+        default=None,
+        help="at most this many from one outlet (default: no cap)",
+    )
+    parser.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="ANNOTATIONS",
+        help="annotation files already labelled",
+    )
     parser.set_defaults(func=_suggest_handler)
 
 
@@ -34,15 +48,23 @@ def _suggest_handler(args: argparse.Namespace) -> int:
     from stance.annotate._formats import read_jsonl
 
     labelled = [record for path in args.exclude for _, record in read_jsonl(path)]
-    chosen = suggest(read_articles(args.articles), _common.model_proba_fn(), args.n,
-                     measure=args.measure, per_article=args.per_article,
-                     per_outlet=args.per_outlet, labelled=labelled, fmt=args.format,
-                     out=args.output)
+    chosen = suggest(
+        read_articles(args.articles),
+        _common.model_proba_fn(),
+        args.n,
+        measure=args.measure,
+        per_article=args.per_article,
+        per_outlet=args.per_outlet,
+        labelled=labelled,
+        fmt=args.format,
+        out=args.output,
+    )
     print(f"{'uncert':>6}  {'suggested':<20}  {'doc':<28}{'idx':>5}  text")
     for item in chosen:
-        print(f"{item['uncertainty']:>6.3f}  {item['suggested']:<20}  {item['doc']:<28}"
-              f"{item['idx']:>5}  {_common.short(item['text'])}")
+        print(
+            f"{item['uncertainty']:>6.3f}  {item['suggested']:<20}  {item['doc']:<28}"
+            f"{item['idx']:>5}  {_common.short(item['text'])}"
+        )
     docs = len({item["doc"] for item in chosen})
-    print(f"{len(chosen)} sentences from {docs} articles written to {args.output}",
-          file=sys.stderr)
+    print(f"{len(chosen)} sentences from {docs} articles written to {args.output}", file=sys.stderr)
     return 0

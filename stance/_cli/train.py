@@ -20,14 +20,19 @@ SHIPPED_COMMAND = "stance train --output models"
 
 def add_parser(commands: Any) -> None:
     train = commands.add_parser("train", help="train a model (default: the shipped one)")
-    train.add_argument("--annotations", nargs="+",
-                       help="training JSONL files (default: the shipped seeds and authored set)")
+    train.add_argument(
+        "--annotations",
+        nargs="+",
+        help="training JSONL files (default: the shipped seeds and authored set)",
+    )
     train.add_argument("-o", "--output", default="models", help="model directory to write")
-    train.add_argument("--dev", help="labelled JSONL to report on (default: the shipped dev set "
-                       "when training on the shipped data)")
+    train.add_argument(
+        "--dev",
+        help="labelled JSONL to report on (default: the shipped dev set "
+        "when training on the shipped data)",
+    )
     train.add_argument("--C", type=float, default=None, help="regularisation (default: shipped)")
     train.set_defaults(func=train_command)
-
 
 
 def train_command(args: argparse.Namespace) -> int:
@@ -53,23 +58,30 @@ def train_command(args: argparse.Namespace) -> int:
         dev = read_annotations(dev_path)
         result = dev_report(estimator, dev)
         print(format_report(result, title=f"dev set: {dev_path}"), file=sys.stderr)
-        evaluation["dev"] = {"file": dev_path.rsplit("/", 1)[-1], "macro_f1": result["macro_f1"],
-                             "accuracy": result["accuracy"], "ece": result.get("ece"),
-                             "n": result["n"]}
+        evaluation["dev"] = {
+            "file": dev_path.rsplit("/", 1)[-1],
+            "macro_f1": result["macro_f1"],
+            "accuracy": result["accuracy"],
+            "ece": result.get("ece"),
+            "n": result["n"],
+        }
     training = {
         "data_sha256": data_hash(records),
         "n_sentences": len(records),
-        "files": [p.rsplit("/", 1)[-1] for p in (args.annotations or
-                                                 [str(shipped_path("seeds")),
-                                                  str(shipped_path("authored"))])],
-        "command": " ".join(["stance", "train", *sys.argv[2:]]) if sys.argv[1:2] == ["train"]
+        "files": [
+            p.rsplit("/", 1)[-1]
+            for p in (
+                args.annotations or [str(shipped_path("seeds")), str(shipped_path("authored"))]
+            )
+        ],
+        "command": " ".join(["stance", "train", *sys.argv[2:]])
+        if sys.argv[1:2] == ["train"]
         else SHIPPED_COMMAND,
         "params": params,
     }
     manifest = save_model(estimator, args.output, training=training, evaluation=evaluation)
     card = Path(args.output) / "README.md"
-    card.write_text(model_card(json.loads(manifest.read_text(encoding="utf-8"))),
-                    encoding="utf-8")
+    card.write_text(model_card(json.loads(manifest.read_text(encoding="utf-8"))), encoding="utf-8")
     print(f"stance: model written to {args.output} ({manifest}, {card})", file=sys.stderr)
     return 0
 
@@ -98,9 +110,11 @@ def model_card(manifest: dict[str, Any]) -> str:
         "| versions | " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()) + " |",
     ]
     if dev:
-        lines.append(f"| dev set ({dev['n']} sentences, never trained on) | macro-F1 "
-                     f"{dev['macro_f1']:.3f}, accuracy {dev['accuracy']:.3f}, ECE "
-                     f"{dev['ece']:.3f} |")
+        lines.append(
+            f"| dev set ({dev['n']} sentences, never trained on) | macro-F1 "
+            f"{dev['macro_f1']:.3f}, accuracy {dev['accuracy']:.3f}, ECE "
+            f"{dev['ece']:.3f} |"
+        )
     lines += [
         "",
         "Files: `framing.joblib` (the fitted `stance.FramingClassifier`, a pickle),",

@@ -28,8 +28,15 @@ from stance._labels import LABELS
 from stance.annotate._formats import ProbaFn, predict, read_jsonl, write_tasks
 from stance.text._splitting import split_sentences
 
-__all__ = ["Article", "AuditRow", "article_sentences", "audit", "read_articles", "suggest",
-           "uncertainty"]
+__all__ = [
+    "Article",
+    "AuditRow",
+    "article_sentences",
+    "audit",
+    "read_articles",
+    "suggest",
+    "uncertainty",
+]
 
 MEASURES = ("margin", "entropy")
 
@@ -56,8 +63,10 @@ def read_articles(paths: Iterable[str | Path]) -> list[Article]:
             outlet = _catalog(path.parent).get(path.name)
             articles.append(Article(path.name, path.read_text(encoding="utf-8"), outlet))
         else:
-            raise InputError(f"{path}: no such article file or folder; give .txt files, "
-                             "JSONL files with id and text, or folders of them")
+            raise InputError(
+                f"{path}: no such article file or folder; give .txt files, "
+                "JSONL files with id and text, or folders of them"
+            )
     return articles
 
 
@@ -66,8 +75,10 @@ def _jsonl_articles(path: Path) -> list[Article]:
     for line_no, record in read_jsonl(path):
         doc, text = record.get("id", record.get("doc")), record.get("text")
         if doc is None or not isinstance(text, str):
-            raise InputError(f"{path}:{line_no}: an article record needs `id` (or `doc`) and "
-                             f"a string `text`; got fields {', '.join(record) or 'none'}")
+            raise InputError(
+                f"{path}:{line_no}: an article record needs `id` (or `doc`) and "
+                f"a string `text`; got fields {', '.join(record) or 'none'}"
+            )
         outlet = record.get("outlet")
         articles.append(Article(str(doc), text, None if outlet is None else str(outlet)))
     return articles
@@ -78,8 +89,11 @@ def _catalog(folder: Path) -> dict[str, str]:
     if not catalog.is_file():
         return {}
     with catalog.open(encoding="utf-8", newline="") as handle:
-        return {row["file"]: row["outlet"] for row in csv.DictReader(handle)
-                if row.get("file") and row.get("outlet")}
+        return {
+            row["file"]: row["outlet"]
+            for row in csv.DictReader(handle)
+            if row.get("file") and row.get("outlet")
+        }
 
 
 def article_sentences(articles: Iterable[Article]) -> list[dict[str, Any]]:
@@ -87,8 +101,13 @@ def article_sentences(articles: Iterable[Article]) -> list[dict[str, Any]]:
     items = []
     for article in articles:
         for idx, span in enumerate(split_sentences(article.text)):
-            item: dict[str, Any] = {"doc": article.doc, "idx": idx, "start": span.start,
-                                    "end": span.end, "text": span.text}
+            item: dict[str, Any] = {
+                "doc": article.doc,
+                "idx": idx,
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+            }
             if article.outlet is not None:
                 item["outlet"] = article.outlet
             items.append(item)
@@ -111,9 +130,17 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def diverse_top(scores: Sequence[float], docs: Sequence[str], outlets: Sequence[str | None],
-                n: int, *, per_article: int | None = 10, per_outlet: int | None = None,
-                decay: float = 0.7, outlet_decay: float = 0.9) -> list[int]:
+def diverse_top(
+    scores: Sequence[float],
+    docs: Sequence[str],
+    outlets: Sequence[str | None],
+    n: int,
+    *,
+    per_article: int | None = 10,
+    per_outlet: int | None = None,
+    decay: float = 0.7,
+    outlet_decay: float = 0.9,
+) -> list[int]:
     """Indices of up to ``n`` items, best first, by score times ``decay`` per item already
     taken from the same article and ``outlet_decay`` per item from the same outlet, within the
     caps. Scores only fall as items are taken, so a lazy greedy pick is exact."""
@@ -122,12 +149,15 @@ def diverse_top(scores: Sequence[float], docs: Sequence[str], outlets: Sequence[
 
     def current(i: int) -> float:
         outlet_taken = taken_outlet[outlets[i]] if outlets[i] is not None else 0
-        return scores[i] * decay ** taken_doc[docs[i]] * outlet_decay ** outlet_taken
+        return scores[i] * decay ** taken_doc[docs[i]] * outlet_decay**outlet_taken
 
     def capped(i: int) -> bool:
         over_article = per_article is not None and taken_doc[docs[i]] >= per_article
-        over_outlet = (per_outlet is not None and outlets[i] is not None
-                       and taken_outlet[outlets[i]] >= per_outlet)
+        over_outlet = (
+            per_outlet is not None
+            and outlets[i] is not None
+            and taken_outlet[outlets[i]] >= per_outlet
+        )
         return over_article or over_outlet
 
     heap = [(-float(score), i) for i, score in enumerate(scores)]
@@ -147,11 +177,20 @@ def diverse_top(scores: Sequence[float], docs: Sequence[str], outlets: Sequence[
     return chosen
 
 
-def suggest(articles: Sequence[Article], proba_fn: ProbaFn, n: int = 200, *,
-            measure: str = "margin", per_article: int | None = 10,
-            per_outlet: int | None = None, decay: float = 0.7, outlet_decay: float = 0.9,
-            labelled: Iterable[Mapping[str, Any]] = (), fmt: str | None = None,
-            out: str | Path | None = None) -> list[dict[str, Any]]:
+def suggest(
+    articles: Sequence[Article],
+    proba_fn: ProbaFn,
+    n: int = 200,
+    *,
+    measure: str = "margin",
+    per_article: int | None = 10,
+    per_outlet: int | None = None,
+    decay: float = 0.7,
+    outlet_decay: float = 0.9,
+    labelled: Iterable[Mapping[str, Any]] = (),
+    fmt: str | None = None,
+    out: str | Path | None = None,
+) -> list[dict[str, Any]]:
     """The ``n`` unlabelled sentences most worth labelling next, best first.
 
     Sentences already in ``labelled`` (by doc and idx, or by the same text) and repeated texts
@@ -173,11 +212,24 @@ def suggest(articles: Sequence[Article], proba_fn: ProbaFn, n: int = 200, *,
         return []
     proba = predict(candidates, proba_fn)
     scores = uncertainty(proba, measure)
-    order = diverse_top(scores.tolist(), [c["doc"] for c in candidates],
-                        [c.get("outlet") for c in candidates], n, per_article=per_article,
-                        per_outlet=per_outlet, decay=decay, outlet_decay=outlet_decay)
-    chosen = [{**candidates[i], "uncertainty": round(float(scores[i]), 4),
-               "suggested": LABELS[int(np.argmax(proba[i]))]} for i in order]
+    order = diverse_top(
+        scores.tolist(),
+        [c["doc"] for c in candidates],
+        [c.get("outlet") for c in candidates],
+        n,
+        per_article=per_article,
+        per_outlet=per_outlet,
+        decay=decay,
+        outlet_decay=outlet_decay,
+    )
+    chosen = [
+        {
+            **candidates[i],
+            "uncertainty": round(float(scores[i]), 4),
+            "suggested": LABELS[int(np.argmax(proba[i]))],
+        }
+        for i in order
+    ]
     if fmt is not None and out is not None:
         write_tasks(chosen, fmt, Path(out), proba[order])
     return chosen
@@ -210,8 +262,9 @@ def class_thresholds(given: np.ndarray, proba: np.ndarray) -> np.ndarray:
     return thresholds
 
 
-def audit(records: Sequence[Mapping[str, Any]], proba: np.ndarray,
-          n: int | None = None) -> list[AuditRow]:
+def audit(
+    records: Sequence[Mapping[str, Any]], proba: np.ndarray, n: int | None = None
+) -> list[AuditRow]:
     """Labelled sentences ranked by how likely their label is wrong, most suspect first.
 
     ``proba`` holds out-of-fold probabilities (n, 5) in LABELS order, one row per record.
@@ -221,12 +274,16 @@ def audit(records: Sequence[Mapping[str, Any]], proba: np.ndarray,
     """
     proba = np.asarray(proba, dtype=float)
     if proba.shape != (len(records), len(LABELS)) or not np.isfinite(proba).all():
-        raise InputError(f"proba must be a finite array of shape ({len(records)}, "
-                         f"{len(LABELS)}), one row per record; got shape {proba.shape}")
+        raise InputError(
+            f"proba must be a finite array of shape ({len(records)}, "
+            f"{len(LABELS)}), one row per record; got shape {proba.shape}"
+        )
     for position, record in enumerate(records):
         if record.get("label") not in LABELS:
-            raise InputError(f"record {position}: label must be one of {', '.join(LABELS)}; "
-                             f"got {record.get('label')!r}")
+            raise InputError(
+                f"record {position}: label must be one of {', '.join(LABELS)}; "
+                f"got {record.get('label')!r}"
+            )
     given = np.array([LABELS.index(r["label"]) for r in records])
     normalised = proba / class_thresholds(given, proba)
     own = normalised[np.arange(len(records)), given]
@@ -235,7 +292,15 @@ def audit(records: Sequence[Mapping[str, Any]], proba: np.ndarray,
     scores = others.max(axis=1) - own
     best = normalised.argmax(axis=1)
     order = sorted(range(len(records)), key=lambda i: (-scores[i], i))
-    rows = [AuditRow(str(records[i]["doc"]), int(records[i]["idx"]), str(records[i]["text"]),
-                     LABELS[given[i]], LABELS[best[i]], round(float(scores[i]), 4))
-            for i in order]
+    rows = [
+        AuditRow(
+            str(records[i]["doc"]),
+            int(records[i]["idx"]),
+            str(records[i]["text"]),
+            LABELS[given[i]],
+            LABELS[best[i]],
+            round(float(scores[i]), 4),
+        )
+        for i in order
+    ]
     return rows if n is None else rows[:n]

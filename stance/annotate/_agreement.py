@@ -24,8 +24,7 @@ __all__ = ["Agreement", "agreement", "cohen_kappa", "compare", "write_disagreeme
 Key = tuple[str, int]
 
 
-def confusion(a: Sequence[str], b: Sequence[str],
-              labels: Sequence[str] = LABELS) -> np.ndarray:
+def confusion(a: Sequence[str], b: Sequence[str], labels: Sequence[str] = LABELS) -> np.ndarray:
     """Counts of (label by A, label by B): rows are A's labels, columns B's, in ``labels``."""
     index = {label: i for i, label in enumerate(labels)}
     table = np.zeros((len(labels), len(labels)), dtype=np.int64)
@@ -50,8 +49,10 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any], labels: Sequence[Any] = LABE
 
 def per_label_kappa(a: Sequence[str], b: Sequence[str]) -> dict[str, float]:
     """For each label, the kappa of the binary decision "this label or another"."""
-    return {label: cohen_kappa([x == label for x in a], [y == label for y in b], (False, True))
-            for label in LABELS}
+    return {
+        label: cohen_kappa([x == label for x in a], [y == label for y in b], (False, True))
+        for label in LABELS
+    }
 
 
 @dataclass
@@ -84,26 +85,39 @@ class Agreement:
     def table(self) -> str:
         """The figures as a readable table."""
         counts = np.array(self.confusion)
-        lines = [f"A = {self.annotator_a}", f"B = {self.annotator_b}",
-                 f"{self.n} sentences labelled by both; observed agreement {self.observed:.3f}; "
-                 f"Cohen's kappa {_fmt(self.kappa)}", "",
-                 f"{'label':<22}{'kappa':>7}{'A':>6}{'B':>6}"]
+        lines = [
+            f"A = {self.annotator_a}",
+            f"B = {self.annotator_b}",
+            f"{self.n} sentences labelled by both; observed agreement {self.observed:.3f}; "
+            f"Cohen's kappa {_fmt(self.kappa)}",
+            "",
+            f"{'label':<22}{'kappa':>7}{'A':>6}{'B':>6}",
+        ]
         for i, label in enumerate(LABELS):
-            lines.append(f"{label:<22}{_fmt(self.per_label[label]):>7}"
-                         f"{counts[i].sum():>6}{counts[:, i].sum():>6}")
+            lines.append(
+                f"{label:<22}{_fmt(self.per_label[label]):>7}"
+                f"{counts[i].sum():>6}{counts[:, i].sum():>6}"
+            )
         initials = ["".join(w[0] for w in label.split("_")).upper() for label in LABELS]
-        lines += ["", "confusion (rows: A, columns: B, in the order above)",
-                  " " * 22 + "".join(f"{code:>5}" for code in initials)]
+        lines += [
+            "",
+            "confusion (rows: A, columns: B, in the order above)",
+            " " * 22 + "".join(f"{code:>5}" for code in initials),
+        ]
         for label, row in zip(LABELS, counts, strict=True):
             lines.append(f"{label:<22}" + "".join(f"{count:>5}" for count in row))
         lines.append("")
         lines.append(f"{len(self.disagreements)} disagreements")
-        for name, keys in (("A only", self.only_a), ("B only", self.only_b),
-                           ("text differs", self.text_differs)):
+        for name, keys in (
+            ("A only", self.only_a),
+            ("B only", self.only_b),
+            ("text differs", self.text_differs),
+        ):
             if keys:
                 shown = ", ".join(f"{doc}#{idx}" for doc, idx in keys[:5])
-                lines.append(f"{len(keys)} sentences {name}: {shown}"
-                             + (" ..." if len(keys) > 5 else ""))
+                lines.append(
+                    f"{len(keys)} sentences {name}: {shown}" + (" ..." if len(keys) > 5 else "")
+                )
         return "\n".join(lines)
 
 
@@ -115,8 +129,12 @@ def _json_float(value: float) -> float | None:
     return None if np.isnan(value) else round(value, 6)
 
 
-def compare(records_a: Sequence[dict[str, Any]], records_b: Sequence[dict[str, Any]],
-            annotator_a: str = "A", annotator_b: str = "B") -> Agreement:
+def compare(
+    records_a: Sequence[dict[str, Any]],
+    records_b: Sequence[dict[str, Any]],
+    annotator_a: str = "A",
+    annotator_b: str = "B",
+) -> Agreement:
     """Align two passes by (doc, idx) and measure their agreement."""
     by_a = {(str(r["doc"]), r["idx"]): r for r in records_a}
     by_b = {(str(r["doc"]), r["idx"]): r for r in records_b}
@@ -157,13 +175,16 @@ def read_labelled(path: str | Path, *, by_annotator: bool = False) -> list[dict[
         if missing:
             raise AnnotationError(f"{where}: missing field(s) {', '.join(missing)}")
         if record["label"] not in LABELS:
-            raise AnnotationError(f"{where}: unknown label {record['label']!r}; "
-                                  f"use one of {', '.join(LABELS)}")
+            raise AnnotationError(
+                f"{where}: unknown label {record['label']!r}; use one of {', '.join(LABELS)}"
+            )
         key = (str(record["doc"]), record["idx"], record.get("annotator") if by_annotator else 0)
         if key in seen:
-            raise AnnotationError(f"{where}: sentence {key[1]} of {key[0]!r} is given twice"
-                                  + (f" by {key[2]!r}" if by_annotator else "")
-                                  + f" (first at line {seen[key]})")
+            raise AnnotationError(
+                f"{where}: sentence {key[1]} of {key[0]!r} is given twice"
+                + (f" by {key[2]!r}" if by_annotator else "")
+                + f" (first at line {seen[key]})"
+            )
         seen[key] = line_no
         records.append(record)
     if not records:
@@ -174,15 +195,20 @@ def read_labelled(path: str | Path, *, by_annotator: bool = False) -> list[dict[
 def agreement(path_a: str | Path, path_b: str | Path | None = None) -> list[Agreement]:
     """Agreement of two annotation files, or of each pair of annotators within one file."""
     if path_b is not None:
-        return [compare(read_labelled(path_a), read_labelled(path_b),
-                        Path(path_a).name, Path(path_b).name)]
+        return [
+            compare(
+                read_labelled(path_a), read_labelled(path_b), Path(path_a).name, Path(path_b).name
+            )
+        ]
     records = read_labelled(path_a, by_annotator=True)
     passes: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         passes.setdefault(str(record["annotator"]), []).append(record)
     if len(passes) < 2:
-        raise AnnotationError(f"{path_a}: agreement needs two annotators, the file names "
-                              f"{len(passes)} ({', '.join(passes)}); give a second file")
+        raise AnnotationError(
+            f"{path_a}: agreement needs two annotators, the file names "
+            f"{len(passes)} ({', '.join(passes)}); give a second file"
+        )
     return [compare(passes[x], passes[y], x, y) for x, y in itertools.combinations(passes, 2)]
 
 

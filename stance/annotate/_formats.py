@@ -96,17 +96,25 @@ class ImportReport:
     def summary(self) -> str:
         """A few readable lines: counts first, then each skip reason with where it happened."""
         who = ", ".join(f"{name} ({count})" for name, count in sorted(self.annotators.items()))
-        lines = [f"{self.source} ({self.format}): {self.answers} answers read, "
-                 f"{self.records} records written" + (f"; annotators: {who}" if who else "")]
+        lines = [
+            f"{self.source} ({self.format}): {self.answers} answers read, "
+            f"{self.records} records written" + (f"; annotators: {who}" if who else "")
+        ]
         if self.items_with_several_annotators:
-            lines.append(f"  {self.items_with_several_annotators} sentences labelled by several "
-                         "annotators: kept one record per annotator (run `annotations agree`)")
+            lines.append(
+                f"  {self.items_with_several_annotators} sentences labelled by several "
+                "annotators: kept one record per annotator (run `annotations agree`)"
+            )
         if self.texts_recovered:
-            lines.append(f"  {self.texts_recovered} missing texts recovered from the article "
-                         "by their offsets")
+            lines.append(
+                f"  {self.texts_recovered} missing texts recovered from the article "
+                "by their offsets"
+            )
         if self.numbered_by_position:
-            lines.append(f"  {self.numbered_by_position} answers had no doc/idx: doc is the "
-                         "file name, idx the item's position")
+            lines.append(
+                f"  {self.numbered_by_position} answers had no doc/idx: doc is the "
+                "file name, idx the item's position"
+            )
         for reason, count in self.skipped.most_common():
             lines.append(f"  skipped {count}: {reason} (e.g. {'; '.join(self.examples[reason])})")
         return "\n".join(lines)
@@ -132,8 +140,6 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     return json_file_objects(path)
 
 
-
-
 def write_jsonl(records: Iterable[Mapping[str, Any]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
@@ -156,8 +162,10 @@ def _read_json_list(path: Path) -> list[Any]:
     except json.JSONDecodeError as err:
         raise AnnotationError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
     if not isinstance(content, list):
-        raise AnnotationError(f"{path}: a Label Studio export is a JSON list of tasks, "
-                              f"got a JSON {type(content).__name__}")
+        raise AnnotationError(
+            f"{path}: a Label Studio export is a JSON list of tasks, "
+            f"got a JSON {type(content).__name__}"
+        )
     return content
 
 
@@ -186,9 +194,12 @@ def _read_label_studio(path: Path) -> Iterator[_Answer]:
         for annotation in annotations:
             annotator = _ls_annotator(annotation.get("completed_by"))
             status = CANCELLED if annotation.get("was_cancelled") else None
-            choices = [label for result in annotation.get("result", [])
-                       if result.get("type", "choices") == "choices"
-                       for label in _as_labels(result.get("value"))]
+            choices = [
+                label
+                for result in annotation.get("result", [])
+                if result.get("type", "choices") == "choices"
+                for label in _as_labels(result.get("value"))
+            ]
             yield _Answer(where, data, choices, annotator, status, key)
 
 
@@ -203,10 +214,13 @@ def _task_label_studio(item: Mapping[str, Any], proba: Sequence[float] | None) -
     task: dict[str, Any] = {"data": {"text": item["text"], **_carried(item)}}
     if proba is not None:
         label, score = _best(proba)
-        result = {"from_name": CHOICE_NAME, "to_name": TEXT_NAME, "type": "choices",
-                  "value": {"choices": [label]}}
-        task["predictions"] = [{"model_version": MODEL_VERSION, "score": score,
-                                "result": [result]}]
+        result = {
+            "from_name": CHOICE_NAME,
+            "to_name": TEXT_NAME,
+            "type": "choices",
+            "value": {"choices": [label]},
+        }
+        task["predictions"] = [{"model_version": MODEL_VERSION, "score": score, "result": [result]}]
     return task
 
 
@@ -218,8 +232,13 @@ def _read_label_studio_min(path: Path) -> Iterator[_Answer]:
         task_id = record.get("id", position)
         where = f"{path.name} record {position} (task {task_id})"
         annotator = record.get("annotator")
-        yield _Answer(where, record, _as_labels(record.get(CHOICE_NAME)),
-                      None if annotator is None else str(annotator), item_key=f"task {task_id}")
+        yield _Answer(
+            where,
+            record,
+            _as_labels(record.get(CHOICE_NAME)),
+            None if annotator is None else str(annotator),
+            item_key=f"task {task_id}",
+        )
 
 
 # Label Studio imports the same task file whichever export format is used afterwards.
@@ -254,21 +273,28 @@ def _read_doccano(path: Path, annotator: str | None = None) -> Iterator[_Answer]
                     stem = Path(name).stem
                     lines = archive.read(name).decode("utf-8").split("\n")
                     user = annotator if stem == "all" else stem
-                    yield from _doccano_answers(json_objects(lines, f"{path.name}:{name}"),
-                                                f"{path.name}:{name}", user)
+                    yield from _doccano_answers(
+                        json_objects(lines, f"{path.name}:{name}"), f"{path.name}:{name}", user
+                    )
         return
     yield from _doccano_answers(read_jsonl(path), path.name, annotator)
 
 
-def _doccano_answers(lines: Iterable[tuple[int, dict[str, Any]]], source: str,
-                     annotator: str | None) -> Iterator[_Answer]:
+def _doccano_answers(
+    lines: Iterable[tuple[int, dict[str, Any]]], source: str, annotator: str | None
+) -> Iterator[_Answer]:
     for line_no, record in lines:
         meta = record.get("meta") if isinstance(record.get("meta"), Mapping) else {}
         data = {**meta, **record}
         labels = list(dict.fromkeys(_as_labels(record.get("label", record.get("labels")))))
         user = record.get("annotator", record.get("user", annotator))
-        yield _Answer(f"{source}:{line_no}", data, labels, None if user is None else str(user),
-                      item_key=f"id {record.get('id', line_no)}")
+        yield _Answer(
+            f"{source}:{line_no}",
+            data,
+            labels,
+            None if user is None else str(user),
+            item_key=f"id {record.get('id', line_no)}",
+        )
 
 
 def _task_doccano(item: Mapping[str, Any], proba: Sequence[float] | None) -> dict[str, Any]:
@@ -293,15 +319,22 @@ def _read_prodigy(path: Path) -> Iterator[_Answer]:
         status = {"accept": None, "reject": REJECTED, "ignore": IGNORED}.get(answer, NOT_ANNOTATED)
         # A choice task answers in `accept`; a binary task accepts its one `label`.
         labels = _as_labels(record["accept"] if "accept" in record else record.get("label"))
-        yield _Answer(f"{path.name}:{line_no}", data, labels,
-                      None if annotator is None else str(annotator), status,
-                      item_key=str(record.get("_input_hash", record.get("text"))))
+        yield _Answer(
+            f"{path.name}:{line_no}",
+            data,
+            labels,
+            None if annotator is None else str(annotator),
+            status,
+            item_key=str(record.get("_input_hash", record.get("text"))),
+        )
 
 
 def _task_prodigy(item: Mapping[str, Any], proba: Sequence[float] | None) -> dict[str, Any]:
-    task: dict[str, Any] = {"text": item["text"],
-                            "options": [{"id": label, "text": label} for label in LABELS],
-                            "meta": _carried(item)}
+    task: dict[str, Any] = {
+        "text": item["text"],
+        "options": [{"id": label, "text": label} for label in LABELS],
+        "meta": _carried(item),
+    }
     if proba is not None:
         label, score = _best(proba)
         task["label"] = label
@@ -346,9 +379,13 @@ def _best(proba: Sequence[float]) -> tuple[str, float]:
     return LABELS[best], round(float(proba[best]), 4)
 
 
-def import_annotations(path: str | Path, fmt: str, *, annotator: str | None = None,
-                       texts_dir: str | Path | None = None,
-                       ) -> tuple[list[dict[str, Any]], ImportReport]:
+def import_annotations(
+    path: str | Path,
+    fmt: str,
+    *,
+    annotator: str | None = None,
+    texts_dir: str | Path | None = None,
+) -> tuple[list[dict[str, Any]], ImportReport]:
     """Read a tool's export as the project's annotation records, and report what was left out.
 
     Records carry ``doc``, ``idx``, ``text``, ``label``, ``start``/``end`` when the task kept
@@ -378,8 +415,11 @@ class _TextSource:
             return None
         if doc not in self.cache:
             local = self.folder / doc if self.folder is not None else None
-            self.cache[doc] = (local.read_text(encoding="utf-8")
-                               if local is not None and local.is_file() else seed_text(doc))
+            self.cache[doc] = (
+                local.read_text(encoding="utf-8")
+                if local is not None and local.is_file()
+                else seed_text(doc)
+            )
         text = self.cache[doc]
         return text[start:end] if text is not None and end <= len(text) else None
 
@@ -388,8 +428,9 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _collect(answers: Iterable[_Answer], report: ImportReport, texts: _TextSource,
-             default_doc: str) -> list[dict[str, Any]]:
+def _collect(
+    answers: Iterable[_Answer], report: ImportReport, texts: _TextSource, default_doc: str
+) -> list[dict[str, Any]]:
     kept: dict[tuple[str, int, str | None], dict[str, Any]] = {}
     positions: dict[str, int] = {}
     for answer in answers:
@@ -409,8 +450,13 @@ def _collect(answers: Iterable[_Answer], report: ImportReport, texts: _TextSourc
     return records
 
 
-def _record(answer: _Answer, report: ImportReport, texts: _TextSource, default_doc: str,
-            positions: dict[str, int]) -> dict[str, Any] | None:
+def _record(
+    answer: _Answer,
+    report: ImportReport,
+    texts: _TextSource,
+    default_doc: str,
+    positions: dict[str, int],
+) -> dict[str, Any] | None:
     """The annotation record of one answer, or None after reporting why it is skipped."""
     reason = answer.status or _label_problem(answer.labels)
     if reason is not None:
@@ -450,16 +496,25 @@ def predict(items: Sequence[Mapping[str, Any]], proba_fn: ProbaFn) -> np.ndarray
     """Call ``proba_fn`` once on the items' texts and doc ids, checking the shape it returns."""
     import numpy as np
 
-    proba = np.asarray(proba_fn([str(i["text"]) for i in items],
-                                [str(i.get("doc", "")) for i in items]), dtype=float)
+    proba = np.asarray(
+        proba_fn([str(i["text"]) for i in items], [str(i.get("doc", "")) for i in items]),
+        dtype=float,
+    )
     if proba.shape != (len(items), len(LABELS)):
-        raise InputError(f"proba_fn must return an array of shape ({len(items)}, "
-                         f"{len(LABELS)}) in LABELS order; got shape {proba.shape}")
+        raise InputError(
+            f"proba_fn must return an array of shape ({len(items)}, "
+            f"{len(LABELS)}) in LABELS order; got shape {proba.shape}"
+        )
     return proba
 
 
-def export_tasks(items: Sequence[Mapping[str, Any]], fmt: str, out: str | Path, *,
-                 proba_fn: ProbaFn | None = None) -> list[Path]:
+def export_tasks(
+    items: Sequence[Mapping[str, Any]],
+    fmt: str,
+    out: str | Path,
+    *,
+    proba_fn: ProbaFn | None = None,
+) -> list[Path]:
     """Write ``items`` (dicts with ``text`` and, usually, ``doc``, ``idx``, ``start``, ``end``)
     as a task file the tool opens, pre-filled with the model's suggestion when ``proba_fn`` is
     given. Returns the paths written: for Label Studio also ``<out>.label_config.xml``.
@@ -469,13 +524,16 @@ def export_tasks(items: Sequence[Mapping[str, Any]], fmt: str, out: str | Path, 
     return write_tasks(items, fmt, Path(out), proba)
 
 
-def write_tasks(items: Sequence[Mapping[str, Any]], fmt: str, out: Path,
-                proba: np.ndarray | None) -> list[Path]:
+def write_tasks(
+    items: Sequence[Mapping[str, Any]], fmt: str, out: Path, proba: np.ndarray | None
+) -> list[Path]:
     """Write tasks from precomputed probabilities (None: no suggestions)."""
     for position, item in enumerate(items):
         if not isinstance(item.get("text"), str) or not item["text"].strip():
-            raise InputError(f"item {position} has no text: every task needs a non-empty "
-                             f"string `text`; got {item.get('text')!r}")
+            raise InputError(
+                f"item {position} has no text: every task needs a non-empty "
+                f"string `text`; got {item.get('text')!r}"
+            )
     build = _TASKS[_check_format(fmt)]
     tasks = [build(item, None if proba is None else proba[i]) for i, item in enumerate(items)]
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -47,16 +47,24 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     return json_file_objects(path, "annotation file")
 
 
-def _check(path: Path, line_no: int, record: dict[str, Any], texts: dict[str, str | None],
-           texts_dir: Path | None) -> None:
+def _check(
+    path: Path,
+    line_no: int,
+    record: dict[str, Any],
+    texts: dict[str, str | None],
+    texts_dir: Path | None,
+) -> None:
     where = f"{path}:{line_no}"
     missing = [field for field in _REQUIRED if field not in record]
     if missing:
-        raise AnnotationError(f"{where}: missing field(s) {', '.join(missing)}; every record "
-                              f"needs {', '.join(_REQUIRED)}")
+        raise AnnotationError(
+            f"{where}: missing field(s) {', '.join(missing)}; every record "
+            f"needs {', '.join(_REQUIRED)}"
+        )
     if record["label"] not in LABELS:
-        raise AnnotationError(f"{where}: unknown label {record['label']!r}; "
-                              f"use one of {', '.join(LABELS)}")
+        raise AnnotationError(
+            f"{where}: unknown label {record['label']!r}; use one of {', '.join(LABELS)}"
+        )
     if not isinstance(record["text"], str) or not record["text"].strip():
         raise AnnotationError(f"{where}: text must be a non-empty string")
     if not isinstance(record["idx"], int) or isinstance(record["idx"], bool) or record["idx"] < 0:
@@ -65,25 +73,34 @@ def _check(path: Path, line_no: int, record: dict[str, Any], texts: dict[str, st
         _check_offsets(where, record, texts, texts_dir)
 
 
-def _check_offsets(where: str, record: dict[str, Any], texts: dict[str, str | None],
-                   texts_dir: Path | None) -> None:
+def _check_offsets(
+    where: str, record: dict[str, Any], texts: dict[str, str | None], texts_dir: Path | None
+) -> None:
     start, end = record.get("start"), record.get("end")
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
-        raise AnnotationError(f"{where}: start and end must be integers with 0 <= start < end, "
-                              f"got {start!r} and {end!r}")
+        raise AnnotationError(
+            f"{where}: start and end must be integers with 0 <= start < end, "
+            f"got {start!r} and {end!r}"
+        )
     doc = str(record["doc"])
     if doc not in texts:
         local = texts_dir / doc if texts_dir is not None else None
-        texts[doc] = (local.read_text(encoding="utf-8") if local is not None and local.is_file()
-                      else seed_text(doc))
+        texts[doc] = (
+            local.read_text(encoding="utf-8")
+            if local is not None and local.is_file()
+            else seed_text(doc)
+        )
     source = texts[doc]
     if source is not None and source[start:end] != record["text"]:
-        raise AnnotationError(f"{where}: offsets {start}:{end} do not reproduce the text in "
-                              f"{doc} (found {source[start:end][:60]!r})")
+        raise AnnotationError(
+            f"{where}: offsets {start}:{end} do not reproduce the text in "
+            f"{doc} (found {source[start:end][:60]!r})"
+        )
 
 
-def read_annotations(path: str | Path | None = None, *,
-                     texts_dir: str | Path | None = None) -> list[dict[str, Any]]:
+def read_annotations(
+    path: str | Path | None = None, *, texts_dir: str | Path | None = None
+) -> list[dict[str, Any]]:
     """Read and validate an annotation file; return its records in file order.
 
     Offsets are checked against ``texts_dir/<doc>`` when given, else against the shipped seed
@@ -100,8 +117,10 @@ def read_annotations(path: str | Path | None = None, *,
         _check(path, line_no, record, texts, folder)
         key = (str(record["doc"]), record["idx"])
         if key in seen:
-            raise AnnotationError(f"{path}:{line_no}: sentence {key[1]} of {key[0]!r} is "
-                                  f"duplicated (first at line {seen[key]})")
+            raise AnnotationError(
+                f"{path}:{line_no}: sentence {key[1]} of {key[0]!r} is "
+                f"duplicated (first at line {seen[key]})"
+            )
         seen[key] = line_no
         records.append(record)
     if not records:
@@ -109,8 +128,9 @@ def read_annotations(path: str | Path | None = None, *,
     return records
 
 
-def load_annotations(path: str | Path | None = None, *,
-                     texts_dir: str | Path | None = None) -> Dataset:
+def load_annotations(
+    path: str | Path | None = None, *, texts_dir: str | Path | None = None
+) -> Dataset:
     """An annotation file as a ``datasets.Dataset`` with a ``ClassLabel`` label column.
 
     With no path, the shipped hand labels of the seed articles. The ``doc`` column lets you
@@ -137,4 +157,3 @@ def load_annotations(path: str | Path | None = None, *,
         "note": Value("string"),
     })  # fmt: skip
     return Dataset.from_dict(columns, features=features)
-

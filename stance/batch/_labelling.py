@@ -22,12 +22,30 @@ if TYPE_CHECKING:
 
     from stance.model._runtime import Model
 
-__all__ = ["COLUMNS", "Article", "SentenceLabel", "label_article", "label_articles",
-           "label_dataset", "label_rows", "readable_cue"]
+__all__ = [
+    "COLUMNS",
+    "Article",
+    "SentenceLabel",
+    "label_article",
+    "label_articles",
+    "label_dataset",
+    "label_rows",
+    "readable_cue",
+]
 
 PROBA_COLUMNS = tuple(f"p_{label}" for label in LABELS)
-COLUMNS = ("article_id", "outlet", "date", "idx", "start", "end", "text", "label",
-           *PROBA_COLUMNS, "cues")
+COLUMNS = (
+    "article_id",
+    "outlet",
+    "date",
+    "idx",
+    "start",
+    "end",
+    "text",
+    "label",
+    *PROBA_COLUMNS,
+    "cues",
+)
 N_CUES = 3
 BATCH_ARTICLES = 32
 
@@ -90,7 +108,7 @@ def readable_cue(feature: str) -> str:
     """A feature name as a person reads it: ``spk:russian_mod:named`` -> ``speaker:russian_mod``."""
     for prefix, shown in _PREFIXES.items():
         if feature.startswith(prefix):
-            rest = feature[len(prefix):]
+            rest = feature[len(prefix) :]
             if prefix == "spk:":
                 rest = rest.split(":")[0]
             return shown + rest
@@ -106,13 +124,18 @@ def as_article(item: object, position: int) -> Article:
     if isinstance(item, Mapping):
         text = item.get("text")
         if not isinstance(text, str):
-            raise InputError(f"article {position}: 'text' must be a str, got "
-                             f"{type(text).__name__}")
-        return Article(id=str(item.get("id", position)), text=text,
-                       outlet=str(item.get("outlet") or ""), date=str(item.get("date") or ""),
-                       url=str(item.get("url") or ""))
-    raise InputError(f"article {position} is a {type(item).__name__}; give a str, a dict with "
-                     "'text' (and optionally 'id', 'outlet', 'date'), or a stance.batch.Article")
+            raise InputError(f"article {position}: 'text' must be a str, got {type(text).__name__}")
+        return Article(
+            id=str(item.get("id", position)),
+            text=text,
+            outlet=str(item.get("outlet") or ""),
+            date=str(item.get("date") or ""),
+            url=str(item.get("url") or ""),
+        )
+    raise InputError(
+        f"article {position} is a {type(item).__name__}; give a str, a dict with "
+        "'text' (and optionally 'id', 'outlet', 'date'), or a stance.batch.Article"
+    )
 
 
 class _Labels(NamedTuple):
@@ -140,9 +163,13 @@ def _label_columns(model: Model, articles: list[Article]) -> _Labels:
         docs.extend([number] * len(spans))
         bounds.extend([(s.start, s.end) for s in spans])
     proba, best, cues = model.scores_and_cues(model.featurize(texts, docs), N_CUES)
-    return _Labels([len(spans) for spans in spans_of],
-                   np.array(bounds, dtype=np.int64).reshape(len(bounds), 2), proba, best,
-                   [tuple([readable_cue(c.feature) for c in sentence]) for sentence in cues])
+    return _Labels(
+        [len(spans) for spans in spans_of],
+        np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
+        proba,
+        best,
+        [tuple([readable_cue(c.feature) for c in sentence]) for sentence in cues],
+    )
 
 
 def _rows_of(articles: list[Article], labels: _Labels) -> list[SentenceLabel]:
@@ -177,16 +204,23 @@ def _model(model: Model | None) -> Model:
     return load()
 
 
-def label_article(text: str, *, model: Model | None = None, article_id: str = "0",
-                  outlet: str = "", date: str = "") -> list[SentenceLabel]:
+def label_article(
+    text: str,
+    *,
+    model: Model | None = None,
+    article_id: str = "0",
+    outlet: str = "",
+    date: str = "",
+) -> list[SentenceLabel]:
     """Split one article into sentences and label each, reading them in context.
 
     >>> rows = label_article("Peskov told reporters the talks had failed. He added nothing.")
     >>> [(r.text, r.label) for r in rows]  # doctest: +SKIP
     """
     if not isinstance(text, str):
-        raise InputError(f"label_article() takes the article text as a str, got "
-                         f"{type(text).__name__}")
+        raise InputError(
+            f"label_article() takes the article text as a str, got {type(text).__name__}"
+        )
     return label_rows(_model(model), [Article(article_id, text, outlet, date)])
 
 
@@ -214,10 +248,13 @@ def resolve_jobs(jobs: int | None) -> int:
     return jobs
 
 
-def label_batches(articles: Iterable[object], *, jobs: int | None = 1,
-                  model: Model | None = None,
-                  batch_size: int = BATCH_ARTICLES) -> Iterator[tuple[list[Article],
-                                                                        list[SentenceLabel]]]:
+def label_batches(
+    articles: Iterable[object],
+    *,
+    jobs: int | None = 1,
+    model: Model | None = None,
+    batch_size: int = BATCH_ARTICLES,
+) -> Iterator[tuple[list[Article], list[SentenceLabel]]]:
     """(articles, rows) per batch, in input order, labelled by ``jobs`` processes."""
     n_jobs = resolve_jobs(jobs)
     if n_jobs == 1:
@@ -243,8 +280,9 @@ def label_batches(articles: Iterable[object], *, jobs: int | None = 1,
             yield batch, _rows_of(batch, labels)
 
 
-def label_articles(articles: Iterable[object], *, jobs: int | None = 1,
-                   model: Model | None = None) -> Iterator[SentenceLabel]:
+def label_articles(
+    articles: Iterable[object], *, jobs: int | None = 1, model: Model | None = None
+) -> Iterator[SentenceLabel]:
     """Label many articles lazily, in order, with ``jobs`` processes (``None``: every core).
 
     Each item is an article text, a dict with ``text`` (and ``id``, ``outlet``, ``date``), or
@@ -254,26 +292,39 @@ def label_articles(articles: Iterable[object], *, jobs: int | None = 1,
         yield from rows
 
 
-def label_dataset(ds: Dataset, column: str = "text", *, num_proc: int | None = None,
-                  batch_size: int = 64) -> Dataset:
+def label_dataset(
+    ds: Dataset, column: str = "text", *, num_proc: int | None = None, batch_size: int = 64
+) -> Dataset:
     """A ``datasets.Dataset`` of articles to a Dataset of labelled sentences (one row each).
 
     Uses ``Dataset.map(batched=True, num_proc=...)``; other columns of ``ds`` are dropped,
     ``article_id`` is the ``id`` column if there is one, else the row number.
     """
     if column not in ds.column_names:
-        raise InputError(f"column {column!r} is not in the dataset; it has "
-                         f"{', '.join(ds.column_names)}")
+        raise InputError(
+            f"column {column!r} is not in the dataset; it has {', '.join(ds.column_names)}"
+        )
 
     def label_batch(batch: dict[str, list[Any]], indices: list[int]) -> dict[str, list[Any]]:
         ids = batch.get("id", indices)
-        items = [Article(str(i), t if isinstance(t, str) else "",
-                         str((batch.get("outlet") or [""] * len(indices))[n] or ""),
-                         str((batch.get("date") or [""] * len(indices))[n] or ""))
-                 for n, (i, t) in enumerate(zip(ids, batch[column]))]
+        items = [
+            Article(
+                str(i),
+                t if isinstance(t, str) else "",
+                str((batch.get("outlet") or [""] * len(indices))[n] or ""),
+                str((batch.get("date") or [""] * len(indices))[n] or ""),
+            )
+            for n, (i, t) in enumerate(zip(ids, batch[column]))
+        ]
         rows = [r.row() for r in label_rows(_model(None), items)]
         return {name: [r[name] for r in rows] for name in COLUMNS}
 
-    labelled = ds.map(label_batch, batched=True, batch_size=batch_size, with_indices=True,
-                      num_proc=num_proc, remove_columns=ds.column_names)
+    labelled = ds.map(
+        label_batch,
+        batched=True,
+        batch_size=batch_size,
+        with_indices=True,
+        num_proc=num_proc,
+        remove_columns=ds.column_names,
+    )
     return labelled.select_columns(list(COLUMNS))

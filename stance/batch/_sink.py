@@ -62,8 +62,9 @@ def _parquet_table(rows: list[dict[str, Any]]) -> Any:
 class RowSink:
     """Rows out to a file (resumable) or a stream, in one of :data:`FORMATS`."""
 
-    def __init__(self, path: Path | None, fmt: str, fingerprint: str, *,
-                 overwrite: bool = False) -> None:
+    def __init__(
+        self, path: Path | None, fmt: str, fingerprint: str, *, overwrite: bool = False
+    ) -> None:
         if fmt not in FORMATS:
             raise InputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         if path is None and fmt == "parquet":
@@ -103,9 +104,11 @@ class RowSink:
         if self._journal_path.is_file():
             lines = self._journal_path.read_text(encoding="utf-8").splitlines()
             if not lines or lines[0] != fingerprint:
-                raise InputError(f"{self.path} was written by a run with other inputs or "
-                                 "options; pass --overwrite to replace it, or choose another "
-                                 "--output")
+                raise InputError(
+                    f"{self.path} was written by a run with other inputs or "
+                    "options; pass --overwrite to replace it, or choose another "
+                    "--output"
+                )
             for line in lines[1:]:
                 if line == _DONE:
                     self.complete = True
@@ -118,8 +121,10 @@ class RowSink:
                 else:
                     self.done.add(value)
         elif self.path.exists():
-            raise InputError(f"{self.path} exists and was not written by a resumable stance run; "
-                             "pass --overwrite to replace it, or choose another --output")
+            raise InputError(
+                f"{self.path} exists and was not written by a resumable stance run; "
+                "pass --overwrite to replace it, or choose another --output"
+            )
         else:
             self._journal_path.write_text(fingerprint + "\n", encoding="utf-8")
         if self.complete:
@@ -147,8 +152,11 @@ class RowSink:
         if self.fmt == "parquet":
             self._write_part(flat)
         else:
-            data = _jsonl_lines(flat) if self.fmt == "jsonl" else _csv_lines(
-                flat, header=not self._wrote_header)
+            data = (
+                _jsonl_lines(flat)
+                if self.fmt == "jsonl"
+                else _csv_lines(flat, header=not self._wrote_header)
+            )
             self._wrote_header = True
             assert self._stream is not None
             self._stream.write(data)
@@ -159,8 +167,9 @@ class RowSink:
             os.fsync(self._stream.fileno())
         ids = list(article_ids)
         entries = "".join(f"id\t{i}\n" for i in ids)
-        position = (f"part\t{self._parts}\n" if self.fmt == "parquet"
-                    else f"len\t{self._stream.tell()}\n")  # type: ignore[union-attr]
+        position = (
+            f"part\t{self._parts}\n" if self.fmt == "parquet" else f"len\t{self._stream.tell()}\n"
+        )  # type: ignore[union-attr]
         # The length line comes last: a journal cut short never vouches for unwritten bytes.
         self._journal.write(entries + position)
         self._journal.flush()
@@ -209,8 +218,9 @@ def fingerprint(inputs: list[str], options: dict[str, Any]) -> str:
     return "stance-journal v1 " + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def open_sink(output: str | None, fmt: str | None, run_id: str, *,
-              overwrite: bool = False) -> RowSink:
+def open_sink(
+    output: str | None, fmt: str | None, run_id: str, *, overwrite: bool = False
+) -> RowSink:
     """A sink for ``--output`` (None or ``-``: stdout), the format from the option or suffix."""
     path = None if output in (None, "-") else Path(output)
     if fmt is None:

@@ -65,8 +65,9 @@ def _decode(data: bytes, where: str, skips: Skips) -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        skips.add(where, f"undecodable bytes (not UTF-8 at byte {err.start}); "
-                         "re-encode it as UTF-8")
+        skips.add(
+            where, f"undecodable bytes (not UTF-8 at byte {err.start}); re-encode it as UTF-8"
+        )
         return None
     if not text.strip():
         skips.add(where, "empty file")
@@ -74,8 +75,9 @@ def _decode(data: bytes, where: str, skips: Skips) -> str | None:
     return text
 
 
-def _from_record(record: Any, where: str, line_no: int, default_outlet: str,
-                 skips: Skips) -> Article | None:
+def _from_record(
+    record: Any, where: str, line_no: int, default_outlet: str, skips: Skips
+) -> Article | None:
     if not isinstance(record, dict):
         skips.add(f"{where}:{line_no}", "malformed record (not a JSON object)")
         return None
@@ -86,13 +88,16 @@ def _from_record(record: Any, where: str, line_no: int, default_outlet: str,
     article_id = record.get("id")
     if article_id is None:
         article_id = f"{where}:{line_no}"
-    return Article(id=str(article_id), text=text,
-                   outlet=str(record.get("outlet") or default_outlet),
-                   date=str(record.get("date") or ""), url=str(record.get("url") or ""))
+    return Article(
+        id=str(article_id),
+        text=text,
+        outlet=str(record.get("outlet") or default_outlet),
+        date=str(record.get("date") or ""),
+        url=str(record.get("url") or ""),
+    )
 
 
-def _parse_line(line: str, where: str, line_no: int, outlet: str,
-                skips: Skips) -> Article | None:
+def _parse_line(line: str, where: str, line_no: int, outlet: str, skips: Skips) -> Article | None:
     if not line.strip():
         return None
     try:
@@ -103,8 +108,9 @@ def _parse_line(line: str, where: str, line_no: int, outlet: str,
     return _from_record(record, where, line_no, outlet, skips)
 
 
-def _jsonl_lines(lines: Iterator[bytes | str], where: str, outlet: str,
-                 skips: Skips) -> Iterator[Article]:
+def _jsonl_lines(
+    lines: Iterator[bytes | str], where: str, outlet: str, skips: Skips
+) -> Iterator[Article]:
     for line_no, raw in enumerate(lines, start=1):
         try:
             line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -121,8 +127,9 @@ def _jsonl_file(path: Path, outlet: str, skips: Skips) -> Iterator[Article]:
         yield from _jsonl_lines(handle, str(path), outlet, skips)
 
 
-def _text_file(path: Path, base: Path, catalog: dict[str, dict[str, str]], outlet: str,
-               skips: Skips) -> Iterator[Article]:
+def _text_file(
+    path: Path, base: Path, catalog: dict[str, dict[str, str]], outlet: str, skips: Skips
+) -> Iterator[Article]:
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -133,19 +140,29 @@ def _text_file(path: Path, base: Path, catalog: dict[str, dict[str, str]], outle
         return
     entry = catalog.get(path.name, {})
     article_id = path.relative_to(base).as_posix() if base in path.parents else path.name
-    yield Article(id=article_id, text=text, outlet=entry.get("outlet") or outlet,
-                  date=entry.get("published") or entry.get("date") or "")
+    yield Article(
+        id=article_id,
+        text=text,
+        outlet=entry.get("outlet") or outlet,
+        date=entry.get("published") or entry.get("date") or "",
+    )
 
 
 def _files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*")
-                  if p.is_file() and p.suffix.lower() in _TEXT_SUFFIXES | _JSONL_SUFFIXES)
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in _TEXT_SUFFIXES | _JSONL_SUFFIXES
+    )
 
 
-def _catalog_for(path: Path, explicit: dict[str, dict[str, str]] | None,
-                 cache: dict[Path, dict[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+def _catalog_for(
+    path: Path,
+    explicit: dict[str, dict[str, str]] | None,
+    cache: dict[Path, dict[str, dict[str, str]]],
+) -> dict[str, dict[str, str]]:
     if explicit is not None:
         return explicit
     folder = path.parent
@@ -155,8 +172,13 @@ def _catalog_for(path: Path, explicit: dict[str, dict[str, str]] | None,
     return cache[folder]
 
 
-def iter_articles(paths: list[str], *, catalog: str | None = None, outlet: str | None = None,
-                  skips: Skips | None = None) -> Iterator[Article]:
+def iter_articles(
+    paths: list[str],
+    *,
+    catalog: str | None = None,
+    outlet: str | None = None,
+    skips: Skips | None = None,
+) -> Iterator[Article]:
     """Articles from files, directories (recursively) and ``-`` (stdin), in a stable order."""
     skips = skips if skips is not None else Skips()
     explicit = read_catalog(Path(catalog)) if catalog else None
@@ -175,8 +197,9 @@ def iter_articles(paths: list[str], *, catalog: str | None = None, outlet: str |
             if path.suffix.lower() in _JSONL_SUFFIXES:
                 yield from _jsonl_file(path, default_outlet, skips)
             elif path.suffix.lower() in _TEXT_SUFFIXES:
-                yield from _text_file(path, base, _catalog_for(path, explicit, cache),
-                                      default_outlet, skips)
+                yield from _text_file(
+                    path, base, _catalog_for(path, explicit, cache), default_outlet, skips
+                )
             else:
                 skips.add(str(path), "unsupported file type (use .txt or .jsonl)")
 

@@ -77,8 +77,10 @@ def _pyspark() -> Any:
     try:
         import pyspark
     except ImportError:
-        raise ImportError('stance.batch._spark needs pyspark: pip install "stance[spark]" '
-                          "(and Java 17 or newer on the machine)") from None
+        raise ImportError(
+            'stance.batch._spark needs pyspark: pip install "stance[spark]" '
+            "(and Java 17 or newer on the machine)"
+        ) from None
     return pyspark
 
 
@@ -90,6 +92,7 @@ def _quiet_pandas_warning() -> Iterator[None]:
 
 
 # -- schema -----------------------------------------------------------------------------------
+
 
 def output_schema(input_schema: StructType, consumed: set[str]) -> StructType:
     """The schema of labelled rows: :data:`COLUMNS`, then the input columns not ``consumed``."""
@@ -107,13 +110,16 @@ def output_schema(input_schema: StructType, consumed: set[str]) -> StructType:
         if field.name in consumed:
             continue
         if field.name.lower() in taken:
-            raise InputError(f"input column {field.name!r} clashes with the output column of "
-                             "the same name; rename or drop it before labelling")
+            raise InputError(
+                f"input column {field.name!r} clashes with the output column of "
+                "the same name; rename or drop it before labelling"
+            )
         fields.append(field)
     return StructType(fields)
 
 
 # -- executor side ----------------------------------------------------------------------------
+
 
 def _missing(value: object) -> bool:
     """Null as Arrow hands it to pandas: None, NaN, pd.NA or NaT."""
@@ -122,8 +128,9 @@ def _missing(value: object) -> bool:
     return type(value).__name__ in ("NAType", "NaTType")
 
 
-def _articles(chunk: pd.DataFrame, cols: dict[str, str | None]
-              ) -> tuple[list[Article], list[int], list[str]]:
+def _articles(
+    chunk: pd.DataFrame, cols: dict[str, str | None]
+) -> tuple[list[Article], list[int], list[str]]:
     """Valid articles of a chunk, their positions in it, and the ids of the skipped ones."""
     articles: list[Article] = []
     positions: list[int] = []
@@ -140,8 +147,9 @@ def _articles(chunk: pd.DataFrame, cols: dict[str, str | None]
     return articles, positions, skipped
 
 
-def _label_chunk(model: Model, chunk: pd.DataFrame, cols: dict[str, str | None],
-                 carried: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def _label_chunk(
+    model: Model, chunk: pd.DataFrame, cols: dict[str, str | None], carried: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
     import pandas as pd
 
     articles, positions, skipped = _articles(chunk, cols)
@@ -157,42 +165,59 @@ def _label_chunk(model: Model, chunk: pd.DataFrame, cols: dict[str, str | None],
         records.append(record)
         owner.append(positions[number])
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
-    frame = frame.astype({**dict.fromkeys(INT_COLUMNS, "int64"),
-                          **dict.fromkeys(PROBA_COLUMNS, "float64")})
+    frame = frame.astype(
+        {**dict.fromkeys(INT_COLUMNS, "int64"), **dict.fromkeys(PROBA_COLUMNS, "float64")}
+    )
     extra = chunk[carried].iloc[owner].reset_index(drop=True)
     return pd.concat([frame, extra], axis=1), skipped
 
 
-def _label_batches(batches: Iterator[pd.DataFrame], *, cols: dict[str, str | None],
-                   carried: list[str], model_path: str | None,
-                   batch_size: int) -> Iterator[pd.DataFrame]:
+def _label_batches(
+    batches: Iterator[pd.DataFrame],
+    *,
+    cols: dict[str, str | None],
+    carried: list[str],
+    model_path: str | None,
+    batch_size: int,
+) -> Iterator[pd.DataFrame]:
     """The ``mapInPandas`` function: Arrow batches of articles in, labelled sentences out."""
     from stance.model._runtime import load
 
     model = load(model_path)  # cached at module level: once per executor Python process
     for batch in batches:
         for start in range(0, len(batch), batch_size):
-            frame, skipped = _label_chunk(model, batch.iloc[start:start + batch_size], cols,
-                                          carried)
+            frame, skipped = _label_chunk(
+                model, batch.iloc[start : start + batch_size], cols, carried
+            )
             if skipped:
-                log.warning("stance spark: skipped %d article(s) with null or non-string text "
-                            "(ids %s)", len(skipped), ", ".join(skipped[:10]))
+                log.warning(
+                    "stance spark: skipped %d article(s) with null or non-string text (ids %s)",
+                    len(skipped),
+                    ", ".join(skipped[:10]),
+                )
             if len(frame):
                 yield frame
 
 
 # -- driver side ------------------------------------------------------------------------------
 
-def _columns(df: DataFrame, id_col: str, text_col: str, outlet_col: str,
-             date_col: str) -> dict[str, str | None]:
+
+def _columns(
+    df: DataFrame, id_col: str, text_col: str, outlet_col: str, date_col: str
+) -> dict[str, str | None]:
     names = set(df.columns)
     for role, name in (("id", id_col), ("text", text_col)):
         if name not in names:
-            raise InputError(f"the DataFrame has no {role} column {name!r}; it has "
-                             f"{', '.join(df.columns) or 'no columns'} (pass {role}_col=...)")
-    return {"id": id_col, "text": text_col,
-            "outlet": outlet_col if outlet_col in names else None,
-            "date": date_col if date_col in names else None}
+            raise InputError(
+                f"the DataFrame has no {role} column {name!r}; it has "
+                f"{', '.join(df.columns) or 'no columns'} (pass {role}_col=...)"
+            )
+    return {
+        "id": id_col,
+        "text": text_col,
+        "outlet": outlet_col if outlet_col in names else None,
+        "date": date_col if date_col in names else None,
+    }
 
 
 def _prepared(df: DataFrame, cols: dict[str, str | None]) -> DataFrame:
@@ -207,15 +232,24 @@ def _prepared(df: DataFrame, cols: dict[str, str | None]) -> DataFrame:
             df = df.withColumn(name, F.col(name).cast("string"))
     text = cols["text"]
     if text is not None and kinds[text] != "string":
-        log.warning("stance.batch._spark: text column %r is %s, not string: every article will be "
-                    "skipped", text, kinds[text])
+        log.warning(
+            "stance.batch._spark: text column %r is %s, not string: every article will be skipped",
+            text,
+            kinds[text],
+        )
     return df
 
 
-def label_dataframe(df: DataFrame, *, id_col: str = "id", text_col: str = "text",
-                    outlet_col: str = "outlet", date_col: str = "date",
-                    model_path: str | Path | None = None,
-                    batch_size: int = BATCH_ARTICLES) -> DataFrame:
+def label_dataframe(
+    df: DataFrame,
+    *,
+    id_col: str = "id",
+    text_col: str = "text",
+    outlet_col: str = "outlet",
+    date_col: str = "date",
+    model_path: str | Path | None = None,
+    batch_size: int = BATCH_ARTICLES,
+) -> DataFrame:
     """Label a DataFrame of articles: one row per sentence, as ``stance label`` writes them.
 
     ``model_path`` must be readable on every executor (``None``: the model shipped in the
@@ -232,8 +266,9 @@ def label_dataframe(df: DataFrame, *, id_col: str = "id", text_col: str = "text"
     consumed = {name for name in cols.values() if name is not None}
     schema = output_schema(df.schema, consumed)
     carried = [f.name for f in df.schema.fields if f.name not in consumed]
-    func = partial(_label_batches, cols=cols, carried=carried, model_path=path,
-                   batch_size=batch_size)
+    func = partial(
+        _label_batches, cols=cols, carried=carried, model_path=path, batch_size=batch_size
+    )
     with _quiet_pandas_warning():
         return _prepared(df, cols).mapInPandas(func, schema)
 
@@ -286,8 +321,9 @@ def _checked_format(given: str) -> str:
     """``parquet`` or ``json``; ``jsonl``/``ndjson`` (the CLI's words) mean ``json``."""
     fmt = {"jsonl": "json", "ndjson": "json"}.get(given.lower(), given.lower())
     if fmt not in FORMATS:
-        raise InputError(f"Spark reads and writes Parquet or JSON Lines (parquet, json, "
-                         f"jsonl), not {given!r}")
+        raise InputError(
+            f"Spark reads and writes Parquet or JSON Lines (parquet, json, jsonl), not {given!r}"
+        )
     return fmt
 
 
@@ -307,8 +343,11 @@ def _input_format(path: str, given: str | None) -> str:
         return _SUFFIXES[suffix]
     local = _local(path)
     if local is not None and local.is_dir():
-        found = {_SUFFIXES[p.suffix.lower()] for p in local.rglob("*")
-                 if p.suffix.lower() in _SUFFIXES and not p.name.startswith((".", "_"))}
+        found = {
+            _SUFFIXES[p.suffix.lower()]
+            for p in local.rglob("*")
+            if p.suffix.lower() in _SUFFIXES and not p.name.startswith((".", "_"))
+        }
         if len(found) == 1:
             return found.pop()
         if found:
@@ -327,8 +366,7 @@ def _read(spark: SparkSession, path: str, fmt: str, text_col: str) -> DataFrame:
     return _json_text_as_given(reader, reader.json(path), path, text_col)
 
 
-def _json_text_as_given(reader: Any, inferred: DataFrame, path: str,
-                        text_col: str) -> DataFrame:
+def _json_text_as_given(reader: Any, inferred: DataFrame, path: str, text_col: str) -> DataFrame:
     """JSON with ``text_col`` null unless the line holds a JSON string there.
 
     Spark's JSON reader turns ``"text": 42`` into the string "42" when other lines hold
@@ -341,11 +379,16 @@ def _json_text_as_given(reader: Any, inferred: DataFrame, path: str,
         from pyspark.sql import functions as F
         from pyspark.sql.types import StructField, StructType, VariantType
     except ImportError:  # pyspark < 4 has no variant type
-        log.warning("stance.batch._spark: pyspark < 4 reads a non-string JSON %r as its JSON text",
-                    text_col)
+        log.warning(
+            "stance.batch._spark: pyspark < 4 reads a non-string JSON %r as its JSON text", text_col
+        )
         return inferred
-    schema = StructType([StructField(f.name, VariantType()) if f.name == text_col else f
-                         for f in inferred.schema.fields])
+    schema = StructType(
+        [
+            StructField(f.name, VariantType()) if f.name == text_col else f
+            for f in inferred.schema.fields
+        ]
+    )
     raw = reader.schema(schema).json(path)
     value = F.col(text_col)
     text = F.when(F.schema_of_variant(value) == "STRING", F.variant_get(value, "$", "string"))
@@ -363,11 +406,21 @@ def _input_counts(df: DataFrame, text_col: str) -> tuple[int, int]:
     return int(total), int(total) - int(texts)
 
 
-def label_paths(input: str | Path, output: str | Path, *, master: str | None = "local[*]",
-                input_format: str | None = None, output_format: str | None = None,
-                model_path: str | Path | None = None, id_col: str = "id",
-                text_col: str = "text", outlet_col: str = "outlet", date_col: str = "date",
-                batch_size: int = BATCH_ARTICLES, overwrite: bool = False) -> dict[str, Any]:
+def label_paths(
+    input: str | Path,
+    output: str | Path,
+    *,
+    master: str | None = "local[*]",
+    input_format: str | None = None,
+    output_format: str | None = None,
+    model_path: str | Path | None = None,
+    id_col: str = "id",
+    text_col: str = "text",
+    outlet_col: str = "outlet",
+    date_col: str = "date",
+    batch_size: int = BATCH_ARTICLES,
+    overwrite: bool = False,
+) -> dict[str, Any]:
     """Label Parquet or JSON Lines articles at ``input`` into a directory at ``output``.
 
     Returns the counts: articles read, skipped (null or non-string text), sentences written,
@@ -387,16 +440,31 @@ def label_paths(input: str | Path, output: str | Path, *, master: str | None = "
     spark = spark_session(master)
     startup = time.perf_counter() - started
     try:
-        counts = _run(spark, source, target, in_fmt, out_fmt, overwrite=overwrite,
-                      model_path=model_path, batch_size=batch_size,
-                      names=(id_col, text_col, outlet_col, date_col))
+        counts = _run(
+            spark,
+            source,
+            target,
+            in_fmt,
+            out_fmt,
+            overwrite=overwrite,
+            model_path=model_path,
+            batch_size=batch_size,
+            names=(id_col, text_col, outlet_col, date_col),
+        )
     finally:
         if existing is None:
             spark.stop()  # we started it: free the JVM's executors and ports
-    summary = {"engine": "spark", "master": _master(spark, master), "input": source,
-               "output": target, "input_format": in_fmt, "output_format": out_fmt, **counts,
-               "startup_seconds": round(startup, 3),
-               "seconds": round(time.perf_counter() - started - startup, 3)}
+    summary = {
+        "engine": "spark",
+        "master": _master(spark, master),
+        "input": source,
+        "output": target,
+        "input_format": in_fmt,
+        "output_format": out_fmt,
+        **counts,
+        "startup_seconds": round(startup, 3),
+        "seconds": round(time.perf_counter() - started - startup, 3),
+    }
     log.info("stance.batch._spark: %s", summary)
     return summary
 
@@ -408,14 +476,29 @@ def _master(spark: SparkSession, asked: str | None) -> str:
         return str(asked)
 
 
-def _run(spark: SparkSession, source: str, target: str, in_fmt: str, out_fmt: str, *,
-         overwrite: bool, model_path: str | Path | None, batch_size: int,
-         names: tuple[str, str, str, str]) -> dict[str, int]:
+def _run(
+    spark: SparkSession,
+    source: str,
+    target: str,
+    in_fmt: str,
+    out_fmt: str,
+    *,
+    overwrite: bool,
+    model_path: str | Path | None,
+    batch_size: int,
+    names: tuple[str, str, str, str],
+) -> dict[str, int]:
     id_col, text_col, outlet_col, date_col = names
     articles = _read(spark, source, in_fmt, text_col)
-    labelled = label_dataframe(articles, id_col=id_col, text_col=text_col,
-                               outlet_col=outlet_col, date_col=date_col,
-                               model_path=model_path, batch_size=batch_size)
+    labelled = label_dataframe(
+        articles,
+        id_col=id_col,
+        text_col=text_col,
+        outlet_col=outlet_col,
+        date_col=date_col,
+        model_path=model_path,
+        batch_size=batch_size,
+    )
     total, skipped = _input_counts(articles, text_col)
     writer = labelled.write.mode("overwrite" if overwrite else "errorifexists")
     with _quiet_pandas_warning():
@@ -426,6 +509,10 @@ def _run(spark: SparkSession, source: str, target: str, in_fmt: str, out_fmt: st
     else:
         sentences = spark.read.text(target).count()
     if skipped:
-        log.warning("stance spark: skipped %d of %d article(s): null or non-string %r",
-                    skipped, total, text_col)
+        log.warning(
+            "stance spark: skipped %d of %d article(s): null or non-string %r",
+            skipped,
+            total,
+            text_col,
+        )
     return {"articles": total, "skipped": skipped, "sentences": sentences}

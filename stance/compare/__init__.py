@@ -12,7 +12,6 @@ once.
 numpy is the only heavy import at module level; pandas, scipy and matplotlib load on use.
 """
 
-
 from stance.compare._duplicates import NearDuplicate, find_near_duplicates
 from stance.compare._render import LABEL_COLORS, LABEL_NAMES
 from stance.compare._report import Comparison, compare, compare_outlets

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-
     import pandas as pd
 
 SHINGLE_WORDS = 5
@@ -55,20 +54,20 @@ def _shingle_sets(texts: list[str]) -> list[np.ndarray]:
     span = len(hashes) - SHINGLE_WORDS + 1
     combined = np.zeros(max(0, span), dtype=np.uint64)
     for offset in range(SHINGLE_WORDS):
-        combined += hashes[offset:offset + max(0, span)] * weights[offset]
+        combined += hashes[offset : offset + max(0, span)] * weights[offset]
     starts = np.arange(max(0, span))
-    inside = starts + SHINGLE_WORDS <= ends[article[:max(0, span)]]
-    owner, found = article[:max(0, span)][inside], combined[inside]
+    inside = starts + SHINGLE_WORDS <= ends[article[: max(0, span)]]
+    owner, found = article[: max(0, span)][inside], combined[inside]
     order = np.lexsort((found, owner))
     owner, found = owner[order], found[order]
     keep = np.ones(len(found), dtype=bool)
     keep[1:] = (found[1:] != found[:-1]) | (owner[1:] != owner[:-1])
     owner, found = owner[keep], found[keep]
     bounds = np.searchsorted(owner, np.arange(len(texts) + 1))
-    shingles = [found[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
+    shingles = [found[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
     for i in np.flatnonzero((lengths > 0) & (lengths < SHINGLE_WORDS)):
         first = ends[i] - lengths[i]
-        whole = (hashes[first:ends[i]] * weights[:lengths[i]]).sum(dtype=np.uint64)
+        whole = (hashes[first : ends[i]] * weights[: lengths[i]]).sum(dtype=np.uint64)
         shingles[i] = np.array([whole], dtype=np.uint64)
     return shingles
 
@@ -98,10 +97,14 @@ def _minhash(shingles: list[np.ndarray]) -> np.ndarray:
 def _candidate_pairs(signatures: np.ndarray, usable: np.ndarray) -> set[tuple[int, int]]:
     """Article pairs agreeing on every row of at least one LSH band of their signatures."""
     pairs: set[tuple[int, int]] = set()
-    mixers = np.random.default_rng(20220226).integers(
-        1, np.iinfo(np.uint64).max, _MINHASH_ROWS, dtype=np.uint64) | 1
+    mixers = (
+        np.random.default_rng(20220226).integers(
+            1, np.iinfo(np.uint64).max, _MINHASH_ROWS, dtype=np.uint64
+        )
+        | 1
+    )
     for band in range(_MINHASH_BANDS):
-        rows = signatures[usable, band * _MINHASH_ROWS:(band + 1) * _MINHASH_ROWS]
+        rows = signatures[usable, band * _MINHASH_ROWS : (band + 1) * _MINHASH_ROWS]
         keys = (rows * mixers).sum(axis=1)  # one key per band; collisions are checked later
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
@@ -113,7 +116,7 @@ def _candidate_pairs(signatures: np.ndarray, usable: np.ndarray) -> set[tuple[in
         members, member_keys = order[shared], sorted_keys[shared]
         for group in np.split(members, np.flatnonzero(np.diff(member_keys)) + 1):
             found = sorted(usable[group].tolist())
-            pairs.update((i, j) for n, i in enumerate(found) for j in found[n + 1:])
+            pairs.update((i, j) for n, i in enumerate(found) for j in found[n + 1 :])
     return pairs
 
 
@@ -122,7 +125,8 @@ def _article_texts(frame: pd.DataFrame) -> pd.DataFrame:
     ordered = frame
     if "idx" in frame.columns and frame["idx"].notna().all():
         ordered = frame.assign(_order=np.arange(len(frame))).sort_values(
-            ["_article", "idx", "_order"], kind="stable")
+            ["_article", "idx", "_order"], kind="stable"
+        )
     sentences: dict[str, list[str]] = {}
     for article, text in zip(ordered["_article"], ordered["text"], strict=True):
         sentences.setdefault(article, []).append(text)
@@ -131,8 +135,9 @@ def _article_texts(frame: pd.DataFrame) -> pd.DataFrame:
     return first.assign(text=texts).reset_index(drop=True)
 
 
-def find_near_duplicates(frame: pd.DataFrame,
-                         threshold: float = NEAR_DUPLICATE_JACCARD) -> list[NearDuplicate]:
+def find_near_duplicates(
+    frame: pd.DataFrame, threshold: float = NEAR_DUPLICATE_JACCARD
+) -> list[NearDuplicate]:
     """Clusters of near-copy articles: MinHash LSH finds candidates, exact Jaccard confirms."""
     articles = _article_texts(frame)
     shingles = _shingle_sets(list(articles["text"]))
@@ -160,13 +165,18 @@ def find_near_duplicates(frame: pd.DataFrame,
     found = []
     for top, members in clusters.items():
         if len(members) > 1:
-            ids = tuple((str(articles.at[m, "outlet"]), str(articles.at[m, "article_id"]))
-                        for m in sorted(members))
+            ids = tuple(
+                (str(articles.at[m, "outlet"]), str(articles.at[m, "article_id"]))
+                for m in sorted(members)
+            )
             found.append(NearDuplicate(ids, round(lowest[top], 4)))
     return found
 
 
 def _without_copies(frame: pd.DataFrame, duplicates: list[NearDuplicate]) -> pd.DataFrame:
-    dropped = {f"{outlet}\x1f{article_id}" for group in duplicates
-               for outlet, article_id in group.articles[1:]}
+    dropped = {
+        f"{outlet}\x1f{article_id}"
+        for group in duplicates
+        for outlet, article_id in group.articles[1:]
+    }
     return frame[~frame["_article"].isin(dropped)].reset_index(drop=True)

@@ -11,8 +11,6 @@ from stance._labels import LABELS
 from stance.compare._rows import _HIGH, _LOW, _SHARE, UNDATED, _period_order
 
 if TYPE_CHECKING:
-
-
     from stance.compare._report import Comparison
 
 LABEL_NAMES = {
@@ -48,7 +46,7 @@ def _cell(share: float, low: float, high: float) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _shares_lines(result: Comparison) -> list[str]:
@@ -64,15 +62,20 @@ def _shares_lines(result: Comparison) -> list[str]:
         if result.by is not None:
             cells.append(str(record["period"]).ljust(8))
         cells += [f"{record['sentences']:>9,}", f"{record['articles']:>8,}"]
-        cells += [_cell(record[_SHARE + label], record[_LOW + label],
-                        record[_HIGH + label]).ljust(13) for label in LABELS]
+        cells += [
+            _cell(record[_SHARE + label], record[_LOW + label], record[_HIGH + label]).ljust(13)
+            for label in LABELS
+        ]
         lines.append("  ".join(cells).rstrip())
     return lines
 
 
 def _format(result: Comparison, width: int) -> str:
-    lines = [f"Share of sentences by label, % (95% interval: bootstrap over articles, "
-             f"{result.n_boot:,} resamples)", ""]
+    lines = [
+        f"Share of sentences by label, % (95% interval: bootstrap over articles, "
+        f"{result.n_boot:,} resamples)",
+        "",
+    ]
     lines += _shares_lines(result)
     lines.append("")
     if result.test is not None:
@@ -84,10 +87,15 @@ def _format(result: Comparison, width: int) -> str:
     lines += [f"  {group.line()}" for group in result.near_duplicates] or ["  none found"]
     lines += ["", "Most typical sentences (each outlet's most over-represented label):"]
     for typical in result.typical:
-        elsewhere = ("" if typical.share_elsewhere is None
-                     else f" vs {100 * typical.share_elsewhere:.0f}% elsewhere")
-        lines.append(f"  {typical.outlet}: {LABEL_NAMES[typical.label]} "
-                     f"({100 * typical.share:.0f}%{elsewhere})")
+        elsewhere = (
+            ""
+            if typical.share_elsewhere is None
+            else f" vs {100 * typical.share_elsewhere:.0f}% elsewhere"
+        )
+        lines.append(
+            f"  {typical.outlet}: {LABEL_NAMES[typical.label]} "
+            f"({100 * typical.share:.0f}%{elsewhere})"
+        )
         for sentence in typical.sentences:
             lines.append(f"    - {_clip(' '.join(sentence['text'].split()), width * 2)}")
     return "\n".join(lines) + "\n"
@@ -113,8 +121,10 @@ def _counted(number: int, noun: str) -> str:
 
 
 def _outlet_tick(record: dict[str, Any]) -> str:
-    return (f"{_clip(str(record['outlet']), 34)}\n{_counted(record['sentences'], 'sentence')}, "
-            f"{_counted(record['articles'], 'article')}")
+    return (
+        f"{_clip(str(record['outlet']), 34)}\n{_counted(record['sentences'], 'sentence')}, "
+        f"{_counted(record['articles'], 'article')}"
+    )
 
 
 def _bars(result: Comparison, plt: Any) -> Any:
@@ -126,11 +136,21 @@ def _bars(result: Comparison, plt: Any) -> Any:
         # Top to bottom in label order within each outlet's group; outlets top to bottom too.
         positions = [len(records) - 1 - row + 0.4 - bar * (k + 0.5) for row in range(len(records))]
         shares = np.array([100 * r[_SHARE + label] for r in records])
-        errors = np.array([[100 * (r[_SHARE + label] - r[_LOW + label]) for r in records],
-                           [100 * (r[_HIGH + label] - r[_SHARE + label]) for r in records]])
-        axes.barh(positions, shares, height=bar * 0.92, color=LABEL_COLORS[label],
-                  label=LABEL_NAMES[label], xerr=errors,
-                  error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#333333"})
+        errors = np.array(
+            [
+                [100 * (r[_SHARE + label] - r[_LOW + label]) for r in records],
+                [100 * (r[_HIGH + label] - r[_SHARE + label]) for r in records],
+            ]
+        )
+        axes.barh(
+            positions,
+            shares,
+            height=bar * 0.92,
+            color=LABEL_COLORS[label],
+            label=LABEL_NAMES[label],
+            xerr=errors,
+            error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#333333"},
+        )
     axes.set_yticks(range(len(records)))
     axes.set_yticklabels([_outlet_tick(r) for r in reversed(records)])
     for edge in np.arange(len(records) - 1) + 0.5:
@@ -142,11 +162,15 @@ def _bars(result: Comparison, plt: Any) -> Any:
     axes.set_ylabel("Outlet")
     axes.grid(axis="x", color="#eeeeee")
     axes.set_axisbelow(True)
-    lonely = "; one-article outlets have no interval" if any(
-        r["articles"] < 2 for r in records) else ""
-    axes.set_title("Whose voice do the sentences carry? Label shares by outlet\n"
-                   f"error bars: 95% intervals, bootstrap over articles ({result.n_boot:,} "
-                   f"resamples){lonely}", fontsize=11)
+    lonely = (
+        "; one-article outlets have no interval" if any(r["articles"] < 2 for r in records) else ""
+    )
+    axes.set_title(
+        "Whose voice do the sentences carry? Label shares by outlet\n"
+        f"error bars: 95% intervals, bootstrap over articles ({result.n_boot:,} "
+        f"resamples){lonely}",
+        fontsize=11,
+    )
     axes.legend(title="Label", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     figure.tight_layout()
     return figure
@@ -163,19 +187,26 @@ def _lines(result: Comparison, plt: Any) -> Any:
     for panel, label in zip(panels, LABELS, strict=False):
         for n, outlet in enumerate(outlets):
             own = shares[shares["outlet"] == outlet].sort_values(
-                "period", key=lambda s: s.map(position))
+                "period", key=lambda s: s.map(position)
+            )
             x = own["period"].map(position).to_numpy()
             colour = colours(n % 10)
             panel.plot(x, 100 * own[_SHARE + label], marker="o", color=colour, label=outlet)
-            panel.fill_between(x, 100 * own[_LOW + label], 100 * own[_HIGH + label],
-                               color=colour, alpha=0.15, linewidth=0)
+            panel.fill_between(
+                x,
+                100 * own[_LOW + label],
+                100 * own[_HIGH + label],
+                color=colour,
+                alpha=0.15,
+                linewidth=0,
+            )
         # Titles stay black: the line colours here are outlets, not labels.
         panel.set_title(LABEL_NAMES[label], fontweight="bold")
         panel.grid(color="#eeeeee")
         panel.set_ylim(0, 100)
     for panel in grid[:, 0]:
         panel.set_ylabel("Share of sentences (%)")
-    for panel in panels[:len(LABELS)]:
+    for panel in panels[: len(LABELS)]:
         panel.set_xticks(range(len(periods)))
         panel.set_xticklabels(periods, rotation=45, ha="right")
         panel.tick_params(labelbottom=True)
@@ -186,7 +217,10 @@ def _lines(result: Comparison, plt: Any) -> Any:
     legend.legend(handles, names, title="Outlet (bands: 95% intervals)", loc="center")
     undated = int((result.shares["period"] == UNDATED).sum())
     footnote = f"; {undated} undated outlet row(s) not drawn" if undated else ""
-    figure.suptitle(f"Label shares by outlet and {result.by}\nbands: 95% intervals, bootstrap "
-                    f"over articles ({result.n_boot:,} resamples){footnote}", fontsize=12)
+    figure.suptitle(
+        f"Label shares by outlet and {result.by}\nbands: 95% intervals, bootstrap "
+        f"over articles ({result.n_boot:,} resamples){footnote}",
+        fontsize=12,
+    )
     figure.tight_layout()
     return figure

@@ -26,7 +26,6 @@ from stance.compare._stats import (
 )
 
 if TYPE_CHECKING:
-
     import pandas as pd
 
 # -- the result ------------------------------------------------------------------------------
@@ -83,9 +82,16 @@ class Comparison:
         return _plot(self, Path(path))
 
 
-def compare(rows: object, by: str | None = None, dedupe: bool = False, *, n_boot: int = 2000,
-            seed: int = 0, n_typical: int = N_TYPICAL,
-            near_duplicate_jaccard: float = NEAR_DUPLICATE_JACCARD) -> Comparison:
+def compare(
+    rows: object,
+    by: str | None = None,
+    dedupe: bool = False,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+    n_typical: int = N_TYPICAL,
+    near_duplicate_jaccard: float = NEAR_DUPLICATE_JACCARD,
+) -> Comparison:
     """Compare outlets' label shares; see the module docstring for what is computed and why."""
     _check_by(by)
     frame = _prepared(rows, by)
@@ -101,14 +107,26 @@ def compare(rows: object, by: str | None = None, dedupe: bool = False, *, n_boot
     shares = _shares(frame, by, n_boot, seed)
     single = int((shares["articles"] < 2).sum())
     if single:
-        notes.append(f"{single} row(s) rest on a single article: their intervals have zero "
-                     "width, as one article shows no variation between articles")
-    return Comparison(shares, by, test, duplicates, typical_sentences(frame, n_typical),
-                      n_boot, seed, dedupe, notes)
+        notes.append(
+            f"{single} row(s) rest on a single article: their intervals have zero "
+            "width, as one article shows no variation between articles"
+        )
+    return Comparison(
+        shares,
+        by,
+        test,
+        duplicates,
+        typical_sentences(frame, n_typical),
+        n_boot,
+        seed,
+        dedupe,
+        notes,
+    )
 
 
-def compare_outlets(rows: object, by: str | None = None, *, n_boot: int = 2000, seed: int = 0,
-                    dedupe: bool = False) -> pd.DataFrame:
+def compare_outlets(
+    rows: object, by: str | None = None, *, n_boot: int = 2000, seed: int = 0, dedupe: bool = False
+) -> pd.DataFrame:
     """Per outlet (and period): sentences, articles, each label's share and 95% interval.
 
     Columns: ``outlet`` (``period`` with ``by``), ``sentences``, ``articles``, then for each

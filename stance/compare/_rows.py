@@ -12,7 +12,6 @@ from stance._errors import InputError
 from stance._labels import LABELS
 
 if TYPE_CHECKING:
-
     import pandas as pd
 
 PERIODS = ("week", "month", "year")
@@ -76,8 +75,10 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
 
     missing = [c for c in ("article_id", "label") if c not in frame.columns]
     if missing:
-        raise InputError(f"labelled rows need the columns {', '.join(missing)}; "
-                         f"these have {', '.join(map(str, frame.columns)) or 'none'}")
+        raise InputError(
+            f"labelled rows need the columns {', '.join(missing)}; "
+            f"these have {', '.join(map(str, frame.columns)) or 'none'}"
+        )
     frame = frame.copy()
     for column in ("outlet", "date", "text"):
         if column not in frame.columns:
@@ -87,8 +88,9 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     frame["outlet"] = frame["outlet"].where(frame["outlet"].str.strip() != "", NO_OUTLET)
     unknown = sorted(set(frame["label"]) - set(LABELS))
     if unknown:
-        raise InputError(f"unknown label(s) {', '.join(map(repr, unknown))}; "
-                         f"labels are {', '.join(LABELS)}")
+        raise InputError(
+            f"unknown label(s) {', '.join(map(repr, unknown))}; labels are {', '.join(LABELS)}"
+        )
     for column in (f"p_{label}" for label in LABELS):
         if column in frame.columns:
             frame[column] = pd.to_numeric(frame[column], errors="coerce")

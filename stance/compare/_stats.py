@@ -12,7 +12,6 @@ from stance._labels import LABELS
 from stance.compare._rows import _HIGH, _LOW, _SHARE, _period_order
 
 if TYPE_CHECKING:
-
     import pandas as pd
 
 _MIN_EXPECTED = 5.0
@@ -35,8 +34,9 @@ def _article_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return first.reset_index(), counts
 
 
-def bootstrap_shares(counts: np.ndarray, n_boot: int,
-                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def bootstrap_shares(
+    counts: np.ndarray, n_boot: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shares of each label and their 95% percentile interval, resampling whole articles.
 
     ``counts`` is articles x labels. Each resample draws as many articles as there are, with
@@ -111,12 +111,16 @@ class OutletTest:
 
     def line(self) -> str:
         """One line for the terminal."""
-        text = (f"Outlet x label: chi-square({self.dof}) = {self.chi2:.1f}, "
-                f"p {_p_text(self.p_value)}, Cramer's V = {self.cramers_v:.2f} "
-                f"(n = {self.n_sentences:,} sentences)")
+        text = (
+            f"Outlet x label: chi-square({self.dof}) = {self.chi2:.1f}, "
+            f"p {_p_text(self.p_value)}, Cramer's V = {self.cramers_v:.2f} "
+            f"(n = {self.n_sentences:,} sentences)"
+        )
         if self.p_permutation is not None:
-            text += (f"; p over articles {_p_text(self.p_permutation)} "
-                     f"({self.permutations:,} permutations)")
+            text += (
+                f"; p over articles {_p_text(self.p_permutation)} "
+                f"({self.permutations:,} permutations)"
+            )
         return text
 
 
@@ -161,9 +165,13 @@ def _permutation_p(frame: pd.DataFrame, observed: float, n_perm: int, seed: int)
         shuffled = rng.permuted(np.tile(outlet_codes, (size, 1)), axis=1)
         # Table cell (permutation, outlet, label) = sum of the label's counts of its articles.
         cell = (np.arange(size)[:, None] * n_outlets + shuffled).ravel()
-        tables = np.stack([np.bincount(cell, weights=np.tile(column, size),
-                                       minlength=size * n_outlets)
-                           for column in counts.T], axis=-1).reshape(size, n_outlets, -1)
+        tables = np.stack(
+            [
+                np.bincount(cell, weights=np.tile(column, size), minlength=size * n_outlets)
+                for column in counts.T
+            ],
+            axis=-1,
+        ).reshape(size, n_outlets, -1)
         at_least += int((_chi2_stat(tables) >= observed * (1 - 1e-9)).sum())
     return (1 + at_least) / (1 + n_perm)
 
@@ -184,12 +192,23 @@ def outlet_test(frame: pd.DataFrame, n_perm: int = 0, seed: int = 0) -> OutletTe
     small = int((result.expected_freq < _MIN_EXPECTED).sum())
     note = ""
     if small:
-        note = (f"{small} of {observed.size} cells have expected counts below "
-                f"{_MIN_EXPECTED:g}: the chi-square p-value may be unreliable")
+        note = (
+            f"{small} of {observed.size} cells have expected counts below "
+            f"{_MIN_EXPECTED:g}: the chi-square p-value may be unreliable"
+        )
     p_perm = _permutation_p(frame, float(result.statistic), n_perm, seed)
-    return OutletTest(float(result.statistic), int(result.dof), float(result.pvalue), v, n,
-                      small, int(observed.size), p_perm, n_perm if p_perm is not None else 0,
-                      note)
+    return OutletTest(
+        float(result.statistic),
+        int(result.dof),
+        float(result.pvalue),
+        v,
+        n,
+        small,
+        int(observed.size),
+        p_perm,
+        n_perm if p_perm is not None else 0,
+        note,
+    )
 
 
 # -- typical sentences -----------------------------------------------------------------------
@@ -238,9 +257,13 @@ def typical_sentences(frame: pd.DataFrame, per_outlet: int = N_TYPICAL) -> list[
             chosen = chosen.sort_values(probability, ascending=False, kind="stable")
         chosen = chosen.drop_duplicates("text").head(per_outlet)
         sentences = tuple(
-            {"article_id": str(r["article_id"]), "text": str(r["text"]),
-             "probability": _maybe_float(r.get(probability))}
-            for r in chosen.to_dict("records"))
+            {
+                "article_id": str(r["article_id"]),
+                "text": str(r["text"]),
+                "probability": _maybe_float(r.get(probability)),
+            }
+            for r in chosen.to_dict("records")
+        )
         found.append(TypicalSentences(str(outlet), label, share, elsewhere, sentences))
     return found
 

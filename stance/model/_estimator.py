@@ -73,22 +73,26 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             raise InputError(f"C must be a positive number, got {self.C!r}")
         bad = [g for g in self.feature_groups if g not in ALL_GROUPS]
         if bad or not self.feature_groups:
-            raise InputError(f"feature_groups must be a non-empty tuple of {', '.join(ALL_GROUPS)}"
-                             f"; got {self.feature_groups!r}")
+            raise InputError(
+                f"feature_groups must be a non-empty tuple of {', '.join(ALL_GROUPS)}"
+                f"; got {self.feature_groups!r}"
+            )
         if self.class_weight not in ("balanced", None):
             raise InputError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
         if not (isinstance(self.min_count, int) and self.min_count >= 1):
             raise InputError(f"min_count must be an integer >= 1, got {self.min_count!r}")
 
-    def fit(self, X: Sequence[str], y: Sequence[str], *,
-            doc_ids: Sequence[Any] | None = None) -> FramingClassifier:
+    def fit(
+        self, X: Sequence[str], y: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+    ) -> FramingClassifier:
         """Fit on sentences ``X`` with labels ``y`` (label ids of :data:`stance.LABELS`)."""
         self._check_params()
         sentences = check_sentences(X, "X")
         labels = list(y)
         if len(labels) != len(sentences):
-            raise InputError(f"X and y must have the same length, got {len(sentences)} and "
-                             f"{len(labels)}")
+            raise InputError(
+                f"X and y must have the same length, got {len(sentences)} and {len(labels)}"
+            )
         unknown = sorted({str(label) for label in labels if label not in LABELS})
         if unknown:
             raise InputError(f"y holds unknown labels {unknown}; use {', '.join(LABELS)}")
@@ -115,21 +119,28 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
                 counts[name] = counts.get(name, 0) + 1
         return [{n for n in names if counts[n] >= self.min_count} for names in feats]
 
-    def _fit_linear(self, feats: list[set[str]],
-                    target: np.ndarray) -> tuple[DictVectorizer, LogisticRegression]:
+    def _fit_linear(
+        self, feats: list[set[str]], target: np.ndarray
+    ) -> tuple[DictVectorizer, LogisticRegression]:
         vectorizer = DictVectorizer(dtype=np.float64)
         matrix = vectorizer.fit_transform([dict.fromkeys(names, 1.0) for names in feats])
         # Every label gets a column even if a training fold lacks it, so shapes stay fixed.
-        classifier = LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                        max_iter=self.max_iter)
+        classifier = LogisticRegression(
+            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter
+        )
         present = np.unique(target)
         classifier.fit(matrix, target)
         if len(present) < len(LABELS):
             classifier = _pad_classes(classifier, present)
         return vectorizer, classifier
 
-    def _fit_temperature(self, feats: list[set[str]], target: np.ndarray,
-                         doc_ids: Sequence[Any] | None, slices: list[slice]) -> float:
+    def _fit_temperature(
+        self,
+        feats: list[set[str]],
+        target: np.ndarray,
+        doc_ids: Sequence[Any] | None,
+        slices: list[slice],
+    ) -> float:
         groups = np.empty(len(feats), dtype=np.int64)
         for number, part in enumerate(slices):
             groups[part] = number
@@ -150,8 +161,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     # -- predicting ------------------------------------------------------------------------
 
-    def decision_function(self, X: Sequence[str], *,
-                          doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+    def decision_function(
+        self, X: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+    ) -> np.ndarray:
         """Calibrated scores (logits / temperature) through the scikit-learn objects."""
         self._check_fitted()
         sentences = check_sentences(X, "X")
@@ -161,8 +173,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         matrix = self.vectorizer_.transform([dict.fromkeys(names, 1.0) for names in feats])
         return self.classifier_.decision_function(matrix) / self.temperature_
 
-    def predict_proba(self, X: Sequence[str], *,
-                      doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+    def predict_proba(
+        self, X: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+    ) -> np.ndarray:
         """Probability of each label (columns in :data:`stance.LABELS` order)."""
         return softmax(self.decision_function(X, doc_ids=doc_ids))
 
@@ -175,8 +188,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if not hasattr(self, "classifier_"):
             from sklearn.exceptions import NotFittedError
 
-            raise NotFittedError("This FramingClassifier is not fitted yet; call fit(X, y) "
-                                 "or use stance.load() for the shipped model")
+            raise NotFittedError(
+                "This FramingClassifier is not fitted yet; call fit(X, y) "
+                "or use stance.load() for the shipped model"
+            )
 
     def weights(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Feature names, weights (n_features x n_labels) and intercepts, temperature applied."""
@@ -190,10 +205,16 @@ def _pad_classes(classifier: LogisticRegression, present: np.ndarray) -> Logisti
     """Give labels missing from the training data a very low constant score."""
     coef = np.zeros((len(LABELS), classifier.coef_.shape[1]))
     intercept = np.full(len(LABELS), -30.0)
-    rows = classifier.coef_ if len(present) > 2 else np.vstack([-classifier.coef_[0],
-                                                                  classifier.coef_[0]]) / 2
-    icpt = classifier.intercept_ if len(present) > 2 else np.array(
-        [-classifier.intercept_[0], classifier.intercept_[0]]) / 2
+    rows = (
+        classifier.coef_
+        if len(present) > 2
+        else np.vstack([-classifier.coef_[0], classifier.coef_[0]]) / 2
+    )
+    icpt = (
+        classifier.intercept_
+        if len(present) > 2
+        else np.array([-classifier.intercept_[0], classifier.intercept_[0]]) / 2
+    )
     coef[present] = rows
     intercept[present] = icpt
     classifier.coef_ = coef

@@ -61,13 +61,21 @@ def calibration(y_true: np.ndarray, proba: np.ndarray, bins: int = 10) -> dict[s
         accuracy = float(correct[inside].mean())
         mean_conf = float(confidence[inside].mean())
         ece += inside.mean() * abs(accuracy - mean_conf)
-        table.append({"low": float(low), "high": float(high), "n": int(inside.sum()),
-                      "accuracy": accuracy, "confidence": mean_conf})
+        table.append(
+            {
+                "low": float(low),
+                "high": float(high),
+                "n": int(inside.sum()),
+                "accuracy": accuracy,
+                "confidence": mean_conf,
+            }
+        )
     return {"ece": float(ece), "bins": table}
 
 
-def report(y_true: Sequence[str], y_pred: Sequence[str],
-           proba: np.ndarray | None = None) -> dict[str, Any]:
+def report(
+    y_true: Sequence[str], y_pred: Sequence[str], proba: np.ndarray | None = None
+) -> dict[str, Any]:
     """Macro-F1, accuracy, per-label figures, confusion (rows true, columns predicted)."""
     truth = np.array([LABELS.index(label) for label in y_true], dtype=int)
     pred = np.array([LABELS.index(label) for label in y_pred], dtype=int)
@@ -79,11 +87,18 @@ def report(y_true: Sequence[str], y_pred: Sequence[str],
         precision = tp / confusion[:, k].sum() if confusion[:, k].sum() else 0.0
         recall = tp / confusion[k].sum() if confusion[k].sum() else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_label[label] = {"precision": float(precision), "recall": float(recall),
-                            "f1": float(f1), "support": int(confusion[k].sum())}
+        per_label[label] = {
+            "precision": float(precision),
+            "recall": float(recall),
+            "f1": float(f1),
+            "support": int(confusion[k].sum()),
+        }
     # Macro-F1 over the labels that occur in the truth or the predictions (as scikit-learn).
-    present = [label for k, label in enumerate(LABELS)
-               if per_label[label]["support"] or confusion[:, k].sum()]
+    present = [
+        label
+        for k, label in enumerate(LABELS)
+        if per_label[label]["support"] or confusion[:, k].sum()
+    ]
     macro = float(np.mean([per_label[label]["f1"] for label in present])) if present else 0.0
     result: dict[str, Any] = {
         "n": len(truth),
@@ -105,8 +120,10 @@ def evaluate_records(proba_fn: ProbaFn, records: Sequence[dict[str, Any]]) -> di
         if not isinstance(record.get("text"), str):
             raise InputError(f"record {position} has no str 'text'")
         if record.get("label") not in LABELS:
-            raise InputError(f"record {position} has label {record.get('label')!r}; "
-                             f"use one of {', '.join(LABELS)}")
+            raise InputError(
+                f"record {position} has label {record.get('label')!r}; "
+                f"use one of {', '.join(LABELS)}"
+            )
     proba = predict_records(proba_fn, records)
     predicted = [LABELS[i] for i in proba.argmax(axis=1)]
     return report([r["label"] for r in records], predicted, proba)
@@ -115,14 +132,18 @@ def evaluate_records(proba_fn: ProbaFn, records: Sequence[dict[str, Any]]) -> di
 def format_report(result: dict[str, Any], title: str = "") -> str:
     """The report as a readable text table."""
     lines = [title] if title else []
-    lines.append(f"sentences {result['n']}   accuracy {result['accuracy']:.3f}   "
-                 f"macro-F1 {result['macro_f1']:.3f}"
-                 + (f"   ECE {result['ece']:.3f}" if "ece" in result else ""))
+    lines.append(
+        f"sentences {result['n']}   accuracy {result['accuracy']:.3f}   "
+        f"macro-F1 {result['macro_f1']:.3f}"
+        + (f"   ECE {result['ece']:.3f}" if "ece" in result else "")
+    )
     lines.append("")
     lines.append(f"{'label':<22}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}")
     for label, row in result["per_label"].items():
-        lines.append(f"{label:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}"
-                     f"{row['f1']:>10.3f}{row['support']:>10d}")
+        lines.append(
+            f"{label:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}"
+            f"{row['f1']:>10.3f}{row['support']:>10d}"
+        )
     lines.append("")
     short = ["ukr", "rus", "west", "opin", "neut"]
     lines.append("confusion (rows: true, columns: predicted)")

@@ -58,8 +58,9 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise ModelFileError(f"{path} is not valid JSON ({err}); {_REBUILD}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         found = manifest.get("format") if isinstance(manifest, dict) else None
-        raise ModelFileError(f"{path} has model format {found!r}; this stance reads format "
-                             f"{FORMAT}; {_REBUILD}")
+        raise ModelFileError(
+            f"{path} has model format {found!r}; this stance reads format {FORMAT}; {_REBUILD}"
+        )
     return manifest
 
 
@@ -73,11 +74,15 @@ def verified_bytes(directory: Path, name: str, manifest: dict[str, Any]) -> byte
         raise ModelFileError(f"model file {path} is missing; {_REBUILD}")
     data = path.read_bytes()
     if len(data) != entry["bytes"]:
-        raise ModelFileError(f"model file {path} is {len(data)} bytes, the manifest says "
-                             f"{entry['bytes']}: truncated or replaced; {_REBUILD}")
+        raise ModelFileError(
+            f"model file {path} is {len(data)} bytes, the manifest says "
+            f"{entry['bytes']}: truncated or replaced; {_REBUILD}"
+        )
     if sha256_of(data) != entry["sha256"]:
-        raise ModelFileError(f"model file {path} does not match its SHA-256 in the manifest: "
-                             f"it was modified after training; refusing to load it; {_REBUILD}")
+        raise ModelFileError(
+            f"model file {path} does not match its SHA-256 in the manifest: "
+            f"it was modified after training; refusing to load it; {_REBUILD}"
+        )
     return data
 
 
@@ -87,6 +92,8 @@ def check_sklearn_version(manifest: dict[str, Any]) -> None:
 
     wanted = str(manifest.get("versions", {}).get("scikit-learn", ""))
     if wanted.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        raise ModelFileError(f"the model was saved with scikit-learn {wanted}, this is "
-                             f"{sklearn.__version__}; install scikit-learn=={wanted} or retrain "
-                             "with `stance train`")
+        raise ModelFileError(
+            f"the model was saved with scikit-learn {wanted}, this is "
+            f"{sklearn.__version__}; install scikit-learn=={wanted} or retrain "
+            "with `stance train`"
+        )

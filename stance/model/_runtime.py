@@ -51,8 +51,14 @@ class Cue(NamedTuple):
 class Model:
     """A trained framing model: labels, probabilities and the cues behind them."""
 
-    def __init__(self, directory: Path, manifest: dict[str, Any], names: Sequence[str],
-                 coef: np.ndarray, intercept: np.ndarray) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        manifest: dict[str, Any],
+        names: Sequence[str],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+    ) -> None:
         self.directory = directory
         self.manifest = manifest
         self.labels: tuple[str, ...] = tuple(manifest["labels"])
@@ -69,8 +75,10 @@ class Model:
         self._rank_table: np.ndarray | None = None
 
     def __repr__(self) -> str:
-        return (f"<stance.Model {len(self._names)} features, trained "
-                f"{self.manifest.get('training', {}).get('date', '?')}>")
+        return (
+            f"<stance.Model {len(self._names)} features, trained "
+            f"{self.manifest.get('training', {}).get('date', '?')}>"
+        )
 
     # -- prediction ------------------------------------------------------------------------
 
@@ -80,8 +88,11 @@ class Model:
         n = len(feats)
         lengths = np.fromiter(map(len, feats), dtype=np.intp, count=n)
         total = int(lengths.sum())
-        flat = np.fromiter(map(self._index.get, chain.from_iterable(feats),
-                               repeat(len(self._names))), dtype=np.intp, count=total)
+        flat = np.fromiter(
+            map(self._index.get, chain.from_iterable(feats), repeat(len(self._names))),
+            dtype=np.intp,
+            count=total,
+        )
         starts = np.zeros(n, dtype=np.intp)
         np.cumsum(lengths[:-1], out=starts[1:])
         return flat, starts
@@ -100,8 +111,9 @@ class Model:
         sums[np.diff(starts, append=len(flat)) == 0] = 0  # reduceat gives empty runs a row
         return sums * self._step + self._intercept
 
-    def scores_and_cues(self, feats: list[set[str]], top: int
-                        ) -> tuple[np.ndarray, np.ndarray, list[list[Cue]]]:
+    def scores_and_cues(
+        self, feats: list[set[str]], top: int
+    ) -> tuple[np.ndarray, np.ndarray, list[list[Cue]]]:
         """Probabilities, the best label and its ``top`` cues for every sentence, in one pass.
 
         The same figures as :meth:`scores` + :func:`softmax` + :meth:`cues` sentence by
@@ -114,8 +126,9 @@ class Model:
         best = proba.argmax(axis=1)
         return proba, best, self._top_cues(flat, starts, best, top)
 
-    def _top_cues(self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray,
-                  top: int) -> list[list[Cue]]:
+    def _top_cues(
+        self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray, top: int
+    ) -> list[list[Cue]]:
         sentence = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(flat)))
         known = flat != len(self._names)  # unknown features carry no weight
         rows, sentence = flat[known], sentence[known]
@@ -135,8 +148,9 @@ class Model:
         chosen = np.flatnonzero((rank < top) & ((weights > 0) | (rank == 0)))
         out: list[list[Cue]] = [[] for _ in range(len(labels))]
         names = self._names
-        for s, r, w in zip(sentence[chosen].tolist(), rows[chosen].tolist(),
-                           weights[chosen].tolist()):
+        for s, r, w in zip(
+            sentence[chosen].tolist(), rows[chosen].tolist(), weights[chosen].tolist()
+        ):
             out[s].append(Cue(names[r], w))
         return out
 
@@ -153,17 +167,20 @@ class Model:
         if self._rank_table is None:
             ranks = np.empty(len(self._names), dtype=np.int64)
             ranks[sorted(range(len(self._names)), key=self._names.__getitem__)] = np.arange(
-                len(self._names))
+                len(self._names)
+            )
             self._rank_table = ranks
         return self._rank_table
 
-    def featurize(self, sentences: Sequence[str], doc_ids: Sequence[Any] | None = None
-                  ) -> list[set[str]]:
+    def featurize(
+        self, sentences: Sequence[str], doc_ids: Sequence[Any] | None = None
+    ) -> list[set[str]]:
         items = check_sentences(sentences)
         return featurize(items, article_slices(len(items), doc_ids), self.feature_groups)
 
-    def predict_proba(self, sentences: Sequence[str], *,
-                      doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+    def predict_proba(
+        self, sentences: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+    ) -> np.ndarray:
         """Probabilities, one row per sentence, columns in :attr:`labels` order.
 
         Sentences sharing a ``doc_ids`` value (consecutive) are read as one article, so a
@@ -171,21 +188,24 @@ class Model:
         """
         return softmax(self.scores(self.featurize(sentences, doc_ids)))
 
-    def predict(self, sentences: Sequence[str], *,
-                doc_ids: Sequence[Any] | None = None) -> list[str]:
+    def predict(
+        self, sentences: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+    ) -> list[str]:
         """The most probable label of each sentence."""
         proba = self.predict_proba(sentences, doc_ids=doc_ids)
         return [self.labels[i] for i in proba.argmax(axis=1)]
 
-    def explain(self, sentence: str, top: int = 5, *,
-                context: Sequence[str] | None = None) -> list[Cue]:
+    def explain(
+        self, sentence: str, top: int = 5, *, context: Sequence[str] | None = None
+    ) -> list[Cue]:
         """The features that pushed ``sentence`` towards its predicted label, strongest first.
 
         ``context`` is the article's earlier sentences, for context features.
         """
         if not isinstance(sentence, str):
-            raise InputError(f"explain() takes one sentence as a str, got "
-                             f"{type(sentence).__name__}")
+            raise InputError(
+                f"explain() takes one sentence as a str, got {type(sentence).__name__}"
+            )
         if not isinstance(top, int) or top < 1:
             raise InputError(f"top must be a positive integer, got {top!r}")
         before = check_sentences(context or [], "context")
@@ -221,16 +241,20 @@ def _load_estimator(directory: Path, manifest: dict[str, Any]) -> FramingClassif
 
     estimator = joblib.load(io.BytesIO(data))
     if not isinstance(estimator, FramingClassifier):
-        raise ModelFileError(f"{directory / _modelfile.ESTIMATOR_FILE} holds a "
-                             f"{type(estimator).__name__}, not a FramingClassifier")
+        raise ModelFileError(
+            f"{directory / _modelfile.ESTIMATOR_FILE} holds a "
+            f"{type(estimator).__name__}, not a FramingClassifier"
+        )
     return estimator
 
 
 def _load_model(directory: Path) -> Model:
     manifest = _modelfile.read_manifest(directory)
     if tuple(manifest.get("labels", ())) != LABELS:
-        raise ModelFileError(f"the model in {directory} predicts {manifest.get('labels')}, "
-                             f"this stance expects {list(LABELS)}; retrain with `stance train`")
+        raise ModelFileError(
+            f"the model in {directory} predicts {manifest.get('labels')}, "
+            f"this stance expects {list(LABELS)}; retrain with `stance train`"
+        )
     data = _modelfile.verified_bytes(directory, _modelfile.WEIGHTS_FILE, manifest)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
@@ -238,8 +262,9 @@ def _load_model(directory: Path) -> Model:
             coef = arrays["coef"]
             intercept = arrays["intercept"]
     except (ValueError, KeyError, OSError) as err:
-        raise ModelFileError(f"{directory / _modelfile.WEIGHTS_FILE} is not a stance weights "
-                             f"file ({err})") from None
+        raise ModelFileError(
+            f"{directory / _modelfile.WEIGHTS_FILE} is not a stance weights file ({err})"
+        ) from None
     return Model(directory, manifest, names, coef, intercept)
 
 
@@ -260,8 +285,13 @@ def load(path: str | Path | None = None) -> Model:
         return _cache[directory]
 
 
-def save_model(estimator: FramingClassifier, directory: str | Path, *,
-               training: dict[str, Any], evaluation: dict[str, Any] | None = None) -> Path:
+def save_model(
+    estimator: FramingClassifier,
+    directory: str | Path,
+    *,
+    training: dict[str, Any],
+    evaluation: dict[str, Any] | None = None,
+) -> Path:
     """Write the estimator, its weights and a manifest to ``directory``; return its path."""
     import joblib
     import sklearn
@@ -281,10 +311,16 @@ def save_model(estimator: FramingClassifier, directory: str | Path, *,
         "config": {**estimator.get_params(), "feature_groups": list(estimator.feature_groups)},
         "temperature": estimator.temperature_,
         "n_features": len(names),
-        "files": {name: _modelfile.file_entry(folder / name)
-                  for name in (_modelfile.ESTIMATOR_FILE, _modelfile.WEIGHTS_FILE)},
-        "versions": {"stance": __version__, "scikit-learn": sklearn.__version__,
-                     "numpy": np.__version__, "python": platform.python_version()},
+        "files": {
+            name: _modelfile.file_entry(folder / name)
+            for name in (_modelfile.ESTIMATOR_FILE, _modelfile.WEIGHTS_FILE)
+        },
+        "versions": {
+            "stance": __version__,
+            "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
         "training": {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), **training},
         "evaluation": evaluation or {},
     }

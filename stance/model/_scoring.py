@@ -20,19 +20,24 @@ __all__ = ["article_slices", "check_sentences", "featurize", "softmax"]
 def check_sentences(sentences: object, name: str = "sentences") -> list[str]:
     """A list of str, or a clear error saying what was given instead and how to fix it."""
     if isinstance(sentences, str):
-        raise InputError(f"{name} must be a list of sentences, not a single str; "
-                         f"wrap it in a list: [{sentences[:30]!r}...]")
+        raise InputError(
+            f"{name} must be a list of sentences, not a single str; "
+            f"wrap it in a list: [{sentences[:30]!r}...]"
+        )
     if sentences is None:
         raise InputError(f"{name} must be a list of sentences, got None")
     try:
         items = list(sentences)  # type: ignore[call-overload]
     except TypeError:
-        raise InputError(f"{name} must be a list of sentences, got "
-                         f"{type(sentences).__name__}") from None
+        raise InputError(
+            f"{name} must be a list of sentences, got {type(sentences).__name__}"
+        ) from None
     for position, item in enumerate(items):
         if not isinstance(item, str):
-            raise InputError(f"{name}[{position}] is a {type(item).__name__}, not a str; "
-                             "every sentence must be a str")
+            raise InputError(
+                f"{name}[{position}] is a {type(item).__name__}, not a str; "
+                "every sentence must be a str"
+            )
     return items
 
 
@@ -42,8 +47,9 @@ def article_slices(n: int, doc_ids: Sequence[Any] | None) -> list[slice]:
         return [slice(i, i + 1) for i in range(n)]
     ids = list(doc_ids)
     if len(ids) != n:
-        raise InputError(f"doc_ids must have one entry per sentence: {n} sentences, "
-                         f"{len(ids)} doc_ids")
+        raise InputError(
+            f"doc_ids must have one entry per sentence: {n} sentences, {len(ids)} doc_ids"
+        )
     slices = []
     start = 0
     for i in range(1, n + 1):
@@ -53,8 +59,7 @@ def article_slices(n: int, doc_ids: Sequence[Any] | None) -> list[slice]:
     return slices
 
 
-def featurize(sentences: list[str], slices: list[slice],
-              groups: Sequence[str]) -> list[set[str]]:
+def featurize(sentences: list[str], slices: list[slice], groups: Sequence[str]) -> list[set[str]]:
     """Feature names of every sentence, each article featurised in its own context."""
     out: list[set[str]] = []
     for part in slices:

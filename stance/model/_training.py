@@ -20,8 +20,15 @@ from stance._labels import LABELS
 from stance.annotate._records import read_annotations, shipped_path
 from stance.model._evaluation import order_by_article, predict_records, report
 
-__all__ = ["DEFAULT_PARAMS", "cross_val_proba", "data_hash", "dev_report", "fit",
-           "leave_one_seed_out", "training_records"]
+__all__ = [
+    "DEFAULT_PARAMS",
+    "cross_val_proba",
+    "data_hash",
+    "dev_report",
+    "fit",
+    "leave_one_seed_out",
+    "training_records",
+]
 
 # The configuration chosen by the ablation in docs/model.md.
 DEFAULT_PARAMS: dict[str, Any] = {"C": 3.0, "class_weight": None}
@@ -29,8 +36,9 @@ DEFAULT_PARAMS: dict[str, Any] = {"C": 3.0, "class_weight": None}
 
 def training_records(paths: Sequence[str | Path] | None = None) -> list[dict[str, Any]]:
     """The shipped training data (seed hand labels, then authored passages), or ``paths``."""
-    sources = [Path(p) for p in paths] if paths else [shipped_path("seeds"),
-                                                       shipped_path("authored")]
+    sources = (
+        [Path(p) for p in paths] if paths else [shipped_path("seeds"), shipped_path("authored")]
+    )
     records: list[dict[str, Any]] = []
     for source in sources:
         records.extend(read_annotations(source))
@@ -41,15 +49,21 @@ def data_hash(records: Sequence[dict[str, Any]]) -> str:
     """SHA-256 of the (doc, idx, text, label) of every record, in order."""
     digest = hashlib.sha256()
     for r in records:
-        digest.update(json.dumps([str(r["doc"]), r["idx"], r["text"], r["label"]],
-                                 ensure_ascii=False).encode("utf-8"))
+        digest.update(
+            json.dumps([str(r["doc"]), r["idx"], r["text"], r["label"]], ensure_ascii=False).encode(
+                "utf-8"
+            )
+        )
     return digest.hexdigest()
 
 
 def _arrays(records: Sequence[dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
     order = order_by_article(records)
-    return ([records[i]["text"] for i in order], [records[i]["label"] for i in order],
-            [str(records[i].get("doc", i)) for i in order])
+    return (
+        [records[i]["text"] for i in order],
+        [records[i]["label"] for i in order],
+        [str(records[i].get("doc", i)) for i in order],
+    )
 
 
 def fit(records: Sequence[dict[str, Any]], **params: Any) -> Any:
@@ -64,8 +78,13 @@ def _proba_fn(model: Any) -> Callable[[list[str], list[str]], np.ndarray]:
     return lambda texts, docs: model.predict_proba(texts, doc_ids=docs)
 
 
-def cross_val_proba(records: list[dict[str, Any]], *, n_splits: int = 5, random_state: int = 0,
-                    factory: Callable[[list[dict[str, Any]]], Any] | None = None) -> np.ndarray:
+def cross_val_proba(
+    records: list[dict[str, Any]],
+    *,
+    n_splits: int = 5,
+    random_state: int = 0,
+    factory: Callable[[list[dict[str, Any]]], Any] | None = None,
+) -> np.ndarray:
     """Out-of-fold probabilities (n, 5), folds by whole documents (shuffled with the seed)."""
     docs = sorted({str(r["doc"]) for r in records})
     rng = np.random.default_rng(random_state)
@@ -83,9 +102,11 @@ def cross_val_proba(records: list[dict[str, Any]], *, n_splits: int = 5, random_
     return proba
 
 
-def leave_one_seed_out(seeds: list[dict[str, Any]], extra: list[dict[str, Any]],
-                       factory: Callable[[list[dict[str, Any]]], Any] | None = None
-                       ) -> dict[str, Any]:
+def leave_one_seed_out(
+    seeds: list[dict[str, Any]],
+    extra: list[dict[str, Any]],
+    factory: Callable[[list[dict[str, Any]]], Any] | None = None,
+) -> dict[str, Any]:
     """Each seed article predicted by a model trained on the other seeds plus ``extra``."""
     factory = factory or fit
     proba = np.zeros((len(seeds), len(LABELS)))

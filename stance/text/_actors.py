@@ -96,8 +96,9 @@ class Gazetteer:
                     table[key] = actor
         self._folded = folded
         self._exact = exact
-        self._by_first = _index_by_first_word({_lower(alias) for actor in self.actors
-                                               for alias in actor.aliases})
+        self._by_first = _index_by_first_word(
+            {_lower(alias) for actor in self.actors for alias in actor.aliases}
+        )
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -126,7 +127,8 @@ class Gazetteer:
             if longer is None and "" not in aliases:
                 continue  # "the" before a word no alias has second: most hits
             end = _longest_alias_end(text, lowered, start, longer) or (
-                bounds[2 * k + 1] if "" in aliases else None)
+                bounds[2 * k + 1] if "" in aliases else None
+            )
             if end is None:
                 continue
             resume = end
@@ -135,8 +137,9 @@ class Gazetteer:
             if actor is None:  # an acronym in the wrong case ("mod", "rt")
                 continue
             group = _resolve(actor, text, start)
-            mentions.append(Mention(start, end, surface, actor, group or actor.group,
-                                    group is not None))
+            mentions.append(
+                Mention(start, end, surface, actor, group or actor.group, group is not None)
+            )
         return mentions
 
 
@@ -166,24 +169,30 @@ def _index_by_first_word(aliases: Iterable[str]) -> dict[str, _Aliases]:
         if runs:
             second = runs[1] if len(runs) > 1 else ""
             index.setdefault(runs[0], {}).setdefault(second, []).append(alias)
-    return {first: {second: tuple(sorted(group, key=lambda a: (-len(a), a)))
-                    for second, group in by_second.items()}
-            for first, by_second in index.items()}
+    return {
+        first: {
+            second: tuple(sorted(group, key=lambda a: (-len(a), a)))
+            for second, group in by_second.items()
+        }
+        for first, by_second in index.items()
+    }
 
 
 _Aliases = dict[str, tuple[str, ...]]
+
+
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"  # what \w matches
 
 
-def _longest_alias_end(text: str, lowered: str, start: int, longer: tuple[str, ...] | None
-                       ) -> int | None:
+def _longest_alias_end(
+    text: str, lowered: str, start: int, longer: tuple[str, ...] | None
+) -> int | None:
     """Where the longest of the aliases ``longer`` (all of several words, longest first)
     starting at ``start`` ends, if one does."""
     for alias in longer or ():
         end = start + len(alias)
-        if lowered.startswith(alias, start) and (
-                end == len(text) or not _is_word_char(text[end])):
+        if lowered.startswith(alias, start) and (end == len(text) or not _is_word_char(text[end])):
             return end
     return None
 
@@ -213,17 +222,22 @@ def _read_rows(path: Path | str, text: str) -> list[Actor]:
         if not row:
             continue
         if len(row) != len(_COLUMNS):
-            raise InputError(f"{path}:{line_no}: expected {len(_COLUMNS)} tab-separated fields, "
-                             f"got {len(row)}")
+            raise InputError(
+                f"{path}:{line_no}: expected {len(_COLUMNS)} tab-separated fields, got {len(row)}"
+            )
         values = dict(zip(_COLUMNS, row))
         groups = _split(values["group"])
         bad = [g for g in groups if g not in GROUPS]
         if not groups or bad:
-            raise InputError(f"{path}:{line_no}: group must be one of {', '.join(GROUPS)} "
-                             f"(or several joined by |), got {values['group']!r}")
+            raise InputError(
+                f"{path}:{line_no}: group must be one of {', '.join(GROUPS)} "
+                f"(or several joined by |), got {values['group']!r}"
+            )
         if values["kind"] not in _KINDS:
-            raise InputError(f"{path}:{line_no}: kind must be one of {', '.join(sorted(_KINDS))}, "
-                             f"got {values['kind']!r}")
+            raise InputError(
+                f"{path}:{line_no}: kind must be one of {', '.join(sorted(_KINDS))}, "
+                f"got {values['kind']!r}"
+            )
         aliases = _split(values["aliases"]) or (values["name"],)
         actors.append(Actor(
             id=values["id"], name=values["name"], groups=groups, kind=values["kind"],

@@ -338,8 +338,11 @@ def _quoted_regions(text: str) -> list[tuple[int, int]]:
         if inside_from is not None:
             regions.append((inside_from, pos + 1))
             inside_from = None
-        elif pos > 0 and (text[pos - 1] in ".,?!…" or text[pos - 1].isalnum()) and (
-                pos + 1 == len(text) or not text[pos + 1].isalnum()):
+        elif (
+            pos > 0
+            and (text[pos - 1] in ".,?!…" or text[pos - 1].isalnum())
+            and (pos + 1 == len(text) or not text[pos + 1].isalnum())
+        ):
             regions.append((0, pos + 1))  # closes a quote opened in an earlier sentence
         else:
             inside_from = pos
@@ -546,8 +549,9 @@ class Attributor:
             return self.last.group  # type: ignore[return-value]
         return mention.group
 
-    def _final_reporting_clause(self, text: str, cues: list[tuple[int, int, str]],
-                                mentions: list[Mention]) -> Attribution | None:
+    def _final_reporting_clause(
+        self, text: str, cues: list[tuple[int, int, str]], mentions: list[Mention]
+    ) -> Attribution | None:
         """``"X did Y, the ISW has said."``: a reporting clause closing the sentence is its
         main attribution, whatever cues stand earlier in the reported part."""
         if len(cues) < 2:
@@ -555,7 +559,7 @@ class Attributor:
         last = cues[-1]
         if len(_WORDS.findall(text, last[1])) > 5:
             return None
-        comma = max(text.rfind(mark, 0, last[0]) for mark in ",”\"")
+        comma = max(text.rfind(mark, 0, last[0]) for mark in ',”"')
         if comma < 0 or len(_WORDS.findall(text, comma, last[0])) > 12:
             return None
         found = self._speaker_for_cue(text, last, mentions)

@@ -26,8 +26,15 @@ from stance.text._attribution import Attributor
 
 __all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "featurize_article"]
 
-ALL_GROUPS: tuple[str, ...] = ("ngrams", "chars", "attribution", "actors", "voice", "shape",
-                               "context")
+ALL_GROUPS: tuple[str, ...] = (
+    "ngrams",
+    "chars",
+    "attribution",
+    "actors",
+    "voice",
+    "shape",
+    "context",
+)
 # Chosen by the ablation in docs/model.md: "actors", "shape" and "chars" did not help when
 # whole documents are held out (the gazetteer still works through "attribution").
 DEFAULT_GROUPS: tuple[str, ...] = ("ngrams", "attribution", "voice", "context")
@@ -39,34 +46,50 @@ _VOICE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("first_person", frozenset("i me my mine myself".split())),
     ("we", frozenset("we us our ours".split())),
     ("you", frozenset("you your".split())),
-    ("hedge", frozenset("""
+    (
+        "hedge",
+        frozenset(
+            """
         may might perhaps maybe probably possibly seem seems feel feels imagine guess suspect
-        hope wonder surely clearly obviously frankly honestly arguably apparently""".split())),
-    ("evaluative", frozenset("""
+        hope wonder surely clearly obviously frankly honestly arguably apparently""".split()
+        ),
+    ),
+    (
+        "evaluative",
+        frozenset(
+            """
         good bad great terrible awful wild brave stupid shameful pathetic ridiculous absurd
         tragic heroic incompetent brilliant wonderful horrible evil cowardly criminal insane
         madness genius joke nonsense must should ought important crucial pivotal remarkable
-        extraordinary staggering shocking outrageous""".split())),
+        extraordinary staggering shocking outrageous""".split()
+        ),
+    ),
 )
 _OWN_VOICE = frozenset(["first_person", "hedge", "evaluative"])
 _RUN = re.compile(r"\w+")
 _NEED_TO = re.compile(r"\bneed to\b", re.I)
 _TIMESTAMP = re.compile(
-    r"^\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:bst|gmt|cet|eet|et|utc))?\s*:?(?:\s|$)", re.I)
+    r"^\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:bst|gmt|cet|eet|et|utc))?\s*:?(?:\s|$)", re.I
+)
 _DATE = re.compile(
     r"\b(?:\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{4}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2},?\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2})", re.I)
+    r"\d{4}-\d{2}-\d{2})",
+    re.I,
+)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _BYLINE_GLUE = re.compile(r"[a-z]\d{1,2}\s+\w+\s+\d{4}")
 _FURNITURE = re.compile(
     r"\b(?:follow us|subscribe|sign up|newsletter|donat\w+|support|share|click|download|app|"
     r"cookies?|comments?|reply|register\w*|log(?:ged)?\s*in|read more|more in|show more|"
-    r"notifications?|email|advert\w*|related|photo|getty|reuters/|ap photo|afp)\b", re.I)
+    r"notifications?|email|advert\w*|related|photo|getty|reuters/|ap photo|afp)\b",
+    re.I,
+)
 _LEAD_IN = re.compile(
     r"(?:\bin full|\bfull text|\bfull statement|\bas follows|\bfollowing statement|"
     r"\b(?:said|says|wrote|writes|added|asks|asked|reads|declared|told \w+)):\s*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _ANY_QUOTE = re.compile('[“”«»"]')
 _OPEN_QUOTES = "“«"
 _CLOSE_QUOTES = "”»"
@@ -84,13 +107,15 @@ def _length_bucket(n_words: int) -> str:
 
 # Function words as unigrams only told the authored set's prose from its headlines; they stay in
 # bigrams ("it is", "we must"), and first and second person stay everywhere (voice cues).
-_STOPWORDS = frozenset("""
+_STOPWORDS = frozenset(
+    """
     a an the and or but if of to in on at by for with from as into about over after before
     between through during under above than then so that this these those there here is are
     was were be been being has have had do does did it its which who whom whose what when where
     while not no nor can could will would shall should may might must also very just only more
     most some any each other such own same too up down out off again further once all both few
-    """.split())
+    """.split()
+)
 
 
 def _ngrams(text: str, out: set[str]) -> None:
@@ -111,8 +136,9 @@ def _voice(text: str, out: set[str]) -> bool:
     words = _lowered_words(outside)
     fired = False
     for name, cues in _VOICE_WORDS:
-        if not cues.isdisjoint(words) or (name == "evaluative" and _evaluative_phrase(outside,
-                                                                                     words)):
+        if not cues.isdisjoint(words) or (
+            name == "evaluative" and _evaluative_phrase(outside, words)
+        ):
             out.add("v:" + name)
             fired = fired or name in _OWN_VOICE
     stripped = outside.rstrip(" \"'”’»)")
@@ -138,7 +164,7 @@ _LIKE_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
 
 
 def _evaluative_phrase(text: str, words: set[str]) -> bool:
-    """"need to", and "disgrace" with any ending ("disgraceful", "disgraced")."""
+    """ "need to", and "disgrace" with any ending ("disgraceful", "disgraced")."""
     if "need" in words and _NEED_TO.search(text):
         return True
     return "disgrace" in text.lower() and any(word.startswith("disgrace") for word in words)
@@ -206,24 +232,46 @@ def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Readi
         mentions = gazetteer.find(text)
         last = attributor.last.group if attributor.last is not None else "none"
         found = attributor.step(text, mentions)
-        group = found.group if found is not None and found.group else (
-            "unresolved" if found is not None else "none")
+        group = (
+            found.group
+            if found is not None and found.group
+            else ("unresolved" if found is not None else "none")
+        )
         if found is not None and found.group and full_text not in (None, found.group):
             full_text = None
-        readings.append(_Reading(mentions, group, found.how if found else None, last or "none",
-                                 since_speaker, quote_open, full_text))
+        readings.append(
+            _Reading(
+                mentions,
+                group,
+                found.how if found else None,
+                last or "none",
+                since_speaker,
+                quote_open,
+                full_text,
+            )
+        )
         if text.rstrip().endswith(":") and _LEAD_IN.search(text):
             # "... worth posting in full:", "Below is the full text of the address:"
             speaker = found.group if found is not None and found.group else attributor.last
-            full_text = speaker if isinstance(speaker, str) else (
-                speaker.group if speaker is not None else None)
+            full_text = (
+                speaker
+                if isinstance(speaker, str)
+                else (speaker.group if speaker is not None else None)
+            )
         quote_open = _quote_balance(text, quote_open)
         since_speaker = 0 if found is not None and found.group else since_speaker + 1
     return readings
 
 
-def _context(text: str, i: int, readings: list[_Reading], voice: bool, prev_voice: bool,
-             doc_major: str | None, out: set[str]) -> None:
+def _context(
+    text: str,
+    i: int,
+    readings: list[_Reading],
+    voice: bool,
+    prev_voice: bool,
+    doc_major: str | None,
+    out: set[str],
+) -> None:
     here = readings[i]
     prev_group = readings[i - 1].group if i > 0 else "start"
     next_group = readings[i + 1].group if i + 1 < len(readings) else "end"
@@ -231,7 +279,7 @@ def _context(text: str, i: int, readings: list[_Reading], voice: bool, prev_voic
     out.add("prev_spk:" + prev_group)
     out.add(f"last_spk:{here.last}:{distance}")
     unattributed = here.group == "none"
-    starts_in_quote = here.quote_open or text[:1] in "\"“«"
+    starts_in_quote = here.quote_open or text[:1] in '"“«'
     if starts_in_quote and unattributed:
         out.add("qcont:" + here.last)
     if unattributed:

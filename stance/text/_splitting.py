@@ -131,7 +131,7 @@ _NON_SPACE = r"[\S\x1c-\x1f]"
 # Quotes, brackets and ?! end a word wherever they stand. "." does not, so "U.S." stays whole.
 _WORD_BREAKERS = "()[]{}\"'‘’“”«»;:*@?!"
 # Characters that make a token of their own when a token would start with them.
-_SOLO_STARTS = "()[]{}\"`;:&#*@,-"
+_SOLO_STARTS = '()[]{}"`;:&#*@,-'
 _BREAKER = f"[{re.escape(_WORD_BREAKERS)}]"
 # Runs that are one token: dashes, dots, and a spaced ellipsis ". . .".
 _RUN = rf"-{{2,}}|\.{{2,}}|(?:\.{_SPACE}){{2,}}\."
@@ -183,8 +183,9 @@ def _context_ends_sentence(context: str) -> bool:
     True when any token but the last closes a sentence, so "?J. Smith" still ends at "J.".
     """
     tokens = _TOKEN.findall(context)
-    return any(_token_ends_sentence(token, following)
-               for token, following in itertools.pairwise(tokens))
+    return any(
+        _token_ends_sentence(token, following) for token, following in itertools.pairwise(tokens)
+    )
 
 
 def _last_separator(line: str, start: int, end: int) -> int:
