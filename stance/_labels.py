@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["GROUPS", "LABELS", "SOURCE_LABELS", "check_label"]
+__all__ = [
+    "ABBREVIATIONS",
+    "GROUPS",
+    "LABELS",
+    "LABEL_NAMES",
+    "SHORT_NAMES",
+    "SOURCE_LABELS",
+    "UNCERTAIN",
+    "check_label",
+]
 
 LABELS: tuple[str, ...] = (
     "official_ukrainian",
@@ -15,6 +24,31 @@ LABELS: tuple[str, ...] = (
 SOURCE_LABELS: tuple[str, ...] = LABELS[:3]
 # What a gazetteer actor can speak for: a source group, or a third party (neutral).
 GROUPS: tuple[str, ...] = (*SOURCE_LABELS, "neutral")
+# What a sentence gets when the model's confidence is below the user's threshold.
+UNCERTAIN = "uncertain"
+
+# The labels as people read them: in charts and legends, in table heads, in narrow columns.
+LABEL_NAMES: dict[str, str] = {
+    "official_ukrainian": "Ukrainian officials",
+    "russian_mod": "Russian MoD / Kremlin",
+    "western_intelligence": "Western intelligence",
+    "editorial_opinion": "Editorial opinion",
+    "neutral": "Neutral narration",
+}
+SHORT_NAMES: dict[str, str] = {
+    "official_ukrainian": "Ukr. official",
+    "russian_mod": "Russian MoD",
+    "western_intelligence": "Western intel",
+    "editorial_opinion": "Opinion",
+    "neutral": "Neutral",
+}
+ABBREVIATIONS: dict[str, str] = {
+    "official_ukrainian": "ukr",
+    "russian_mod": "rus",
+    "western_intelligence": "west",
+    "editorial_opinion": "opin",
+    "neutral": "neut",
+}
 
 
 def check_label(label: object, where: str = "label") -> str:

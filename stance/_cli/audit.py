@@ -27,9 +27,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _default_annotations() -> list[Path]:
-    from stance.annotate._records import shipped_path
+    from stance.annotate._records import TRAINING, shipped_path
 
-    return [path for path in map(shipped_path, ("seeds", "authored")) if path.is_file()]
+    return [path for path in map(shipped_path, TRAINING) if path.is_file()]
 
 
 def _audit_handler(args: argparse.Namespace) -> int:

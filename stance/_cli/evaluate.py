@@ -19,6 +19,16 @@ def add_parser(commands: Any) -> None:
     )
     evaluate.add_argument("--model", help="model directory (default: the shipped model)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument(
+        "--by",
+        metavar="FIELD",
+        help="the same figures for each value of a record field (style, outlet, ...)",
+    )
+    evaluate.add_argument(
+        "--no-outlets",
+        action="store_true",
+        help="do not show the model the records' outlet fields (read the text alone)",
+    )
     evaluate.set_defaults(func=run)
 
 
@@ -29,7 +39,11 @@ def run(args: argparse.Namespace) -> int:
 
     records = _read_labelled(args.annotations, Skips(stream=sys.stderr))
     model = load(args.model)
-    result = evaluate_records(lambda t, d: model.predict_proba(t, doc_ids=d), records)
+    result = evaluate_records(
+        lambda t, d, o: model.predict_proba(t, doc_ids=d, outlets=None if args.no_outlets else o),
+        records,
+        by=args.by,
+    )
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -36,7 +36,7 @@ def add_parser(commands: Any) -> None:
 
 
 def train_command(args: argparse.Namespace) -> int:
-    from stance.annotate._records import read_annotations, shipped_path
+    from stance.annotate._records import TRAINING, read_annotations, shipped_path
     from stance.model._evaluation import format_report
     from stance.model._runtime import save_model
     from stance.model._training import (
@@ -70,9 +70,7 @@ def train_command(args: argparse.Namespace) -> int:
         "n_sentences": len(records),
         "files": [
             p.rsplit("/", 1)[-1]
-            for p in (
-                args.annotations or [str(shipped_path("seeds")), str(shipped_path("authored"))]
-            )
+            for p in (args.annotations or [str(shipped_path(name)) for name in TRAINING])
         ],
         "command": " ".join(["stance", "train", *sys.argv[2:]])
         if sys.argv[1:2] == ["train"]

@@ -22,9 +22,18 @@ from stance._paths import data_dir
 if TYPE_CHECKING:
     from datasets import Dataset
 
-__all__ = ["SHIPPED", "load_annotations", "read_annotations", "seed_text", "shipped_path"]
+__all__ = [
+    "SHIPPED",
+    "TRAINING",
+    "load_annotations",
+    "read_annotations",
+    "seed_text",
+    "shipped_path",
+]
 
-SHIPPED = ("seeds", "authored", "dev")
+SHIPPED = ("seeds", "authored", "authored_documents", "dev")
+# The files the shipped model is trained on, in order; the dev set is never among them.
+TRAINING = ("seeds", "authored", "authored_documents")
 _REQUIRED = ("doc", "idx", "text", "label")
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stance._errors import InputError
 from stance._labels import LABELS
+from stance.text._features import describe
 from stance.text._splitting import split_sentences
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ __all__ = [
     "label_articles",
     "label_dataset",
     "label_rows",
-    "readable_cue",
 ]
 
 PROBA_COLUMNS = tuple(f"p_{label}" for label in LABELS)
@@ -96,25 +95,6 @@ class SentenceLabel(NamedTuple):
         return row
 
 
-_PREFIXES = {
-    "w:": "", "b:": "", "c:": "chars:", "spk:": "speaker:", "men:": "mentions:",
-    "men_kind:": "mentions a ", "v:": "voice:", "s:": "shape:", "prev_spk:": "previous speaker:",
-    "last_spk:": "last speaker:", "qcont:": "quote continues:", "ctx:": "context:",
-}  # fmt: skip
-
-
-@lru_cache(maxsize=1 << 16)
-def readable_cue(feature: str) -> str:
-    """A feature name as a person reads it: ``spk:russian_mod:named`` -> ``speaker:russian_mod``."""
-    for prefix, shown in _PREFIXES.items():
-        if feature.startswith(prefix):
-            rest = feature[len(prefix) :]
-            if prefix == "spk:":
-                rest = rest.split(":")[0]
-            return shown + rest
-    return feature
-
-
 def as_article(item: object, position: int) -> Article:
     """An :class:`Article` from a str, a mapping with ``text`` (and ``id``...), or an Article."""
     if isinstance(item, Article):
@@ -157,18 +137,20 @@ def _label_columns(model: Model, articles: list[Article]) -> _Labels:
     spans_of = [split_sentences(a.text) for a in articles]
     texts: list[str] = []
     docs: list[int] = []
+    outlets: list[str] = []
     bounds: list[tuple[int, int]] = []
-    for number, spans in enumerate(spans_of):
+    for number, (article, spans) in enumerate(zip(articles, spans_of)):
         texts.extend([s.text for s in spans])
         docs.extend([number] * len(spans))
+        outlets.extend([article.outlet] * len(spans))
         bounds.extend([(s.start, s.end) for s in spans])
-    proba, best, cues = model.scores_and_cues(model.featurize(texts, docs), N_CUES)
+    proba, best, cues = model.label(texts, doc_ids=docs, outlets=outlets, top=N_CUES)
     return _Labels(
         [len(spans) for spans in spans_of],
         np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
         proba,
         best,
-        [tuple([readable_cue(c.feature) for c in sentence]) for sentence in cues],
+        [tuple(dict.fromkeys(describe(c.feature) for c in sentence)) for sentence in cues],
     )
 
 

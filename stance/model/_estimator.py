@@ -12,7 +12,7 @@ fitted on out-of-fold scores (grouped by document): calibration that keeps the m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,14 @@ from sklearn.model_selection import GroupKFold
 
 from stance._errors import InputError
 from stance._labels import LABELS
-from stance.model._scoring import article_slices, check_sentences, featurize, softmax
+from stance.model._document_stage import document_rows, free_sentences
+from stance.model._scoring import (
+    article_outlets,
+    article_slices,
+    check_sentences,
+    featurize,
+    softmax,
+)
 from stance.text._features import ALL_GROUPS, DEFAULT_GROUPS
 
 __all__ = ["FramingClassifier"]
@@ -47,6 +54,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         Drop features seen in fewer training sentences (keeps the model small).
     max_iter : int
         Iterations of the solver.
+    document_stage : bool
+        Add the document stage (:mod:`stance.model._document_stage`): a second logistic
+        regression over the first stage's out-of-fold probabilities of the sentence, its
+        neighbours and its whole document.
+    stage_C : float
+        Inverse regularisation strength of the document stage.
     """
 
     def __init__(
@@ -58,6 +71,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         calibrate: bool = True,
         min_count: int = 1,
         max_iter: int = 3000,
+        document_stage: bool = True,
+        stage_C: float = 1.0,
     ) -> None:
         self.C = C
         self.feature_groups = feature_groups
@@ -65,6 +80,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.calibrate = calibrate
         self.min_count = min_count
         self.max_iter = max_iter
+        self.document_stage = document_stage
+        self.stage_C = stage_C
 
     # -- fitting ---------------------------------------------------------------------------
 
@@ -79,13 +96,24 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             )
         if self.class_weight not in ("balanced", None):
             raise InputError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        if not (isinstance(self.stage_C, (int, float)) and self.stage_C > 0):
+            raise InputError(f"stage_C must be a positive number, got {self.stage_C!r}")
         if not (isinstance(self.min_count, int) and self.min_count >= 1):
             raise InputError(f"min_count must be an integer >= 1, got {self.min_count!r}")
 
     def fit(
-        self, X: Sequence[str], y: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+        self,
+        X: Sequence[str],
+        y: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
     ) -> FramingClassifier:
-        """Fit on sentences ``X`` with labels ``y`` (label ids of :data:`stance.LABELS`)."""
+        """Fit on sentences ``X`` with labels ``y`` (label ids of :data:`stance.LABELS`).
+
+        ``doc_ids`` groups consecutive sentences into articles; ``outlets`` (one entry per
+        sentence, optional) names each article's source.
+        """
         self._check_params()
         sentences = check_sentences(X, "X")
         labels = list(y)
@@ -99,14 +127,45 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if len(set(labels)) < 2:
             raise InputError("y must hold at least two different labels")
         slices = article_slices(len(sentences), doc_ids)
-        feats = featurize(sentences, slices, self.feature_groups)
+        sources = article_outlets(len(sentences), slices, outlets)
+        feats = featurize(sentences, slices, self.feature_groups, sources)
         feats = self._prune(feats)
         target = np.array([LABELS.index(label) for label in labels])
+        groups = np.repeat(np.arange(len(slices)), [part.stop - part.start for part in slices])
         self.vectorizer_, self.classifier_ = self._fit_linear(feats, target)
         self.classes_ = np.array(LABELS)
         self.n_features_ = len(self.vectorizer_.vocabulary_)
+        folds = _document_folds(groups)
+        if self.document_stage and folds:
+            # The second stage learns from what the first stage says of documents it never saw.
+            first = self._out_of_fold(
+                folds,
+                lambda tr: self._fit_linear([feats[i] for i in tr], target[tr]),
+                lambda m, te: _linear_scores(m, [feats[i] for i in te]),
+                len(feats),
+            )
+            rows = document_rows(softmax(first), slices, free_sentences(feats))
+            self.stage_ = self._fit_stage(rows, target)
+            final = self._out_of_fold(
+                folds,
+                lambda tr: self._fit_stage(rows[tr], target[tr]),
+                lambda m, te: m.decision_function(rows[te]),
+                len(feats),
+            )
+        else:
+            self.stage_ = None
+            final = (
+                self._out_of_fold(
+                    folds,
+                    lambda tr: self._fit_linear([feats[i] for i in tr], target[tr]),
+                    lambda m, te: _linear_scores(m, [feats[i] for i in te]),
+                    len(feats),
+                )
+                if folds
+                else None
+            )
         self.temperature_ = (
-            self._fit_temperature(feats, target, doc_ids, slices) if self.calibrate else 1.0
+            _fit_temperature(final, target) if self.calibrate and final is not None else 1.0
         )
         return self
 
@@ -134,54 +193,67 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             classifier = _pad_classes(classifier, present)
         return vectorizer, classifier
 
-    def _fit_temperature(
-        self,
-        feats: list[set[str]],
-        target: np.ndarray,
-        doc_ids: Sequence[Any] | None,
-        slices: list[slice],
-    ) -> float:
-        groups = np.empty(len(feats), dtype=np.int64)
-        for number, part in enumerate(slices):
-            groups[part] = number
-        n_splits = min(5, len(slices))
-        if n_splits < 2:
-            return 1.0
-        scores = np.zeros((len(feats), len(LABELS)))
-        for train, test in GroupKFold(n_splits=n_splits).split(feats, target, groups):
-            vectorizer, classifier = self._fit_linear([feats[i] for i in train], target[train])
-            matrix = vectorizer.transform([dict.fromkeys(feats[i], 1.0) for i in test])
-            scores[test] = classifier.decision_function(matrix)
+    def _fit_stage(self, rows: np.ndarray, target: np.ndarray) -> LogisticRegression:
+        stage = LogisticRegression(C=self.stage_C, max_iter=self.max_iter)
+        present = np.unique(target)
+        stage.fit(rows, target)
+        return _pad_classes(stage, present) if len(present) < len(LABELS) else stage
 
-        def nll(temperature: float) -> float:
-            proba = softmax(scores / temperature)
-            return float(-np.log(proba[np.arange(len(target)), target] + 1e-12).mean())
-
-        return float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+    @staticmethod
+    def _out_of_fold(
+        folds: list[tuple[np.ndarray, np.ndarray]],
+        fit: Callable[[np.ndarray], Any],
+        score: Callable[[Any, np.ndarray], np.ndarray],
+        n: int,
+    ) -> np.ndarray:
+        """Scores of every sentence from a model fitted without its document."""
+        scores = np.zeros((n, len(LABELS)))
+        for train, test in folds:
+            scores[test] = score(fit(train), test)
+        return scores
 
     # -- predicting ------------------------------------------------------------------------
 
     def decision_function(
-        self, X: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+        self,
+        X: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
     ) -> np.ndarray:
         """Calibrated scores (logits / temperature) through the scikit-learn objects."""
         self._check_fitted()
         sentences = check_sentences(X, "X")
-        feats = featurize(sentences, article_slices(len(sentences), doc_ids), self.feature_groups)
+        slices = article_slices(len(sentences), doc_ids)
+        sources = article_outlets(len(sentences), slices, outlets)
+        feats = featurize(sentences, slices, self.feature_groups, sources)
         if not feats:
             return np.zeros((0, len(LABELS)))
-        matrix = self.vectorizer_.transform([dict.fromkeys(names, 1.0) for names in feats])
-        return self.classifier_.decision_function(matrix) / self.temperature_
+        scores = _linear_scores((self.vectorizer_, self.classifier_), feats)
+        if self.stage_ is not None:
+            rows = document_rows(softmax(scores), slices, free_sentences(feats))
+            scores = self.stage_.decision_function(rows)
+        return scores / self.temperature_
 
     def predict_proba(
-        self, X: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+        self,
+        X: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
     ) -> np.ndarray:
         """Probability of each label (columns in :data:`stance.LABELS` order)."""
-        return softmax(self.decision_function(X, doc_ids=doc_ids))
+        return softmax(self.decision_function(X, doc_ids=doc_ids, outlets=outlets))
 
-    def predict(self, X: Sequence[str], *, doc_ids: Sequence[Any] | None = None) -> np.ndarray:
+    def predict(
+        self,
+        X: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
+    ) -> np.ndarray:
         """The most probable label of each sentence."""
-        proba = self.predict_proba(X, doc_ids=doc_ids)
+        proba = self.predict_proba(X, doc_ids=doc_ids, outlets=outlets)
         return self.classes_[proba.argmax(axis=1)] if len(proba) else np.array([], dtype=str)
 
     def _check_fitted(self) -> None:
@@ -193,12 +265,50 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
                 "or use stance.load() for the shipped model"
             )
 
-    def weights(self) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Feature names, weights (n_features x n_labels) and intercepts, temperature applied."""
+    def weights(self) -> dict[str, Any]:
+        """The linear weights as plain arrays: ``names``, ``coef`` (n_features x n_labels) and
+        ``intercept`` of the first stage, and ``stage_coef`` (len(COLUMNS) x n_labels) and
+        ``stage_intercept`` of the document stage when there is one. The temperature is
+        applied to the last stage."""
         self._check_fitted()
         names = list(self.vectorizer_.get_feature_names_out())
-        coef = self.classifier_.coef_.T / self.temperature_
-        return names, np.ascontiguousarray(coef), self.classifier_.intercept_ / self.temperature_
+        last = self.stage_ if self.stage_ is not None else self.classifier_
+        first_scale = 1.0 if self.stage_ is not None else self.temperature_
+        arrays: dict[str, Any] = {
+            "names": names,
+            "coef": np.ascontiguousarray(self.classifier_.coef_.T / first_scale),
+            "intercept": self.classifier_.intercept_ / first_scale,
+        }
+        if self.stage_ is not None:
+            arrays["stage_coef"] = np.ascontiguousarray(last.coef_.T / self.temperature_)
+            arrays["stage_intercept"] = last.intercept_ / self.temperature_
+        return arrays
+
+
+def _linear_scores(
+    fitted: tuple[DictVectorizer, LogisticRegression], feats: list[set[str]]
+) -> np.ndarray:
+    vectorizer, classifier = fitted
+    matrix = vectorizer.transform([dict.fromkeys(names, 1.0) for names in feats])
+    return classifier.decision_function(matrix)
+
+
+def _document_folds(groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Five folds (fewer for few documents) that keep each document whole."""
+    n_splits = min(5, len(np.unique(groups)))
+    if n_splits < 2:
+        return []
+    return list(GroupKFold(n_splits=n_splits).split(groups, groups, groups))
+
+
+def _fit_temperature(scores: np.ndarray, target: np.ndarray) -> float:
+    """The temperature that makes softmax(scores / T) best calibrated (least log loss)."""
+
+    def nll(temperature: float) -> float:
+        proba = softmax(scores / temperature)
+        return float(-np.log(proba[np.arange(len(target)), target] + 1e-12).mean())
+
+    return float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
 
 
 def _pad_classes(classifier: LogisticRegression, present: np.ndarray) -> LogisticRegression:

@@ -28,7 +28,7 @@ __all__ = [
     "verified_bytes",
 ]
 
-FORMAT = 1
+FORMAT = 2  # 2: the weights file holds the document stage too
 ESTIMATOR_FILE = "framing.joblib"
 WEIGHTS_FILE = "framing.weights.npz"
 MANIFEST_FILE = "manifest.json"

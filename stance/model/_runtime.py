@@ -23,14 +23,37 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from stance._errors import InputError, ModelFileError
-from stance._labels import LABELS
+from stance._labels import LABELS, UNCERTAIN
 from stance.model import _files as _modelfile
-from stance.model._scoring import article_slices, check_sentences, featurize, softmax
+from stance.model._document_stage import GROUP_OF_COLUMN, document_rows, free_sentences
+from stance.model._scoring import (
+    article_outlets,
+    article_slices,
+    check_sentences,
+    featurize,
+    softmax,
+)
+from stance.text._features import FEATURE_VERSION, describe
 
 if TYPE_CHECKING:
     from stance.model._estimator import FramingClassifier
 
-__all__ = ["Cue", "Model", "load", "save_model"]
+__all__ = ["Cue", "Labelled", "Model", "load", "save_model"]
+
+# A document-stage push (in logits) above which the cues name the document's voice.
+_DOCUMENT_CUE = 0.5
+
+
+def check_confidence(value: object) -> float | None:
+    """``min_confidence`` as a float in [0, 1], or None; else a clear error."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise InputError(
+            f"min_confidence must be a probability between 0 and 1 (or None for no "
+            f"abstention), got {value!r}"
+        )
+    return float(value)
 
 
 def _fixed_step(coef: np.ndarray) -> float:
@@ -47,29 +70,46 @@ class Cue(NamedTuple):
     feature: str
     weight: float
 
+    @property
+    def description(self) -> str:
+        """The cue as a person reads it: ``speaker: russian_mod``, ``document voice: ...``."""
+        return describe(self.feature)
+
+
+class Labelled(NamedTuple):
+    """What the model says of a batch of sentences: probabilities, the chosen label, its cues."""
+
+    proba: np.ndarray  # (n, labels), columns in LABELS order
+    best: np.ndarray  # (n,) index of the chosen label
+    cues: list[list[Cue]]
+
 
 class Model:
-    """A trained framing model: labels, probabilities and the cues behind them."""
+    """A trained framing model: labels, probabilities and the cues behind them.
 
-    def __init__(
-        self,
-        directory: Path,
-        manifest: dict[str, Any],
-        names: Sequence[str],
-        coef: np.ndarray,
-        intercept: np.ndarray,
-    ) -> None:
+    Two linear stages: the first scores each sentence from its features; the document stage
+    (when the model has one) rescores it from the first stage's reading of the sentence, its
+    neighbours and its whole document (:mod:`stance.model._document_stage`).
+    """
+
+    def __init__(self, directory: Path, manifest: dict[str, Any], arrays: dict[str, Any]) -> None:
         self.directory = directory
         self.manifest = manifest
         self.labels: tuple[str, ...] = tuple(manifest["labels"])
         self.feature_groups: tuple[str, ...] = tuple(manifest["config"]["feature_groups"])
+        names, coef = list(arrays["names"]), np.asarray(arrays["coef"], dtype=float)
         self._index = {name: i for i, name in enumerate(names)}
-        self._names = list(names)
+        self._names = names
         # One extra zero row: the row of unknown features, and the sum of an empty sentence.
         self._coef = np.vstack([coef, np.zeros((1, coef.shape[1]))])
         self._step = _fixed_step(coef)
         self._fixed = np.round(self._coef / self._step).astype(np.int64)
-        self._intercept = intercept
+        self._intercept = np.asarray(arrays["intercept"], dtype=float)
+        stage = arrays.get("stage_coef")
+        self._stage_coef = None if stage is None else np.asarray(stage, dtype=float)
+        self._stage_intercept = (
+            None if stage is None else np.asarray(arrays["stage_intercept"], dtype=float)
+        )
         self._estimator: FramingClassifier | None = None
         self._lift_table: np.ndarray | None = None
         self._rank_table: np.ndarray | None = None
@@ -97,13 +137,7 @@ class Model:
         np.cumsum(lengths[:-1], out=starts[1:])
         return flat, starts
 
-    def scores(self, feats: list[set[str]]) -> np.ndarray:
-        """Calibrated scores from feature sets (the hot path of every labelling route)."""
-        if not feats:
-            return np.zeros((0, len(self.labels)))
-        return self._scores(*self._rows(feats))
-
-    def _scores(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    def _first_stage(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
         # Summed as fixed-point integers: exact, so the same in any order (a set's order varies
         # between processes) with no sort, and the rounding is far below the 1e-9 promise.
         padded = np.append(flat, len(self._names))  # a last empty sentence sums the zero row
@@ -111,20 +145,60 @@ class Model:
         sums[np.diff(starts, append=len(flat)) == 0] = 0  # reduceat gives empty runs a row
         return sums * self._step + self._intercept
 
-    def scores_and_cues(
-        self, feats: list[set[str]], top: int
-    ) -> tuple[np.ndarray, np.ndarray, list[list[Cue]]]:
-        """Probabilities, the best label and its ``top`` cues for every sentence, in one pass.
+    def _document_rows(
+        self, first: np.ndarray, slices: list[slice], feats: list[set[str]]
+    ) -> np.ndarray:
+        return document_rows(softmax(first), slices, free_sentences(feats))
 
-        The same figures as :meth:`scores` + :func:`softmax` + :meth:`cues` sentence by
-        sentence, with the features looked up once for all three.
+    def label(
+        self,
+        sentences: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
+        top: int = 3,
+    ) -> Labelled:
+        """Probabilities, the chosen label and its ``top`` cues for every sentence, in one pass.
+
+        Sentences sharing a ``doc_ids`` value (consecutive) are read as one article;
+        ``outlets`` (one entry per sentence, like ``doc_ids``) says what is known of each
+        article's source. This is the one path every prediction takes.
         """
+        items = check_sentences(sentences)
+        slices = article_slices(len(items), doc_ids)
+        feats = featurize(
+            items, slices, self.feature_groups, article_outlets(len(items), slices, outlets)
+        )
+        return self._label(feats, slices, top)
+
+    def _label(self, feats: list[set[str]], slices: list[slice], top: int) -> Labelled:
         if not feats:
-            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.intp), []
+            return Labelled(np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.intp), [])
         flat, starts = self._rows(feats)
-        proba = softmax(self._scores(flat, starts))
+        scores = self._first_stage(flat, starts)
+        rows = None
+        if self._stage_coef is not None:
+            rows = self._document_rows(scores, slices, feats)
+            scores = rows @ self._stage_coef + self._stage_intercept
+        proba = softmax(scores)
         best = proba.argmax(axis=1)
-        return proba, best, self._top_cues(flat, starts, best, top)
+        cues = self._top_cues(flat, starts, best, top) if top > 0 else [[] for _ in feats]
+        if rows is not None and top > 0:
+            self._add_document_cues(rows, best, cues, top)
+        return Labelled(proba, best, cues)
+
+    def _add_document_cues(
+        self, rows: np.ndarray, best: np.ndarray, cues: list[list[Cue]], top: int
+    ) -> None:
+        """Name the document stage among the cues where the document pushed the label."""
+        assert self._stage_coef is not None
+        lift = self._stage_coef - self._stage_coef.mean(axis=1, keepdims=True)
+        document = np.array([group == "document" for group in GROUP_OF_COLUMN])
+        pushed = (rows[:, document] * lift[document][:, best].T).sum(axis=1)
+        for i in np.flatnonzero(pushed > _DOCUMENT_CUE).tolist():
+            cue = Cue(f"doc_voice:{self.labels[best[i]]}", float(pushed[i]))
+            merged = sorted([*cues[i], cue], key=lambda c: -c.weight)
+            cues[i] = merged[:top]
 
     def _top_cues(
         self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray, top: int
@@ -173,54 +247,84 @@ class Model:
         return self._rank_table
 
     def featurize(
-        self, sentences: Sequence[str], doc_ids: Sequence[Any] | None = None
+        self,
+        sentences: Sequence[str],
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
     ) -> list[set[str]]:
+        """The first stage's feature names of every sentence, articles read whole."""
         items = check_sentences(sentences)
-        return featurize(items, article_slices(len(items), doc_ids), self.feature_groups)
+        slices = article_slices(len(items), doc_ids)
+        return featurize(
+            items, slices, self.feature_groups, article_outlets(len(items), slices, outlets)
+        )
 
     def predict_proba(
-        self, sentences: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+        self,
+        sentences: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
     ) -> np.ndarray:
         """Probabilities, one row per sentence, columns in :attr:`labels` order.
 
         Sentences sharing a ``doc_ids`` value (consecutive) are read as one article, so a
-        quote continuation sees its speaker; without ``doc_ids`` each sentence stands alone.
+        quote continuation sees its speaker and every sentence sees the document's voice;
+        without ``doc_ids`` each sentence stands alone. ``outlets`` (optional, one entry per
+        sentence) names each article's source: an outlet that is itself a source (TASS, the
+        Pentagon, the ISW) is evidence of the document's voice.
         """
-        return softmax(self.scores(self.featurize(sentences, doc_ids)))
+        return self.label(sentences, doc_ids=doc_ids, outlets=outlets, top=0).proba
 
     def predict(
-        self, sentences: Sequence[str], *, doc_ids: Sequence[Any] | None = None
+        self,
+        sentences: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
+        min_confidence: float | None = None,
     ) -> list[str]:
-        """The most probable label of each sentence."""
-        proba = self.predict_proba(sentences, doc_ids=doc_ids)
-        return [self.labels[i] for i in proba.argmax(axis=1)]
+        """The most probable label of each sentence.
+
+        With ``min_confidence``, a sentence whose most probable label has a lower probability
+        gets ``"uncertain"`` instead (``stance evaluate`` reports the accuracy each threshold
+        buys); by default the model always answers.
+        """
+        threshold = check_confidence(min_confidence)
+        proba = self.predict_proba(sentences, doc_ids=doc_ids, outlets=outlets)
+        return [
+            self.labels[i] if threshold is None or p >= threshold else UNCERTAIN
+            for i, p in zip(proba.argmax(axis=1).tolist(), proba.max(axis=1).tolist())
+        ]
 
     def explain(
-        self, sentence: str, top: int = 5, *, context: Sequence[str] | None = None
+        self,
+        sentence: str,
+        top: int = 5,
+        *,
+        context: Sequence[str] | None = None,
+        after: Sequence[str] | None = None,
+        outlet: str | None = None,
     ) -> list[Cue]:
         """The features that pushed ``sentence`` towards its predicted label, strongest first.
 
-        ``context`` is the article's earlier sentences, for context features.
+        ``context`` and ``after`` are the article's sentences before and after it: the model
+        reads the whole document. A cue ``doc_voice:<label>`` says the document's voice
+        decided (the document stage).
         """
         if not isinstance(sentence, str):
             raise InputError(
                 f"explain() takes one sentence as a str, got {type(sentence).__name__}"
             )
-        if not isinstance(top, int) or top < 1:
+        if not isinstance(top, int) or isinstance(top, bool) or top < 1:
             raise InputError(f"top must be a positive integer, got {top!r}")
         before = check_sentences(context or [], "context")
-        feats = self.featurize([*before, sentence], ["doc"] * (len(before) + 1))[-1:]
-        label = int(softmax(self.scores(feats))[0].argmax())
-        return self.cues(feats[0], label, top)
-
-    def cues(self, names: set[str], label: int, top: int) -> list[Cue]:
-        """The ``top`` features of ``names`` pushing towards ``label`` over the others.
-
-        Ranked by weight towards the label relative to the mean over labels (what sets it
-        apart), ties by name; only positive ones, or the strongest one when none is positive.
-        """
-        flat, starts = self._rows([names])
-        return self._top_cues(flat, starts, np.array([label], dtype=np.intp), top)[0]
+        following = check_sentences(after or [], "after")
+        article = [*before, sentence, *following]
+        labelled = self.label(
+            article, doc_ids=[0] * len(article), outlets=[outlet] * len(article), top=top
+        )
+        return labelled.cues[len(before)]
 
     # -- the scikit-learn estimator ----------------------------------------------------------
 
@@ -255,17 +359,27 @@ def _load_model(directory: Path) -> Model:
             f"the model in {directory} predicts {manifest.get('labels')}, "
             f"this stance expects {list(LABELS)}; retrain with `stance train`"
         )
+    if manifest.get("feature_version") != FEATURE_VERSION:
+        raise ModelFileError(
+            f"the model in {directory} was trained on features of version "
+            f"{manifest.get('feature_version')!r}; this stance computes version "
+            f"{FEATURE_VERSION}: retrain it with `stance train`, or install the stance that "
+            "made it"
+        )
     data = _modelfile.verified_bytes(directory, _modelfile.WEIGHTS_FILE, manifest)
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            names = arrays["names"].tolist()
-            coef = arrays["coef"]
-            intercept = arrays["intercept"]
+        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+            arrays: dict[str, Any] = {name: stored[name] for name in stored.files}
+        arrays["names"] = arrays["names"].tolist()
+        for needed in ("coef", "intercept"):
+            arrays[needed]
+        if manifest["config"].get("document_stage") and "stage_coef" not in arrays:
+            raise KeyError("stage_coef")
     except (ValueError, KeyError, OSError) as err:
         raise ModelFileError(
             f"{directory / _modelfile.WEIGHTS_FILE} is not a stance weights file ({err})"
         ) from None
-    return Model(directory, manifest, names, coef, intercept)
+    return Model(directory, manifest, arrays)
 
 
 _cache: dict[Path, Model] = {}
@@ -300,17 +414,18 @@ def save_model(
 
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    names, coef, intercept = estimator.weights()
+    arrays = estimator.weights()
     joblib.dump(estimator, folder / _modelfile.ESTIMATOR_FILE, compress=3)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, names=np.array(names, dtype=str), coef=coef, intercept=intercept)
+    np.savez_compressed(buffer, **{**arrays, "names": np.array(arrays["names"], dtype=str)})
     (folder / _modelfile.WEIGHTS_FILE).write_bytes(buffer.getvalue())
     manifest = {
         "format": _modelfile.FORMAT,
         "labels": list(LABELS),
         "config": {**estimator.get_params(), "feature_groups": list(estimator.feature_groups)},
         "temperature": estimator.temperature_,
-        "n_features": len(names),
+        "n_features": len(arrays["names"]),
+        "feature_version": FEATURE_VERSION,
         "files": {
             name: _modelfile.file_entry(folder / name)
             for name in (_modelfile.ESTIMATOR_FILE, _modelfile.WEIGHTS_FILE)

@@ -14,7 +14,7 @@ import numpy as np
 from stance._errors import InputError
 from stance.text._features import featurize_article
 
-__all__ = ["article_slices", "check_sentences", "featurize", "softmax"]
+__all__ = ["article_outlets", "article_slices", "check_sentences", "featurize", "softmax"]
 
 
 def check_sentences(sentences: object, name: str = "sentences") -> list[str]:
@@ -59,11 +59,32 @@ def article_slices(n: int, doc_ids: Sequence[Any] | None) -> list[slice]:
     return slices
 
 
-def featurize(sentences: list[str], slices: list[slice], groups: Sequence[str]) -> list[set[str]]:
-    """Feature names of every sentence, each article featurised in its own context."""
+def article_outlets(n: int, slices: list[slice], outlets: Sequence[Any] | None) -> list[str | None]:
+    """The outlet of each article: its first sentence's entry in ``outlets`` (one per sentence)."""
+    if outlets is None:
+        return [None] * len(slices)
+    given = list(outlets)
+    if len(given) != n:
+        raise InputError(
+            f"outlets must have one entry per sentence: {n} sentences, {len(given)} outlets"
+        )
+    return [str(given[part.start]) if given[part.start] else None for part in slices]
+
+
+def featurize(
+    sentences: list[str],
+    slices: list[slice],
+    groups: Sequence[str],
+    outlets: Sequence[str | None] | None = None,
+) -> list[set[str]]:
+    """Feature names of every sentence, each article featurised in its own context.
+
+    ``outlets`` holds one entry per article (slice): what is known of its source.
+    """
     out: list[set[str]] = []
-    for part in slices:
-        out.extend(featurize_article(sentences[part], groups))
+    for number, part in enumerate(slices):
+        outlet = outlets[number] if outlets is not None else None
+        out.extend(featurize_article(sentences[part], groups, outlet=outlet))
     return out
 
 

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from stance._labels import LABELS
-from stance.annotate._records import read_annotations, shipped_path
-from stance.model._evaluation import order_by_article, predict_records, report
+from stance.annotate._records import TRAINING, read_annotations, shipped_path
+from stance.model._evaluation import ProbaFn, order_by_article, predict_records, report
 
 __all__ = [
     "DEFAULT_PARAMS",
@@ -36,9 +36,7 @@ DEFAULT_PARAMS: dict[str, Any] = {"C": 3.0, "class_weight": None}
 
 def training_records(paths: Sequence[str | Path] | None = None) -> list[dict[str, Any]]:
     """The shipped training data (seed hand labels, then authored passages), or ``paths``."""
-    sources = (
-        [Path(p) for p in paths] if paths else [shipped_path("seeds"), shipped_path("authored")]
-    )
+    sources = [Path(p) for p in paths] if paths else [shipped_path(name) for name in TRAINING]
     records: list[dict[str, Any]] = []
     for source in sources:
         records.extend(read_annotations(source))
@@ -57,25 +55,39 @@ def data_hash(records: Sequence[dict[str, Any]]) -> str:
     return digest.hexdigest()
 
 
-def _arrays(records: Sequence[dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
+def shows_outlet(doc: str) -> bool:
+    """Whether training shows a document's outlet to the model: half the documents, chosen by
+    a hash of their id, are read without it, so that the model learns a document's voice
+    from its text and takes the outlet as further evidence, not as the only one."""
+    return hashlib.sha256(doc.encode("utf-8")).digest()[0] % 2 == 0
+
+
+def _arrays(
+    records: Sequence[dict[str, Any]],
+) -> tuple[list[str], list[str], list[str], list[str | None]]:
     order = order_by_article(records)
+    docs = [str(records[i].get("doc", i)) for i in order]
     return (
         [records[i]["text"] for i in order],
         [records[i]["label"] for i in order],
-        [str(records[i].get("doc", i)) for i in order],
-    )
+        docs,
+        [records[i].get("outlet") or None if shows_outlet(doc) else None
+         for i, doc in zip(order, docs)],
+    )  # fmt: skip
 
 
 def fit(records: Sequence[dict[str, Any]], **params: Any) -> Any:
     """A FramingClassifier fitted on ``records`` (articles kept in order for context)."""
     from stance.model._estimator import FramingClassifier
 
-    texts, labels, docs = _arrays(records)
-    return FramingClassifier(**{**DEFAULT_PARAMS, **params}).fit(texts, labels, doc_ids=docs)
+    texts, labels, docs, outlets = _arrays(records)
+    return FramingClassifier(**{**DEFAULT_PARAMS, **params}).fit(
+        texts, labels, doc_ids=docs, outlets=outlets
+    )
 
 
-def _proba_fn(model: Any) -> Callable[[list[str], list[str]], np.ndarray]:
-    return lambda texts, docs: model.predict_proba(texts, doc_ids=docs)
+def _proba_fn(model: Any) -> ProbaFn:
+    return lambda texts, docs, outlets: model.predict_proba(texts, doc_ids=docs, outlets=outlets)
 
 
 def cross_val_proba(

@@ -13,14 +13,15 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import accumulate, compress
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
 from stance._errors import InputError
 from stance._labels import GROUPS
+from stance.text._tokens import fold, word_bounds, words
 
 __all__ = ["Actor", "Gazetteer", "Mention", "find_actors", "load_gazetteer"]
 
@@ -97,33 +98,43 @@ class Gazetteer:
         self._folded = folded
         self._exact = exact
         self._by_first = _index_by_first_word(
-            {_lower(alias) for actor in self.actors for alias in actor.aliases}
+            {fold(alias) for actor in self.actors for alias in actor.aliases}
         )
 
     def __len__(self) -> int:
         return len(self.actors)
 
+    @cached_property
+    def surnames(self) -> dict[str, str]:
+        """Folded surname -> group, for the people whose surname names one group only.
+
+        Transcripts tag a speaker by surname alone ("MR. PRICE:", "GENERAL RYDER:"), a safer
+        place for a bare surname than running text, where "Price" is mostly a word.
+        """
+        groups: dict[str, set[str]] = {}
+        for actor in self.actors:
+            parts = actor.name.split()
+            if actor.kind == "person" and not actor.ambiguous and len(parts) > 1:
+                groups.setdefault(fold(parts[-1]), set()).add(actor.group)
+        return {name: next(iter(found)) for name, found in groups.items() if len(found) == 1}
+
     def find(self, text: str) -> list[Mention]:
         """Every actor mention in ``text``, left to right, longest alias first."""
-        lowered = _lower(text)
-        # Words and the text between them, alternately: split, lengths and running sums all
-        # run in C, where a match object per word would cost more than the rest of the search.
-        parts = _WORD_SPLIT.split(lowered)
-        words = parts[1::2]
+        lowered = fold(text)
+        tokens, bounds = word_bounds(lowered)
         by_first = self._by_first
-        hits = list(compress(range(len(words)), map(by_first.__contains__, words)))
+        hits = list(compress(range(len(tokens)), map(by_first.__contains__, tokens)))
         if not hits:
             return []
-        bounds = list(accumulate(map(len, parts)))  # word k spans bounds[2k]:bounds[2k + 1]
         mentions = []
         resume = 0
         for k in hits:
             start = bounds[2 * k]
             if start < resume or (start and text[start - 1] == "-"):
                 continue  # inside the last alias, or joined: "pro-Kremlin" is not the Kremlin
-            aliases = by_first[words[k]]
+            aliases = by_first[tokens[k]]
             # Aliases of several words, those whose second word follows; or the one-word alias.
-            longer = aliases.get(words[k + 1]) if k + 1 < len(words) else None
+            longer = aliases.get(tokens[k + 1]) if k + 1 < len(tokens) else None
             if longer is None and "" not in aliases:
                 continue  # "the" before a word no alias has second: most hits
             end = _longest_alias_end(text, lowered, start, longer) or (
@@ -143,19 +154,6 @@ class Gazetteer:
         return mentions
 
 
-# An alias starts and ends on a word boundary: "Kyiv" is not in "Kyivstar".
-_WORD_RUN = re.compile(r"\w+")
-_WORD_SPLIT = re.compile(r"(\w+)")
-
-
-def _lower(text: str) -> str:
-    """``text`` lower-cased character by character, so that offsets stay the same."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # "İ" lowers to two characters: offsets would shift
-        lowered = "".join(char.lower()[:1] for char in text)
-    return lowered
-
-
 def _index_by_first_word(aliases: Iterable[str]) -> dict[str, _Aliases]:
     """Lower-cased aliases keyed by their first word, then by their second ("" for one word).
 
@@ -165,7 +163,7 @@ def _index_by_first_word(aliases: Iterable[str]) -> dict[str, _Aliases]:
     """
     index: dict[str, dict[str, list[str]]] = {}
     for alias in aliases:
-        runs = _WORD_RUN.findall(alias)
+        runs = words(alias)
         if runs:
             second = runs[1] if len(runs) > 1 else ""
             index.setdefault(runs[0], {}).setdefault(second, []).append(alias)
@@ -182,7 +180,7 @@ _Aliases = dict[str, tuple[str, ...]]
 
 
 def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"  # what \w matches
+    return char.isalnum()  # what a word of stance.text._tokens is made of
 
 
 def _longest_alias_end(

@@ -20,215 +20,21 @@ from typing import NamedTuple
 
 from stance._errors import InputError
 from stance.text._actors import Actor, Gazetteer, Mention, load_gazetteer
+from stance.text._lexicon import lexicon
 from stance.text._splitting import Span
+from stance.text._tokens import WORD, fold, inside, quoted_regions, title_case, word_bounds
 
 __all__ = ["Attribution", "Attributor", "attribute"]
 
-_VERBS = frozenset(
-    [
-        "said",
-        "says",
-        "say",
-        "saying",
-        "told",
-        "tells",
-        "tell",
-        "telling",
-        "claimed",
-        "claims",
-        "claim",
-        "claiming",
-        "reported",
-        "reports",
-        "report",
-        "stated",
-        "states",
-        "added",
-        "adds",
-        "adding",
-        "noted",
-        "notes",
-        "noting",
-        "announced",
-        "announces",
-        "announce",
-        "announcing",
-        "warned",
-        "warns",
-        "warn",
-        "warning",
-        "confirmed",
-        "confirms",
-        "confirm",
-        "denied",
-        "denies",
-        "deny",
-        "denying",
-        "insisted",
-        "insists",
-        "insisting",
-        "alleged",
-        "alleges",
-        "alleging",
-        "accused",
-        "accuses",
-        "urged",
-        "urges",
-        "urging",
-        "thanked",
-        "praised",
-        "praises",
-        "hailed",
-        "hails",
-        "wrote",
-        "writes",
-        "writing",
-        "posted",
-        "estimated",
-        "estimates",
-        "assessed",
-        "assesses",
-        "assess",
-        "explained",
-        "explains",
-        "explaining",
-        "stressed",
-        "stresses",
-        "stressing",
-        "emphasised",
-        "emphasized",
-        "emphasises",
-        "emphasizes",
-        "declared",
-        "declares",
-        "acknowledged",
-        "acknowledges",
-        "argued",
-        "argues",
-        "arguing",
-        "asserted",
-        "asserts",
-        "revealed",
-        "reveals",
-        "suggested",
-        "suggests",
-        "predicted",
-        "predicts",
-        "vowed",
-        "vows",
-        "vowing",
-        "pledged",
-        "pledges",
-        "promised",
-        "called",
-        "backed",
-        "welcomed",
-        "welcomes",
-        "condemned",
-        "condemns",
-        "dismissed",
-        "dismisses",
-        "rejected",
-        "rejects",
-        "asked",
-        "asks",
-        "replied",
-        "replies",
-        "responded",
-        "responds",
-        "commented",
-        "tweeted",
-        "briefed",
-        "informed",
-        "believes",
-        "believed",
-        "concluded",
-        "concludes",
-        "observed",
-        "observes",
-        "described",
-        "describes",
-        "quoted",
-        "cited",
-        "cites",
-        "blamed",
-        "blames",
-        "threatened",
-        "threatens",
-        "admitted",
-        "admits",
-        "boasted",
-        "boasts",
-        "reiterated",
-        "reiterates",
-        "indicated",
-        "indicates",
-        "announced",
-        "told",
-    ]
-)
+_VERBS = lexicon("reporting_verbs")
 # Words that are nouns as often as verbs: a cue only when no determiner or possessive precedes.
-_NOUNISH = frozenset(
-    [
-        "claim",
-        "claims",
-        "report",
-        "reports",
-        "states",
-        "notes",
-        "estimates",
-        "calls",
-        "thanks",
-        "posts",
-        "concludes",
-    ]
-)
-_DETERMINERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "its",
-        "his",
-        "her",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "our",
-        "my",
-        "your",
-        "s",
-    ]
-)
-_SUBJECT_PRONOUNS = frozenset(["it", "he", "she", "they", "also", "again", "now", "later"])
+_NOUNISH = lexicon("nounish_verbs")
+_DETERMINERS = lexicon("determiners")
+_SUBJECT_PRONOUNS = lexicon("subject_pronouns")
 _PARTICIPLES = frozenset(w for w in _VERBS if w.endswith("ing"))
 # "said on Tuesday, according to" -- cues after which the speaker follows the cue.
-_INVERTIBLE = frozenset(
-    [
-        "said",
-        "says",
-        "told",
-        "added",
-        "adds",
-        "wrote",
-        "writes",
-        "claimed",
-        "claims",
-        "reported",
-        "reports",
-        "noted",
-        "notes",
-        "warned",
-        "warns",
-        "stated",
-        "states",
-        "insisted",
-        "insists",
-    ]
-)
-_NEGATIONS = frozenset(["not", "never"])
+_INVERTIBLE = lexicon("invertible_verbs")
+_NEGATIONS = lexicon("negations")
 _DECLINED = re.compile(
     r"\b(?:declined|refused|declining|refusing)\s+to\s+(?:comment|confirm|say|discuss|"
     r"respond|elaborate)|\b(?:did|does|do|has|have|had|could|would)\s*(?:not|n[’']t)\s+"
@@ -236,51 +42,12 @@ _DECLINED = re.compile(
     r"acknowledged|acknowledge|mention|mentioned|address)",
     re.IGNORECASE,
 )
-_AUX = frozenset(
-    [
-        "has",
-        "have",
-        "had",
-        "is",
-        "was",
-        "were",
-        "are",
-        "also",
-        "again",
-        "later",
-        "previously",
-        "earlier",
-        "further",
-        "reportedly",
-        "repeatedly",
-        "then",
-        "now",
-    ]
-)
-_POSSESSIVE = frozenset(["its", "his", "her", "their"])
-_DOC_NOUNS = frozenset(
-    [
-        "update",
-        "statement",
-        "address",
-        "briefing",
-        "bulletin",
-        "report",
-        "message",
-        "post",
-        "assessment",
-        "communiqué",
-        "communique",
-        "remarks",
-        "speech",
-        "interview",
-    ]
-)
-_WORDS = re.compile(r"[A-Za-z]+")
+_AUX = lexicon("auxiliaries")
+_POSSESSIVE = lexicon("possessives")
+_DOC_NOUNS = lexicon("document_nouns")
 # A sentence without one of these words has no cue (the "in" cue needs a possessive after it).
 _CUE_WORDS = _VERBS | {"according"} | _POSSESSIVE
 _CUE_TRIGGERS = _VERBS | {"according", "in"}
-_ANY_QUOTE = re.compile('[“”«»"]')
 _ENDS_WITH_STOP = re.compile(r"[.!?]['\"’”]?\s*$")
 _SUBORDINATE = re.compile(
     r"\s*(?:after|as|while|because|since|when|although|though|before|until|once|if|unless)\b",
@@ -325,60 +92,6 @@ class _Speaker:
     actor: Actor | None
     group: str | None
     personal: bool
-
-
-def _quoted_regions(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` inside quotation marks, including a quote opened in an earlier
-    sentence and closed in this one (``there," he said.``)."""
-    if not _ANY_QUOTE.search(text):
-        return []
-    regions = _curly_regions(text, "“", "”") + _curly_regions(text, "«", "»")
-    inside_from = None
-    for pos in _straight_quotes(text):
-        if inside_from is not None:
-            regions.append((inside_from, pos + 1))
-            inside_from = None
-        elif (
-            pos > 0
-            and (text[pos - 1] in ".,?!…" or text[pos - 1].isalnum())
-            and (pos + 1 == len(text) or not text[pos + 1].isalnum())
-        ):
-            regions.append((0, pos + 1))  # closes a quote opened in an earlier sentence
-        else:
-            inside_from = pos
-    if inside_from is not None:
-        regions.append((inside_from, len(text)))
-    return regions
-
-
-def _straight_quotes(text: str) -> list[int]:
-    """Positions of the straight double quotes in ``text``."""
-    positions = []
-    position = text.find('"')
-    while position >= 0:
-        positions.append(position)
-        position = text.find('"', position + 1)
-    return positions
-
-
-def _curly_regions(text: str, opener: str, closer: str) -> list[tuple[int, int]]:
-    regions = []
-    first_close = text.find(closer)
-    if first_close >= 0 and opener not in text[:first_close]:
-        regions.append((0, first_close + 1))
-    pos = 0
-    while (start := text.find(opener, pos)) >= 0:
-        end = text.find(closer, start + 1)
-        if end < 0:
-            regions.append((start, len(text)))
-            break
-        regions.append((start, end + 1))
-        pos = end + 1
-    return regions
-
-
-def _inside(pos: int, regions: list[tuple[int, int]]) -> bool:
-    return any(start <= pos < end for start, end in regions)
 
 
 def _clause_before(text: str, end: int) -> tuple[int, int]:
@@ -428,55 +141,50 @@ def _cues(text: str) -> list[tuple[int, int, str]]:
 
     Word lookups in sets rather than one large regular expression: this runs on every sentence.
     """
-    if text.isascii():  # lowering ASCII text changes A-Z alone: the same words, lowered
-        lowered = _WORDS.findall(text.lower())
-        if _CUE_WORDS.isdisjoint(lowered):
-            return []  # no reporting verb, "according" or "in its ...": most narration
-        surfaces = _WORDS.findall(text)
-    else:  # "\u212a".lower() is "k": lower the words found, not the text
-        surfaces = _WORDS.findall(text)
-        lowered = [word.lower() for word in surfaces]
-        if _CUE_WORDS.isdisjoint(lowered):
-            return []
-    spans = [match.span() for match in _WORDS.finditer(text)]
-    title_case: bool | None = None  # worked out only when a capitalised verb needs it
+    lowered, bounds = word_bounds(fold(text))
+    if _CUE_WORDS.isdisjoint(lowered):
+        return []  # no reporting verb, "according" or "in its ...": most narration
+    starts, ends = bounds[0::2], bounds[1::2]
+    capital: bool | None = None  # whether the sentence is a title-case headline, when needed
     cues = []
     for i in [i for i, word in enumerate(lowered) if word in _CUE_TRIGGERS]:
         word = lowered[i]
         if word in _VERBS:
-            if i > 0 and surfaces[i][0].isupper():
-                if title_case is None:
-                    title_case = _title_case(surfaces)
-                if not title_case:
+            if i > 0 and lowered[i - 1] in _DETERMINERS:
+                continue  # "any confirmed advances", "the reported deaths": not a verb here
+            if i > 0 and text[starts[i]].isupper():
+                if capital is None:
+                    capital = title_case([text[a:b] for a, b in zip(starts, ends)])
+                if not capital:
                     continue  # "the United States"; but "Kyiv Says" in a title-case headline
-            if word in _NOUNISH and (i == 0 or not _subject_before(surfaces[i - 1])):
+            before = text[starts[i - 1] : ends[i - 1]] if i > 0 else ""
+            if word in _NOUNISH and (i == 0 or not _subject_before(before)):
                 continue  # "Russia's claims", "the intelligence report", "a fresh claim"
             first = i
             while first > 0 and lowered[first - 1] in _AUX:
                 first -= 1
             if first > 0 and lowered[first - 1] in _NEGATIONS:
                 continue  # "has not said": a declined-to-comment line, not a claim
-            cues.append((spans[first][0], spans[i][1], word))
+            cues.append((starts[first], ends[i], word))
         elif word == "according":
             if i + 1 < len(lowered) and lowered[i + 1] == "to":
-                cues.append((spans[i][0], spans[i + 1][1], "according"))
+                cues.append((starts[i], ends[i + 1], "according"))
         elif i + 1 < len(lowered) and lowered[i + 1] in _POSSESSIVE:  # "in"
             for j in range(i + 2, min(i + 6, len(lowered))):
                 if lowered[j] in _DOC_NOUNS:
-                    cues.append((spans[i][0], spans[j][1], "in"))
+                    cues.append((starts[i], ends[j], "in"))
                     break
     return cues
-
-
-def _title_case(words: list[str]) -> bool:
-    return len(words) >= 4 and sum(word[0].isupper() for word in words) / len(words) > 0.6
 
 
 class Attributor:
     """Attribution over the sentences of one article, in order, remembering the last speaker."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, prior: str | None = None) -> None:
+        """``prior``: the group whose document this is, when its outlet or dateline says so
+        (an item of TASS): it settles ambiguous names ("MoD") that nothing else settles."""
         self.gazetteer = gazetteer or load_gazetteer()
+        self.prior = prior
         self.last: _Speaker | None = None
         self.last_personal: _Speaker | None = None
         self.surnames: dict[str, Mention] = {}
@@ -498,7 +206,7 @@ class Attributor:
         return found
 
     def _attribute(self, text: str, mentions: list[Mention]) -> Attribution | None:
-        quoted = _quoted_regions(text)
+        quoted = quoted_regions(text)
         headline = _HEADLINE_COLON.match(text)
         if headline and not _NOT_A_SPEAKER.search(headline.group("who")):
             found = self._speaker(text, *headline.span("who"), mentions, headline.span("who"))
@@ -517,7 +225,7 @@ class Attributor:
                 if found is not None and found.actor is not None:
                     return found._replace(how="headline")
         declined = _DECLINED.search(text) if _may_decline(text) else None
-        if declined and not _inside(declined.start(), quoted):
+        if declined and not inside(declined.start(), quoted):
             start, end = _clause_before(text, declined.start())
             start, end = _trim(text, start, end)
             return Attribution(
@@ -527,7 +235,7 @@ class Attributor:
                 None,
                 "declined",
             )
-        cues = [cue for cue in _cues(text) if not _inside(cue[0], quoted)]
+        cues = [cue for cue in _cues(text) if not inside(cue[0], quoted)]
         final = self._final_reporting_clause(text, cues, mentions)
         if final is not None:
             return final
@@ -537,7 +245,7 @@ class Attributor:
             if found is not None:
                 return found
         framing = _FRAMING.search(text) if _may_hold(text, "what") else None
-        if framing and not _inside(framing.start(), quoted):
+        if framing and not inside(framing.start(), quoted):
             return self._framing(text, framing, mentions)
         return None
 
@@ -547,6 +255,8 @@ class Attributor:
         a better guide than the last certain mention of the same kind of actor.)"""
         if self.last is not None and self.last.group in mention.actor.groups:
             return self.last.group  # type: ignore[return-value]
+        if self.prior is not None and self.prior in mention.actor.groups:
+            return self.prior
         return mention.group
 
     def _final_reporting_clause(
@@ -557,10 +267,10 @@ class Attributor:
         if len(cues) < 2:
             return None
         last = cues[-1]
-        if len(_WORDS.findall(text, last[1])) > 5:
+        if len(WORD.findall(text, last[1])) > 5:
             return None
         comma = max(text.rfind(mark, 0, last[0]) for mark in ',”"')
-        if comma < 0 or len(_WORDS.findall(text, comma, last[0])) > 12:
+        if comma < 0 or len(WORD.findall(text, comma, last[0])) > 12:
             return None
         found = self._speaker_for_cue(text, last, mentions)
         return found if found is not None and found.group is not None else None

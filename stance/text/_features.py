@@ -3,14 +3,21 @@
 Every feature is a string name with value 1; a sentence's features are a set of names. The
 groups can be switched off one by one (the ablation in docs/model.md):
 
-``ngrams``       lower-cased word unigrams and bigrams
+``ngrams``       lower-cased word unigrams (function words left out) and bigrams
 ``chars``        character 3-5 grams inside words (off by default: slower, lower scores)
-``attribution``  the speaker's group and how it was found (:mod:`stance.attribution`)
+``attribution``  the speaker's group and how it was found (:mod:`stance.text._attribution`)
 ``actors``       the groups of every actor mentioned, speaker or not (off by default)
 ``voice``        cues of the writer's own voice: first person, questions, hedges, evaluation
-``shape``        headline, byline, timestamp and boilerplate shapes (off by default: lower scores)
+``shape``        headline, byline, timestamp and boilerplate shapes (off by default)
 ``context``      the previous sentence's speaker, the last speaker, open quotes, and whether
                  the previous sentence was in the writer's voice
+``document``     the whole document's voice (:mod:`stance.text._document`): speaker turns of a
+                 transcript, the kind of document, the group whose document it is, and the
+                 lines that are its furniture
+
+Each sentence is read once: folded to lower case and cut into words by
+:mod:`stance.text._tokens`, searched for actors and attribution, and those readings are shared
+by every group.
 """
 
 from __future__ import annotations
@@ -18,13 +25,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from stance._errors import InputError
 from stance.text._actors import Gazetteer, Mention, load_gazetteer
-from stance.text._attribution import Attributor
+from stance.text._attribution import Attribution, Attributor
+from stance.text._document import DocumentVoice, document_prior, read_document
+from stance.text._lexicon import lexicon
+from stance.text._tokens import fold, outside_quotes, quote_open_after, title_case, words
 
-__all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "featurize_article"]
+__all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "FEATURE_VERSION", "describe", "featurize_article"]
+
+# The version of what featurize_article computes: a model is only valid with the features it
+# was trained on, so its manifest records this and loading refuses another.
+FEATURE_VERSION = 2
 
 ALL_GROUPS: tuple[str, ...] = (
     "ngrams",
@@ -34,40 +49,21 @@ ALL_GROUPS: tuple[str, ...] = (
     "voice",
     "shape",
     "context",
+    "document",
 )
-# Chosen by the ablation in docs/model.md: "actors", "shape" and "chars" did not help when
-# whole documents are held out (the gazetteer still works through "attribution").
-DEFAULT_GROUPS: tuple[str, ...] = ("ngrams", "attribution", "voice", "context")
+# Chosen by the ablation in docs/model.md.
+DEFAULT_GROUPS: tuple[str, ...] = ("ngrams", "attribution", "voice", "context", "document")
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_QUOTED = re.compile(r"[“\"«][^“”\"«»]*[”\"»]")
 # The writer's-voice cues are whole words: "I'm" and "we're" count through "i" and "we".
-_VOICE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("first_person", frozenset("i me my mine myself".split())),
-    ("we", frozenset("we us our ours".split())),
-    ("you", frozenset("you your".split())),
-    (
-        "hedge",
-        frozenset(
-            """
-        may might perhaps maybe probably possibly seem seems feel feels imagine guess suspect
-        hope wonder surely clearly obviously frankly honestly arguably apparently""".split()
-        ),
-    ),
-    (
-        "evaluative",
-        frozenset(
-            """
-        good bad great terrible awful wild brave stupid shameful pathetic ridiculous absurd
-        tragic heroic incompetent brilliant wonderful horrible evil cowardly criminal insane
-        madness genius joke nonsense must should ought important crucial pivotal remarkable
-        extraordinary staggering shocking outrageous""".split()
-        ),
-    ),
+_VOICE_WORDS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (name, lexicon(f"voice_{name}"))
+    for name in ("first_person", "we", "you", "hedge", "evaluative")
 )
 _OWN_VOICE = frozenset(["first_person", "hedge", "evaluative"])
-_RUN = re.compile(r"\w+")
-_NEED_TO = re.compile(r"\bneed to\b", re.I)
+_STOPWORDS = lexicon("stopwords")
+_WHEN = lexicon("time_words")
+_REPORTING = lexicon("reporting_verbs")
+_NEED_TO = re.compile(r"\bneed to\b")
 _TIMESTAMP = re.compile(
     r"^\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:bst|gmt|cet|eet|et|utc))?\s*:?(?:\s|$)", re.I
 )
@@ -85,14 +81,11 @@ _FURNITURE = re.compile(
     r"notifications?|email|advert\w*|related|photo|getty|reuters/|ap photo|afp)\b",
     re.I,
 )
+# A line that announces what follows: "... worth posting in full:", "the ministry said:".
 _LEAD_IN = re.compile(
-    r"(?:\bin full|\bfull text|\bfull statement|\bas follows|\bfollowing statement|"
-    r"\b(?:said|says|wrote|writes|added|asks|asked|reads|declared|told \w+)):\s*$",
+    r"(?:\bin full|\bfull text|\bfull statement|\bas follows|\bfollowing statement)\s*:\s*$",
     re.IGNORECASE,
 )
-_ANY_QUOTE = re.compile('[“”«»"]')
-_OPEN_QUOTES = "“«"
-_CLOSE_QUOTES = "”»"
 
 
 def _length_bucket(n_words: int) -> str:
@@ -105,115 +98,14 @@ def _length_bucket(n_words: int) -> str:
     return "21+"
 
 
-# Function words as unigrams only told the authored set's prose from its headlines; they stay in
-# bigrams ("it is", "we must"), and first and second person stay everywhere (voice cues).
-_STOPWORDS = frozenset(
-    """
-    a an the and or but if of to in on at by for with from as into about over after before
-    between through during under above than then so that this these those there here is are
-    was were be been being has have had do does did it its which who whom whose what when where
-    while not no nor can could will would shall should may might must also very just only more
-    most some any each other such own same too up down out off again further once all both few
-    """.split()
-)
-
-
-def _ngrams(text: str, out: set[str]) -> None:
-    words = _WORD.findall(text.lower())
-    out.update(["w:" + w for w in words if w not in _STOPWORDS])
-    out.update([f"b:{a} {b}" for a, b in pairwise(words)])
-
-
-def _chars(text: str, out: set[str]) -> None:
-    for word in _WORD.findall(text.lower()):
-        padded = f" {word} "
-        for n in (3, 4, 5):
-            out.update("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
-
-
-def _voice(text: str, out: set[str]) -> bool:
-    outside = _QUOTED.sub(" ", text) if _ANY_QUOTE.search(text) else text
-    words = _lowered_words(outside)
-    fired = False
-    for name, cues in _VOICE_WORDS:
-        if not cues.isdisjoint(words) or (
-            name == "evaluative" and _evaluative_phrase(outside, words)
-        ):
-            out.add("v:" + name)
-            fired = fired or name in _OWN_VOICE
-    stripped = outside.rstrip(" \"'”’»)")
-    if stripped.endswith("?"):
-        out.add("v:question")
-        fired = True
-    if stripped.endswith("!"):
-        out.add("v:exclaim")
-    return fired
-
-
-def _lowered_words(text: str) -> set[str]:
-    """The distinct lower-cased words (runs of \\w) of ``text``, folded as ``re.IGNORECASE``
-    folds them ("İ", "ı" and "ſ" are "i", "i" and "s")."""
-    if not text.isascii():
-        text = text.translate(_LIKE_ASCII)
-    return set(_RUN.findall(text.lower()))
-
-
-# The non-ASCII letters a case-insensitive regular expression takes for ASCII ones; mapped
-# first, so that lowering never changes a word's length or splits it.
-_LIKE_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
-
-
-def _evaluative_phrase(text: str, words: set[str]) -> bool:
-    """ "need to", and "disgrace" with any ending ("disgraceful", "disgraced")."""
-    if "need" in words and _NEED_TO.search(text):
-        return True
-    return "disgrace" in text.lower() and any(word.startswith("disgrace") for word in words)
-
-
-def _shape(text: str, out: set[str]) -> None:
-    words = text.split()
-    out.add("s:len:" + _length_bucket(len(words)))
-    last = text.rstrip(" \"'”’»)")[-1:]
-    if last not in (".", "?", "!", "…", ":"):
-        out.add("s:no_stop")
-    if _TIMESTAMP.match(text):
-        out.add("s:timestamp")
-    if _DATE.search(text):
-        out.add("s:date")
-    if _CLOCK.search(text):
-        out.add("s:clock")
-    dated = _DATE.search(text) and _CLOCK.search(text)
-    if _BYLINE_GLUE.search(text) or (len(words) <= 8 and dated):
-        out.add("s:byline")
-    if _FURNITURE.search(text):
-        out.add("s:furniture")
-    capitals = sum(1 for w in words if w[:1].isupper())
-    if len(words) >= 4 and capitals / len(words) > 0.6:
-        out.add("s:title_case")
-    if any(ord(c) > 0x24F and c.isalpha() for c in text):
-        out.add("s:non_latin")
-    if text[:1] in "\"“‘'«":
-        out.add("s:starts_quote")
-
-
-def _quote_balance(text: str, open_before: bool) -> bool:
-    """Whether a quotation is still open after this sentence."""
-    state = open_before
-    for char in _ANY_QUOTE.findall(text):
-        if char in _OPEN_QUOTES:
-            state = True
-        elif char in _CLOSE_QUOTES:
-            state = False
-        else:  # a straight quote opens or closes
-            state = not state
-    return state
-
-
 @dataclass(slots=True)
-class _Reading:
-    """What attribution found in one sentence, and the article's state just before it."""
+class _Sentence:
+    """One sentence read once: its words, its actors, its speaker, the article's state before it."""
 
+    text: str
+    words: list[str]  # folded words, in order
     mentions: list[Mention]
+    attribution: Attribution | None
     group: str  # the speaker's group, "unresolved", or "none"
     how: str | None
     last: str  # the group of the last speaker before this sentence
@@ -222,14 +114,30 @@ class _Reading:
     full_text: str | None  # the speaker of a message the article says it quotes in full
 
 
-def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Reading]:
-    attributor = Attributor(gazetteer)
+def _is_lead_in(text: str, tokens: list[str]) -> bool:
+    """ "Below is the full text of the address:", "the ministry said:"."""
+    if not text.rstrip().endswith(":"):
+        return False
+    return (
+        bool(_LEAD_IN.search(text))
+        or (len(tokens) > 0 and tokens[-1] in _REPORTING)
+        or (len(tokens) > 1 and tokens[-2] == "told")
+    )
+
+
+def _read_article(
+    sentences: Sequence[str], gazetteer: Gazetteer, outlet: str | None = None
+) -> list[_Sentence]:
+    found_mentions = [gazetteer.find(text) for text in sentences]
+    attributor = Attributor(
+        gazetteer, prior=document_prior(sentences, found_mentions, gazetteer, outlet)
+    )
     quote_open = False
     since_speaker = 99
     full_text: str | None = None
-    readings = []
-    for text in sentences:
-        mentions = gazetteer.find(text)
+    read = []
+    for text, mentions in zip(sentences, found_mentions):
+        tokens = words(fold(text))
         last = attributor.last.group if attributor.last is not None else "none"
         found = attributor.step(text, mentions)
         group = (
@@ -239,42 +147,103 @@ def _read_article(sentences: Sequence[str], gazetteer: Gazetteer) -> list[_Readi
         )
         if found is not None and found.group and full_text not in (None, found.group):
             full_text = None
-        readings.append(
-            _Reading(
-                mentions,
-                group,
-                found.how if found else None,
-                last or "none",
-                since_speaker,
-                quote_open,
-                full_text,
-            )
-        )
-        if text.rstrip().endswith(":") and _LEAD_IN.search(text):
-            # "... worth posting in full:", "Below is the full text of the address:"
+        read.append(
+            _Sentence(text, tokens, mentions, found, group, found.how if found else None,
+                      last or "none", since_speaker, quote_open, full_text)
+        )  # fmt: skip
+        if _is_lead_in(text, tokens):
             speaker = found.group if found is not None and found.group else attributor.last
             full_text = (
-                speaker
-                if isinstance(speaker, str)
-                else (speaker.group if speaker is not None else None)
+                speaker if isinstance(speaker, str) else (speaker.group if speaker else None)
             )
-        quote_open = _quote_balance(text, quote_open)
+        quote_open = quote_open_after(text, quote_open)
         since_speaker = 0 if found is not None and found.group else since_speaker + 1
-    return readings
+    return read
+
+
+# -- the groups --------------------------------------------------------------------------------
+
+
+def _ngrams(tokens: list[str], out: set[str]) -> None:
+    out.update(["w:" + w for w in tokens if w not in _STOPWORDS])
+    out.update([f"b:{a} {b}" for a, b in pairwise(tokens)])
+
+
+def _chars(tokens: list[str], out: set[str]) -> None:
+    for word in tokens:
+        padded = f" {word} "
+        for n in (3, 4, 5):
+            out.update("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+
+
+def _voice(text: str, out: set[str]) -> bool:
+    outside = outside_quotes(text)
+    folded = fold(outside)
+    found = set(words(folded))
+    fired = False
+    for name, cues in _VOICE_WORDS:
+        if not cues.isdisjoint(found) or (name == "evaluative" and _evaluative(folded, found)):
+            out.add("v:" + name)
+            fired = fired or name in _OWN_VOICE
+    # Narration's marks, the opposite of a judgement: figures and the time of an event.
+    if any(word[:1].isdigit() for word in found):
+        out.add("v:figure")
+    if not _WHEN.isdisjoint(found):
+        out.add("v:when")
+    stripped = outside.rstrip(" \"'”’»)")
+    if stripped.endswith("?"):
+        out.add("v:question")
+        fired = True
+    if stripped.endswith("!"):
+        out.add("v:exclaim")
+    return fired
+
+
+def _evaluative(folded: str, found: set[str]) -> bool:
+    """ "need to", and "disgrace" with any ending ("disgraceful", "disgraced")."""
+    if "need" in found and _NEED_TO.search(folded):
+        return True
+    return "disgrace" in folded and any(word.startswith("disgrace") for word in found)
+
+
+def _shape(text: str, out: set[str]) -> None:
+    surfaces = text.split()
+    out.add("s:len:" + _length_bucket(len(surfaces)))
+    last = text.rstrip(" \"'”’»)")[-1:]
+    if last not in (".", "?", "!", "…", ":"):
+        out.add("s:no_stop")
+    if _TIMESTAMP.match(text):
+        out.add("s:timestamp")
+    dated = _DATE.search(text)
+    if dated:
+        out.add("s:date")
+    clock = _CLOCK.search(text)
+    if clock:
+        out.add("s:clock")
+    if _BYLINE_GLUE.search(text) or (len(surfaces) <= 8 and dated and clock):
+        out.add("s:byline")
+    if _FURNITURE.search(text):
+        out.add("s:furniture")
+    if title_case(surfaces):
+        out.add("s:title_case")
+    if any(ord(c) > 0x24F and c.isalpha() for c in text):
+        out.add("s:non_latin")
+    if text[:1] in "\"“‘'«":
+        out.add("s:starts_quote")
 
 
 def _context(
     text: str,
     i: int,
-    readings: list[_Reading],
+    read: list[_Sentence],
     voice: bool,
     prev_voice: bool,
     doc_major: str | None,
     out: set[str],
 ) -> None:
-    here = readings[i]
-    prev_group = readings[i - 1].group if i > 0 else "start"
-    next_group = readings[i + 1].group if i + 1 < len(readings) else "end"
+    here = read[i]
+    prev_group = read[i - 1].group if i > 0 else "start"
+    next_group = read[i + 1].group if i + 1 < len(read) else "end"
     distance = "near" if here.since_speaker <= 2 else "far"
     out.add("prev_spk:" + prev_group)
     out.add(f"last_spk:{here.last}:{distance}")
@@ -292,7 +261,7 @@ def _context(
             # A speech or briefing transcript: "we" and "I" are the last speaker's, however far.
             out.add(f"cont_person:{here.last}")
         # An opened quote whose attribution follows: "Izyum is the hottest spot. [...]," he said.
-        if i + 1 < len(readings) and readings[i + 1].quote_open:
+        if i + 1 < len(read) and read[i + 1].quote_open:
             out.add("qnext:" + next_group)
     if doc_major is not None:
         out.add("doc_major:" + doc_major)
@@ -302,6 +271,96 @@ def _context(
         out.add("ctx:quote_open")
     if prev_voice:
         out.add("ctx:prev_voice")
+
+
+def _document(i: int, here: _Sentence, doc: DocumentVoice, voice: bool, out: set[str]) -> None:
+    """The document's voice, as it bears on sentence ``i``."""
+    unattributed = here.group in ("none", "unresolved")
+    state = (
+        "furniture"
+        if doc.furniture[i] or doc.dateline[i]
+        else ("free" if unattributed else "attributed")
+    )
+    # An editorial's judgement and its plain background differ by the sentence's own voice.
+    voiced_state = f"{state}:{'voice' if voice else 'plain'}" if state == "free" else state
+    for kind in doc.kinds:
+        out.add(f"dk:{kind}:{voiced_state}")
+    if doc.group is not None:
+        out.add(f"dv:{doc.group}:{state}")
+        out.add(f"dve:{doc.evidence}:{doc.group}:{state}")
+        for kind in doc.kinds:
+            out.add(f"dvk:{kind}:{doc.group}:{state}")
+        if voice and unattributed:
+            out.add(f"dv_voice:{doc.group}")
+    turn = doc.turns[i]
+    if turn is not None:
+        out.add(f"turn:{turn}:{'tag' if doc.tags[i] else state}")
+    if doc.furniture[i]:
+        out.add("ln:furniture")
+    if doc.dateline[i]:
+        out.add("ln:dateline")
+
+
+_KIND_NAMES = {
+    "transcript": "a transcript",
+    "assessment": "an assessment",
+    "agency": "an agency item",
+    "comments": "a comment thread",
+    "editorial": "an editorial",
+    "institutional": "an institution speaking (we)",
+    "personal": "a personal voice",
+}
+_EVIDENCE = {
+    "outlet": "its outlet",
+    "dateline": "its dateline",
+    "speakers": "its speakers",
+    "title": "its title",
+    "self": "its speaker's own words",
+    "author": "its author's line",
+    "assessor": "who assesses in it",
+    "attribution": "its attributions",
+}
+_SIMPLE = {
+    "w:": "", "b:": "", "c:": "chars:", "men:": "mentions:", "men_kind:": "mentions a ",
+    "v:": "voice:", "s:": "shape:", "prev_spk:": "previous speaker:", "qcont:": "quote continues:",
+    "qnext:": "quote attributed next:", "ctx:": "context:", "full_text:": "quoted in full:",
+    "doc_major:": "article's main source:", "cont_person:": "first person continues:",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 16)
+def describe(feature: str) -> str:
+    """A feature (or the document stage's cue) as a person reads it.
+
+    >>> describe("spk:russian_mod:named")
+    'speaker: russian_mod'
+    >>> describe("dvk:transcript:western_intelligence:free")
+    'document: a transcript of western_intelligence'
+    """
+    head, _, rest = feature.partition(":")
+    parts = rest.split(":")
+    if head == "spk":
+        return f"speaker: {parts[0]}"
+    if head in ("last_spk", "cont", "cont_voice"):
+        return f"last speaker: {parts[0]}"
+    if head == "dk":
+        return f"document: {_KIND_NAMES.get(parts[0], parts[0])}"
+    if head == "dvk":
+        return f"document: {_KIND_NAMES.get(parts[0], parts[0])} of {parts[1]}"
+    if head in ("dv", "dv_voice"):
+        return f"document voice: {parts[0]}"
+    if head == "dve":
+        return f"document voice: {parts[1]} (from {_EVIDENCE.get(parts[0], parts[0])})"
+    if head == "doc_voice":
+        return f"document voice: {parts[0]} (the rest of the document)"
+    if head == "turn":
+        return f"speaker's turn: {parts[0]}"
+    if head == "ln":
+        return f"line: {parts[0]}"
+    for prefix, shown in _SIMPLE.items():
+        if feature.startswith(prefix):
+            return shown + feature[len(prefix) :]
+    return feature
 
 
 def _major(counts: dict[str, int], counted: str, major: str | None) -> str:
@@ -319,24 +378,37 @@ def featurize_article(
     sentences: Sequence[str],
     groups: Sequence[str] = DEFAULT_GROUPS,
     gazetteer: Gazetteer | None = None,
+    outlet: str | None = None,
 ) -> list[set[str]]:
-    """The feature names of each sentence of one article, in order."""
+    """The feature names of each sentence of one article, in order.
+
+    ``outlet`` is what the user knows of the article's source; when the outlet is itself a
+    source in the gazetteer (an agency, a ministry, a think tank) it is evidence of the
+    document's voice.
+    """
     unknown = [g for g in groups if g not in ALL_GROUPS]
     if unknown:
         raise InputError(f"feature groups must be among {', '.join(ALL_GROUPS)}; got {unknown}")
     wanted = frozenset(groups)
-    readings = _read_article(sentences, gazetteer or load_gazetteer())
+    gazetteer = gazetteer or load_gazetteer()
+    read = _read_article(sentences, gazetteer, outlet)
+    doc = (
+        read_document(sentences, [r.mentions for r in read], [r.attribution for r in read],
+                      gazetteer, outlet)
+        if "document" in wanted
+        else None
+    )  # fmt: skip
     prev_voice = False
     doc_groups: dict[str, int] = {}  # speakers' groups so far, in order of first appearance
     doc_major: str | None = None  # the most frequent of them, the first one on a tie
     result = []
-    for i, text in enumerate(sentences):
-        here = readings[i]
+    for i, here in enumerate(read):
+        text = here.text
         feats: set[str] = {"bias"}
         if "ngrams" in wanted:
-            _ngrams(text, feats)
+            _ngrams(here.words, feats)
         if "chars" in wanted:
-            _chars(text, feats)
+            _chars(here.words, feats)
         if "attribution" in wanted:
             feats.add("spk:" + here.group)
             if here.how is not None:
@@ -348,7 +420,9 @@ def featurize_article(
         if "shape" in wanted:
             _shape(text, feats)
         if "context" in wanted:
-            _context(text, i, readings, voice, prev_voice, doc_major, feats)
+            _context(text, i, read, voice, prev_voice, doc_major, feats)
+        if doc is not None:
+            _document(i, here, doc, voice, feats)
         prev_voice = voice
         if here.group not in ("none", "unresolved"):
             doc_groups[here.group] = doc_groups.get(here.group, 0) + 1

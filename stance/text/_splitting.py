@@ -23,6 +23,7 @@ import re
 from typing import NamedTuple
 
 from stance._errors import InputError
+from stance.text._lexicon import lexicon
 
 __all__ = ["ABBREVIATIONS", "Span", "split_sentences"]
 
@@ -35,87 +36,8 @@ class Span(NamedTuple):
     text: str
 
 
-# Lower-cased, without the final stop. Multi-dot forms ("u.s") are matched as a whole token.
-ABBREVIATIONS: frozenset[str] = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "cpt",
-        "sgt",
-        "cmdr",
-        "adm",
-        "brig",
-        "rev",
-        "st",
-        "sen",
-        "rep",
-        "gov",
-        "pres",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "dept",
-        "est",
-        "approx",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "a.m",
-        "p.m",
-        "u.s",
-        "u.k",
-        "u.n",
-        "u.s.a",
-        "e.u",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "no",
-        "nos",
-        "vol",
-        "fig",
-        "ft",
-        "km",
-        "mln",
-        "bln",
-        "bn",
-        "mt",
-        "mts",
-        "st.",
-        "op",
-        "cit",
-        "al",
-        "gr",
-    ]
-)
+# Lower-cased, without the final stop (lexicons.txt); "u.s" matches as a whole token.
+ABBREVIATIONS: frozenset[str] = lexicon("abbreviations")
 
 # Every character str.splitlines() treats as a line boundary.
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")

@@ -1,0 +1,119 @@
+"""The document stage: a second linear model that reads the first stage's reading of a document.
+
+Stacked sequential learning. The first stage labels each sentence from its own features (words,
+attribution, its neighbours' speakers, the document's evidence). The second stage sees, for
+each sentence, the first stage's probabilities for it, for the sentences before and after it,
+and for the document as a whole (all its sentences, and those that name no source), so that a
+sentence that names no one can take the voice the rest of its document carries: a think tank's
+narration, a briefing's answers, the sentences of a comment thread.
+
+Everything here is numpy on small dense arrays: one row of :data:`COLUMNS` per sentence.
+The same function builds the rows in training (from out-of-fold first-stage probabilities) and
+in prediction, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from stance._labels import LABELS
+
+__all__ = ["COLUMNS", "GROUP_OF_COLUMN", "document_rows", "free_sentences"]
+
+_K = len(LABELS)
+# The columns of a document-stage row, in order, and the evidence each belongs to.
+_BLOCKS: tuple[tuple[str, str], ...] = (
+    ("own", "sentence"),  # the sentence's own first-stage probabilities
+    ("own_log", "sentence"),  # their logarithms
+    ("prev", "neighbours"),  # the sentence before
+    ("next", "neighbours"),  # the sentence after
+    ("free_doc", "document"),  # for a sentence naming no source, in its own voice: the mean
+    # over the document's sentences that name none
+    ("plain_doc", "document"),  # the same for such a sentence without a mark of its own voice
+    ("free_doc_all", "document"),  # for such a sentence: the mean over the whole document
+    ("named_doc_all", "document"),  # for a sentence naming its source: the document's mean
+)
+_TAIL: tuple[tuple[str, str], ...] = (
+    ("free", "sentence"),  # the sentence names no source of its own
+    ("first", "neighbours"),  # it opens its document
+    ("last", "neighbours"),  # it closes its document
+    ("no_free_in_doc", "document"),  # every sentence of its document names a source
+)
+COLUMNS: tuple[str, ...] = (
+    *(f"{block}:{label}" for block, _ in _BLOCKS for label in LABELS),
+    *(name for name, _ in _TAIL),
+)
+GROUP_OF_COLUMN: tuple[str, ...] = (
+    *(group for _, group in _BLOCKS for _ in LABELS),
+    *(group for _, group in _TAIL),
+)
+_FLOOR = 1e-6
+
+
+_OWN_VOICE = ("v:first_person", "v:hedge", "v:evaluative", "v:question", "v:exclaim", "v:you")
+
+
+def free_sentences(feats: Sequence[set[str]]) -> np.ndarray:
+    """For each sentence: whether it names no source of its own (the attribution found no
+    speaker), and whether it bears a mark of its own voice (n x 2 booleans)."""
+    states = np.zeros((len(feats), 2), dtype=bool)
+    for i, names in enumerate(feats):
+        states[i, 0] = "spk:none" in names or "spk:unresolved" in names
+        states[i, 1] = any(cue in names for cue in _OWN_VOICE)
+    return states
+
+
+def document_rows(proba: np.ndarray, slices: Sequence[slice], states: np.ndarray) -> np.ndarray:
+    """The document-stage rows (n x len(COLUMNS)) of sentences grouped into ``slices``;
+    ``states`` is :func:`free_sentences` of their features."""
+    free, own_voice = states[:, 0], states[:, 1].astype(float)[:, None]
+    n = len(proba)
+    rows = np.zeros((n, len(COLUMNS)))
+    if n == 0:
+        return rows
+    starts = np.array([part.start for part in slices], dtype=np.intp)
+    lengths = np.array([part.stop - part.start for part in slices], dtype=np.intp)
+    doc_of = np.repeat(np.arange(len(slices)), lengths)
+    first = np.zeros(n, dtype=bool)
+    first[starts] = True
+    last = np.zeros(n, dtype=bool)
+    last[starts + lengths - 1] = True
+
+    prev = np.zeros_like(proba)
+    prev[1:] = proba[:-1]
+    prev[first] = 0.0
+    following = np.zeros_like(proba)
+    following[:-1] = proba[1:]
+    following[last] = 0.0
+
+    doc_mean = np.add.reduceat(proba, starts, axis=0) / lengths[:, None]
+    free_counts = np.add.reduceat(free.astype(float), starts)
+    free_sums = np.add.reduceat(proba * free[:, None], starts, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        free_mean = np.where(free_counts[:, None] > 0, free_sums / free_counts[:, None], 0.0)
+    doc = doc_mean[doc_of]
+    doc_free = free_mean[doc_of]
+    is_free = free.astype(float)[:, None]
+
+    # A sentence's own attribution comes first: the document's voice enters apart for
+    # sentences that name a source, so the model can give it little weight there.
+    blocks = (
+        proba,
+        np.log(np.maximum(proba, _FLOOR)),
+        prev,
+        following,
+        doc_free * is_free * own_voice,
+        doc_free * is_free * (1.0 - own_voice),
+        doc * is_free,
+        doc * (1.0 - is_free),
+    )
+    for b, block in enumerate(blocks):
+        rows[:, b * _K : (b + 1) * _K] = block
+    tail = len(blocks) * _K
+    rows[:, tail] = free
+    rows[:, tail + 1] = first
+    rows[:, tail + 2] = last
+    rows[:, tail + 3] = (free_counts == 0)[doc_of]
+    return rows

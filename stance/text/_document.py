@@ -1,0 +1,380 @@
+"""The document's own voice: who speaks when the sentences of a document do not say.
+
+A wire report names a source in each sentence. A briefing transcript, a ministry's update, a
+think tank's assessment, a state agency's item or a thread of reader comments does not: the
+document is the voice. This module reads a whole article (all its sentences, before and after
+any one of them) for that evidence:
+
+- **speaker tags** at the start of a line ("KIRBY:", "SENIOR DEFENSE OFFICIAL:", "Q:",
+  "Maria Zakharova:"), which open a speaker's turn that runs until the next tag;
+- **kinds of document**: a transcript (tags), an assessment (assessment language), an agency
+  item (a dateline such as "MOSCOW, Dec 20 /TASS/"), a comment thread (user names, "Reply",
+  vote counts), an editorial (an opinion kicker near the top), institutional first person;
+- **the voice's group**: the outlet when it is itself a source in the gazetteer (an item of
+  TASS, a transcript on defense.gov), the agency of a dateline, the named speakers of a
+  transcript, or the side its explicit attributions name most.
+
+A sentence's own explicit attribution still wins over all of this; the model weighs the two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from stance.text._actors import Gazetteer, Mention
+from stance.text._attribution import Attribution
+from stance.text._lexicon import lexicon
+from stance.text._tokens import fold, outside_quotes, words
+
+__all__ = [
+    "KINDS",
+    "DocumentVoice",
+    "SpeakerTag",
+    "document_prior",
+    "read_document",
+    "speaker_tag",
+]
+
+KINDS = ("transcript", "assessment", "agency", "comments", "editorial", "institutional", "personal")
+SOURCE_GROUPS = ("official_ukrainian", "russian_mod", "western_intelligence")
+
+# "MR. KIRBY:", "SENIOR DEFENSE OFFICIAL 2:", "Maria Zakharova:", "Q:", "Question (RIA Novosti):"
+_TAG = re.compile(
+    r"^\s*(?P<tag>[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|of|the|de|von|van|al|\d))*)"
+    r"\s*(?:\([^()]{1,60}\))?\s*:\s+(?=\S)"
+)
+# The White House's form: "Q    Thanks, John." (no colon, a run of spaces).
+_WHITE_HOUSE_Q = re.compile(r"^\s*Q\s{2,}(?=\S)|^\s*Q\.\s+(?=\S)")
+_MAX_TAG_WORDS = 7
+# An agency's credit on a line of its own after the dateline: "/TASS/.", "(Sputnik)".
+_CREDIT = re.compile(r"^\s*[/(]\s*[^\W\d_][\w .\-]{1,30}[/)]\.?\s*$")
+_DATELINE_SPAN = 3  # datelines open an item
+# After "MOSCOW,": a date ("December 20", "1 ноя") or the agency alone ("KYIV, Ukrinform").
+_DATE_AFTER = re.compile(r",\s*(?:\d{1,2}\s+\w+|\w+\.?\s+\d{1,2}\b|[A-Z]\w+\s*(?:$|[-—(]))")
+# "The Guardian view on ...": an outlet's editorial, whatever its kicker.
+_OUTLET_VIEW = re.compile(r"^\s*the\s+[\w' ]{2,30}\s+view\s+on\b", re.IGNORECASE)
+_OPENING = 3  # the lines where a document names itself: title, dateline, byline
+_TITLE_WORDS = 12
+_BIO_SPAN = 5  # author lines stand at the top or the foot of a page
+# An author's line: "X is a Research Fellow in the Military Sciences team at RUSI."
+_BIO = re.compile(r"\b(?:is|was|are)\s+(?:a|an|the)\s+[^.;]{0,90}?\b(?:at|of|with|for)\b")
+_PERSONAL_SHARE = 0.3
+_USER = re.compile(r"^(?:u/|@)?[\w.\-]*(?:\d|_)[\w.\-]*$|^(?:u/|@)\S+$")
+_EDITORIAL_SPAN = 4  # an opinion kicker counts near the top of the page
+_ASSESSMENT_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerTag:
+    """A speaker tag opening a line of a transcript."""
+
+    text: str
+    reporter: bool  # a journalist's question: "Q:", "QUESTION:", "Question (TASS):"
+    group: str | None  # the group of a speaker the gazetteer knows
+    capitals: bool  # written in capitals, as transcripts write them ("MR. KIRBY")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentVoice:
+    """What the whole document says about its voice."""
+
+    kinds: tuple[str, ...]
+    group: str | None  # the group whose document this is, when the evidence names one
+    evidence: str  # how the group was found: outlet, dateline, speakers, attribution or none
+    turns: tuple[str | None, ...]  # per sentence: the speaker's turn ("reporter", a group...)
+    tags: tuple[bool, ...]  # per sentence: whether it opens a turn
+    furniture: tuple[bool, ...]  # per sentence: a comment thread's furniture line
+    dateline: tuple[bool, ...]  # per sentence: an agency dateline
+
+
+def speaker_tag(
+    sentence: str, mentions: Sequence[Mention], surnames: dict[str, str] | None = None
+) -> SpeakerTag | None:
+    """The speaker tag that opens ``sentence``, if it has one.
+
+    ``surnames`` (folded surname -> group) resolves tags the gazetteer's aliases do not
+    ("MR. PRICE:").
+    """
+    if _WHITE_HOUSE_Q.match(sentence):
+        return SpeakerTag("Q", True, None, True)
+    match = _TAG.match(sentence)
+    if match is None:
+        return None
+    tag = match.group("tag")
+    tag_words = words(fold(tag))
+    if not tag_words or len(tag_words) > _MAX_TAG_WORDS or tag_words[0] in _NOT_TAGS:
+        return None
+    if tag_words[0].rstrip("0123456789") in _REPORTER_TAGS:  # "Q:", "Q1:", "QUESTION:"
+        return SpeakerTag(tag, True, None, tag.isupper() or tag == "Q")
+    end = match.end("tag")
+    named = [m for m in mentions if m.end <= end and m.certain]
+    group = named[-1].group if named else (surnames or {}).get(tag_words[-1])
+    return SpeakerTag(tag, False, group, tag.isupper())
+
+
+_NOT_TAGS = lexicon("not_speaker_tags")
+_REPORTER_TAGS = lexicon("reporter_tags")
+_ASSESSMENT = lexicon("assessment_words")
+_ASSESSING_VERBS = frozenset(["assess", "assesses", "assessed", "judge", "judges", "judged"])
+_FURNITURE = lexicon("comment_furniture")
+_WE = lexicon("voice_we")
+_EDITORIAL = lexicon("editorial_markers")
+_OWN_VOICE = lexicon("voice_first_person") | lexicon("voice_hedge") | lexicon("voice_evaluative")
+_SELF = lexicon("voice_first_person") | _WE
+_INSTITUTIONS = frozenset(["institution", "office"])
+# Who can author a document its opening lines name (not a country or an army: the topic).
+_AUTHORS = frozenset(["person", "institution", "office", "agency", "media", "channel"])
+_BY_BEFORE = re.compile(r"\b(?:by|from|of)\s+(?:[\w'’]+\s+){0,2}$", re.IGNORECASE)
+_HOLDS_AFTER = re.compile(
+    r"\s+(?:holds?|hosts?|gives?|delivers?|briefs?|addresses|speaks|remarks|statement|"
+    r"press|briefing|update|report|assessment)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_dateline(sentence: str) -> bool:
+    """An agency's dateline: "MOSCOW, December 20.", "KYIV, Ukrinform", "MOSCOW (Sputnik) -",
+    "МОСКВА, 1 ноя", and the credit "/TASS/." on its own line."""
+    if _CREDIT.match(sentence):
+        return True
+    stripped = sentence.lstrip()
+    place = re.split(r"[,(—]|\s-\s", stripped, maxsplit=1)[0].strip()
+    rest = stripped[len(place) :].lstrip()
+    letters = place.replace(" ", "").replace("-", "")
+    if not (2 < len(place) <= 30 and letters.isalpha() and place.isupper()):
+        return False
+    return bool(_DATE_AFTER.match(rest)) if rest[:1] == "," else rest[:1] in "(—-"
+
+
+def _is_editorial_marker(sentence: str, tokens: list[str]) -> bool:
+    """ "Editorial: ...", "DAILY MAIL COMMENT: ...", "Opinion", "The Guardian view on ..."."""
+    if _OUTLET_VIEW.match(sentence):
+        return True
+    if _EDITORIAL.isdisjoint(tokens):
+        return False
+    return ":" in sentence or len(tokens) <= 5
+
+
+def _is_own_voice(sentence: str, tokens: list[str]) -> bool:
+    """A sentence in someone's own voice: "I", hedges, evaluation, a question or exclamation."""
+    tail = sentence.rstrip(" \"'”’»)")
+    return not _OWN_VOICE.isdisjoint(tokens) or tail.endswith(("?", "!"))
+
+
+def _is_furniture(sentence: str, tokens: list[str]) -> bool:
+    """A comment thread's furniture line: "Reply", "12 likes", "3 hours ago", a user name."""
+    if not tokens or len(tokens) > 6:
+        return False
+    stripped = sentence.strip()
+    if " " not in stripped and _USER.match(stripped):
+        return True
+    return not _FURNITURE.isdisjoint(tokens)
+
+
+def _outlet_group(outlet: str | None, gazetteer: Gazetteer) -> str | None:
+    """The group of an outlet that is itself a source: TASS, the Pentagon, the ISW."""
+    if not outlet:
+        return None
+    found = [m for m in gazetteer.find(outlet) if m.group in SOURCE_GROUPS and m.certain]
+    return found[0].group if found else None
+
+
+def read_document(
+    sentences: Sequence[str],
+    mentions: Sequence[Sequence[Mention]],
+    attributions: Sequence[Attribution | None],
+    gazetteer: Gazetteer,
+    outlet: str | None = None,
+) -> DocumentVoice:
+    """Read a whole article for its voice.
+
+    ``mentions`` are each sentence's gazetteer mentions, ``attributions`` what the attribution
+    analysis found in each (None where nothing).
+    """
+    n = len(sentences)
+    speakers = [
+        a.group if a is not None and a.group else ("unresolved" if a is not None else "none")
+        for a in attributions
+    ]
+    tags = [speaker_tag(s, m, gazetteer.surnames) for s, m in zip(sentences, mentions)]
+    tokens = [words(fold(outside_quotes(s))) for s in sentences]
+    furniture = [_is_furniture(s, t) for s, t in zip(sentences, tokens)]
+    datelines = [i < _DATELINE_SPAN and _is_dateline(s) for i, s in enumerate(sentences)]
+    kinds = []
+    tagged = [t for t in tags if t is not None]
+    if len(tagged) >= 2 or any(t.reporter for t in tagged):
+        kinds.append("transcript")
+    unattributed = [i for i in range(n) if speakers[i] in ("none", "unresolved")]
+    assessing = sum(1 for t in tokens if not _ASSESSMENT.isdisjoint(t))
+    if assessing >= 2 and assessing >= _ASSESSMENT_SHARE * n:
+        kinds.append("assessment")
+    if any(datelines):
+        kinds.append("agency")
+    if sum(furniture) >= 2 or any(fold(s).strip(" :") == "comments" for s in sentences):
+        kinds.append("comments")
+    if any(_is_editorial_marker(s, t) for s, t in zip(sentences[:_EDITORIAL_SPAN], tokens)):
+        kinds.append("editorial")
+    if sum(1 for i in unattributed if not _WE.isdisjoint(tokens[i])) >= 2:
+        kinds.append("institutional")
+    own = sum(1 for i in unattributed if _is_own_voice(sentences[i], tokens[i]))
+    if own >= 2 and own >= _PERSONAL_SHARE * n:
+        kinds.append("personal")
+
+    # A source's own document, not a person's: only there do the opening lines or the
+    # document's attributions say whose voice the unattributed sentences carry.
+    voiced = not {"transcript", "assessment", "agency", "institutional"}.isdisjoint(kinds) and (
+        "comments" not in kinds and "editorial" not in kinds
+    )
+    group, evidence = _voice_group(
+        sentences,
+        mentions,
+        speakers,
+        tags if "transcript" in kinds else (),
+        datelines,
+        gazetteer,
+        outlet,
+        voiced=voiced,
+        first_person=[not _SELF.isdisjoint(t) for t in tokens],
+        assessors=[a.group if a is not None and _assesses(a) else None for a in attributions],
+    )
+    turns = _turns(tags, group) if "transcript" in kinds else [None] * n
+    return DocumentVoice(
+        tuple(kinds),
+        group,
+        evidence,
+        tuple(turns),
+        tuple(t is not None for t in tags),
+        tuple(furniture),
+        tuple(datelines),
+    )
+
+
+def _is_title(sentence: str) -> bool:
+    """A title or credit line: no closing stop, or a dozen words at most."""
+    return not sentence.rstrip().endswith((".", "?", "!")) or len(sentence.split()) <= _TITLE_WORDS
+
+
+def _assesses(found: Attribution) -> bool:
+    """Whether an attribution's cue is an assessment ("ISW assesses", "we judge")."""
+    return not _ASSESSING_VERBS.isdisjoint(words(fold(found.cue.text)))
+
+
+def _authors(sentence: str, mention: Mention) -> bool:
+    """Whether a title line names ``mention`` as the document's author, not its topic:
+    "Press conference by NATO Secretary General ...", "... comes from a CSIS event",
+    "Senior Defense Official Holds a Background Briefing"."""
+    return bool(
+        _BY_BEFORE.search(sentence, 0, mention.start) or _HOLDS_AFTER.match(sentence, mention.end)
+    )
+
+
+def document_prior(
+    sentences: Sequence[str],
+    mentions: Sequence[Sequence[Mention]],
+    gazetteer: Gazetteer,
+    outlet: str | None,
+) -> str | None:
+    """The group the document's outlet or dateline names, read before anything else (it
+    settles ambiguous names such as "MoD" in the attribution)."""
+    found = _outlet_group(outlet, gazetteer)
+    if found is not None:
+        return found
+    datelines = [i < _DATELINE_SPAN and _is_dateline(s) for i, s in enumerate(sentences)]
+    return _dateline_group(datelines, mentions)
+
+
+def _dateline_group(datelines: Sequence[bool], mentions: Sequence[Sequence[Mention]]) -> str | None:
+    for i, is_dateline in enumerate(datelines):
+        if is_dateline:
+            near = [*mentions[i], *(mentions[i + 1] if i + 1 < len(mentions) else ())]
+            named = [m.group for m in near if m.group in SOURCE_GROUPS and m.certain]
+            if named:
+                return named[0]
+    return None
+
+
+def _voice_group(
+    sentences: Sequence[str],
+    mentions: Sequence[Sequence[Mention]],
+    speakers: Sequence[str],
+    tags: Sequence[SpeakerTag | None],
+    datelines: Sequence[bool],
+    gazetteer: Gazetteer,
+    outlet: str | None,
+    voiced: bool,
+    first_person: Sequence[bool],
+    assessors: Sequence[str | None],
+) -> tuple[str | None, str]:
+    """The group whose document this is, strongest evidence first.
+
+    ``voiced``: the document reads as a source's own (a transcript, an assessment, an agency
+    item, institutional first person), so a source its opening lines name without quoting it
+    ("Press conference by NATO Secretary General ...") is taken for its author, and failing
+    that the side its attributions name most.
+    """
+    from_outlet = _outlet_group(outlet, gazetteer)
+    if from_outlet is not None:
+        return from_outlet, "outlet"
+    from_dateline = _dateline_group(datelines, mentions)
+    if from_dateline is not None:
+        return from_dateline, "dateline"
+    spoken = Counter(t.group for t in tags if t is not None and t.group in SOURCE_GROUPS)
+    if spoken:
+        return spoken.most_common(1)[0][0], "speakers"
+    for i, sentence in enumerate(sentences):
+        # "Owen Kettering is a Research Fellow in the Military Sciences team at RUSI."
+        if i >= len(sentences) - _BIO_SPAN or i < _BIO_SPAN:
+            bio = _BIO.search(sentence)
+            if bio is not None:
+                named = [
+                    m.group
+                    for m in mentions[i]
+                    if m.start >= bio.end()
+                    and m.certain
+                    and m.group in SOURCE_GROUPS
+                    and m.actor.kind == "institution"
+                ]
+                if named:
+                    return named[0], "author"
+    if not voiced:
+        return None, "none"
+    for i in range(min(_OPENING, len(mentions))):
+        if speakers[i] in ("none", "unresolved") and _is_title(sentences[i]):
+            named = [
+                m.group
+                for m in mentions[i]
+                if m.group in SOURCE_GROUPS
+                and m.certain
+                and m.actor.kind in _AUTHORS
+                and _authors(sentences[i], m)
+            ]
+            if named:
+                return named[0], "title"
+    assessed = Counter(g for g in assessors if g in SOURCE_GROUPS)
+    if assessed:  # "ISW assesses that ...": the assessing source of an assessment
+        return assessed.most_common(1)[0][0], "assessor"
+    for i, mine in enumerate(first_person):
+        # "Welcome to the Center for Strategic and International Studies; I'm Seth Jones ..."
+        if mine and speakers[i] in ("none", "unresolved"):
+            named = [
+                m.group
+                for m in mentions[i]
+                if m.group in SOURCE_GROUPS and m.certain and m.actor.kind in _INSTITUTIONS
+            ]
+            if named:
+                return named[0], "self"
+    return None, "none"
+
+
+def _turns(tags: Sequence[SpeakerTag | None], group: str | None) -> list[str | None]:
+    """Each sentence's turn: the group of the last speaker tag at or before it."""
+    turns: list[str | None] = []
+    current: str | None = None
+    for tag in tags:
+        if tag is not None:
+            current = "reporter" if tag.reporter else (tag.group or group or "unresolved")
+        turns.append(current)
+    return turns

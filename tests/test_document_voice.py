@@ -1,0 +1,212 @@
+"""Documents that speak in one voice: the reading of the whole document, and the shipped model
+on short documents it never saw, labelled sentence by sentence as the annotation guide says.
+
+Each document below was written for this test (it is in no annotation file). The precedence is
+tested too: a sentence's own explicit attribution wins over the document's voice.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import stance
+from stance.text import load_gazetteer
+from stance.text._document import read_document, speaker_tag
+from stance.text._features import _read_article
+
+TRANSCRIPT = [
+    ("Department of Defense Press Briefing by Pentagon Press Secretary", "neutral"),
+    ("MR. RYDER: Good afternoon, everybody.", "western_intelligence"),
+    (
+        "We continue to see Russian forces pour troops into the fight around Avdiivka.",
+        "western_intelligence",
+    ),
+    (
+        "Their losses there have been staggering, and we expect that to continue.",
+        "western_intelligence",
+    ),
+    ("Q: Thanks, General.", "neutral"),
+    ("Do you have any update on the delivery of the Abrams tanks?", "neutral"),
+    ("MR. RYDER: I don't have anything new to announce on that today.", "western_intelligence"),
+    (
+        "The Ukrainians say they have pushed Russian units back from the river.",
+        "official_ukrainian",
+    ),
+]
+ASSESSMENT = [
+    ("Russian Offensive Campaign Assessment, March 3, 2024", "neutral"),
+    ("Key Takeaways:", "neutral"),
+    (
+        "Russian forces continued limited attacks west of Avdiivka on March 2 and made marginal gains.",
+        "western_intelligence",
+    ),
+    (
+        "ISW assesses that the Russian command will likely keep up this tempo through the spring.",
+        "western_intelligence",
+    ),
+    (
+        "Geolocated footage published on March 2 indicates that Russian forces advanced near Orlivka.",
+        "western_intelligence",
+    ),
+    (
+        "Russian milbloggers claimed that Russian forces seized Tonenke, but ISW has not observed confirmation of this claim.",
+        "russian_mod",
+    ),
+    (
+        "Russian forces will likely struggle to exploit these gains without fresh reserves.",
+        "western_intelligence",
+    ),
+]
+COMMENTS = [
+    ("Comments", "neutral"),
+    ("kharkiv_lad", "neutral"),
+    ("Honestly this is the best news I've read all week.", "editorial_opinion"),
+    ("They should have sent the long-range missiles a year ago.", "editorial_opinion"),
+    ("Reply", "neutral"),
+    ("mapwatcher77", "neutral"),
+    ("Wake me up when something actually changes on the ground.", "editorial_opinion"),
+]
+AGENCY = [
+    ("Russian forces repel six Ukrainian attacks near Kupyansk — MoD", "russian_mod"),
+    ("MOSCOW, February 12.", "neutral"),
+    ("/TASS/.", "neutral"),
+    (
+        "Units of the Zapad battlegroup repelled six attacks by Ukrainian assault groups near Kupyansk over the past day, the Russian Defense Ministry reported.",
+        "russian_mod",
+    ),
+    (
+        "The enemy lost up to 120 servicemen, two tanks and three armored vehicles, the ministry said.",
+        "russian_mod",
+    ),
+    ("The special military operation began on February 24, 2022.", "neutral"),
+]
+EDITORIAL = [
+    (
+        "The Guardian view on Ukraine's air defences: Europe must stop dithering",
+        "editorial_opinion",
+    ),
+    (
+        "Russia launched more than 90 missiles and drones at Ukraine's power grid on Sunday night.",
+        "neutral",
+    ),
+    ("Ukraine's air force said it had shot down most of them.", "official_ukrainian"),
+    (
+        "Europe's hesitation over supplying more Patriot batteries is indefensible.",
+        "editorial_opinion",
+    ),
+    ("Every week of delay is paid for in blackouts and lives.", "editorial_opinion"),
+]
+
+
+def _labels_of(doc: list[tuple[str, str]], outlet: str | None = None) -> list[str]:
+    sentences = [text for text, _ in doc]
+    outlets = [outlet] * len(sentences)
+    return stance.load().predict(sentences, doc_ids=[0] * len(sentences), outlets=outlets)
+
+
+# The editorial's plain background sentence ("Russia launched more than 90 missiles ...") is
+# read as the editorial's judgement: a known error of the shipped model (docs/model.md). Strict,
+# so that the test fails, and must be updated, the day the model gets it right.
+_EDITORIAL_GAP = pytest.mark.xfail(
+    strict=True, reason="plain background sentences of an editorial are read as its judgement"
+)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        TRANSCRIPT,
+        ASSESSMENT,
+        COMMENTS,
+        AGENCY,
+        pytest.param(EDITORIAL, marks=_EDITORIAL_GAP),
+    ],
+    ids=["transcript", "think-tank assessment", "comment thread", "state-agency item", "editorial"],
+)
+def test_each_sentence_of_a_one_voice_document(doc: list[tuple[str, str]]) -> None:
+    expected = [label for _, label in doc]
+    assert _labels_of(doc) == expected
+
+
+def test_explicit_attribution_wins_over_the_documents_voice() -> None:
+    # The last line of the transcript is inside a Pentagon turn but attributed to Ukraine;
+    # the milbloggers' claim sits inside an ISW assessment.
+    assert _labels_of(TRANSCRIPT)[-1] == "official_ukrainian"
+    assert _labels_of(ASSESSMENT)[5] == "russian_mod"
+
+
+def test_an_outlet_that_is_a_source_is_evidence_of_the_voice() -> None:
+    # Two sentences that name no one: read alone they are narration; published by the
+    # Institute for the Study of War they are its assessment.
+    doc = [
+        ("Russian forces continued offensive operations near Kreminna on June 4.", "x"),
+        ("Russian forces did not make any confirmed advances in the area.", "x"),
+    ]
+    with_outlet = _labels_of(doc, "Institute for the Study of War")
+    assert with_outlet == ["western_intelligence", "western_intelligence"]
+
+
+# -- the reading of the document itself -----------------------------------------------------
+
+
+def _read(doc: list[tuple[str, str]], outlet: str | None = None):  # type: ignore[no-untyped-def]
+    sentences = [text for text, _ in doc]
+    gazetteer = load_gazetteer()
+    read = _read_article(sentences, gazetteer)
+    return read_document(
+        sentences, [r.mentions for r in read], [r.attribution for r in read], gazetteer, outlet
+    )
+
+
+def test_a_transcript_has_turns_and_its_speakers_voice() -> None:
+    doc = _read(TRANSCRIPT)
+    assert "transcript" in doc.kinds
+    assert doc.group == "western_intelligence" and doc.evidence == "speakers"
+    assert doc.turns == (
+        None,
+        *["western_intelligence"] * 3,
+        "reporter",
+        "reporter",
+        *["western_intelligence"] * 2,
+    )
+
+
+def test_speaker_tags() -> None:
+    gazetteer = load_gazetteer()
+
+    def tag(line: str):  # type: ignore[no-untyped-def]
+        return speaker_tag(line, gazetteer.find(line), gazetteer.surnames)
+
+    assert tag("Q    Thanks, John.").reporter
+    assert tag("Question (RIA Novosti): How would you comment?").reporter
+    assert tag("MR. PRICE: Good afternoon.").group == "western_intelligence"
+    assert tag("Maria Zakharova: We have seen the reports.").group == "russian_mod"
+    assert tag("SENIOR DEFENSE OFFICIAL: Thanks.").group == "western_intelligence"
+    assert tag("Key Takeaways: Russian forces advanced.") is None
+    assert tag("Photo: Reuters") is None
+
+
+def test_kinds_and_evidence_of_each_document() -> None:
+    assert "assessment" in _read(ASSESSMENT).kinds
+    assert _read(ASSESSMENT).group == "western_intelligence"
+    comments = _read(COMMENTS)
+    assert "comments" in comments.kinds and comments.group is None
+    assert comments.furniture == (True, True, False, False, True, True, False)
+    agency = _read(AGENCY)
+    assert "agency" in agency.kinds and agency.evidence == "dateline"
+    assert agency.group == "russian_mod" and agency.dateline[:3] == (False, True, True)
+    assert "editorial" in _read(EDITORIAL).kinds and _read(EDITORIAL).group is None
+    assert _read(EDITORIAL, outlet="TASS").group == "russian_mod"
+
+
+def test_a_document_is_not_voiced_by_whom_it_quotes() -> None:
+    # A news report quoting the Kremlin twice is still the reporter's, not the Kremlin's.
+    doc = _read(
+        [
+            ("Kremlin rejects talks offer", "x"),
+            ("The Kremlin said on Monday it saw no basis for talks.", "x"),
+            ("Peskov told reporters the offer was not serious.", "x"),
+            ("The war is now in its third year.", "x"),
+        ]
+    )
+    assert doc.group is None
