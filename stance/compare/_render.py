@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stance._errors import InputError
+from stance._io import write_bytes
 from stance._labels import LABELS
 from stance.compare._rows import _HIGH, _LOW, _SHARE, UNDATED, _period_order
 
@@ -111,8 +114,15 @@ def _plot(result: Comparison, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     figure = _bars(result, plt) if result.by is None else _lines(result, plt)
-    figure.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(figure)
+    buffer = io.BytesIO()
+    kind = path.suffix.lstrip(".").lower() or "png"
+    try:
+        figure.savefig(buffer, format=kind, dpi=120, bbox_inches="tight")
+    except ValueError as err:  # an image format matplotlib does not write
+        raise InputError(f"{path}: cannot write this chart format ({err}); use .png") from None
+    finally:
+        plt.close(figure)
+    write_bytes(path, buffer.getvalue())
     return path
 
 

@@ -4,10 +4,12 @@ sentences into a :class:`Comparison`."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance._io import dumps, write_text
 from stance.compare._duplicates import (
     NEAR_DUPLICATE_JACCARD,
     NearDuplicate,
@@ -27,6 +29,18 @@ from stance.compare._stats import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
 
 # -- the result ------------------------------------------------------------------------------
 
@@ -64,13 +78,14 @@ class Comparison:
         }  # fmt: skip
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        """The report as strict JSON: a figure that is not a finite number is ``null``."""
+        return dumps(_finite(self.to_dict()), indent=indent)
 
     def to_csv(self, path: str | Path | None = None) -> str:
         """The shares table as CSV; written to ``path`` if given, and returned."""
         text = self.shares.to_csv(index=False, lineterminator="\n")
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            write_text(path, text)
         return text
 
     def format_table(self, width: int = 60) -> str:
