@@ -233,7 +233,8 @@ class _Catalogs:
 
 
 def _decode(data: bytes, where: str, skips: Skips) -> str | None:
-    if not data.strip():
+    # isspace(), not strip(): a long article is not copied to find out whether it is blank.
+    if not data or data.isspace():
         skips.add(where, "empty file")
         return None
     if b"\x00" in data[:8192]:
@@ -246,7 +247,7 @@ def _decode(data: bytes, where: str, skips: Skips) -> str | None:
             where, f"undecodable bytes (not UTF-8 at byte {err.start}); re-encode it as UTF-8"
         )
         return None
-    if not text.strip():
+    if not text or text.isspace():
         skips.add(where, "empty file")
         return None
     return text
