@@ -28,10 +28,12 @@ if TYPE_CHECKING:
 
 def _is_labelled(path: Path) -> bool:
     """Labelled rows (compare reads them) rather than articles (to be labelled first)?"""
+    from stance.batch._sources import is_stance_output
+
     suffix = path.suffix.lower()
     if not path.is_file():
         return False
-    if suffix in _LABELLED_SUFFIXES:
+    if suffix in _LABELLED_SUFFIXES or is_stance_output(path):
         return True
     if suffix not in _JSONL_SUFFIXES:
         return False
@@ -50,7 +52,7 @@ def rows_from_inputs(paths: Sequence[str], args: argparse.Namespace) -> pd.DataF
 
     from stance.batch._sources import check_inputs
 
-    check_inputs(paths)
+    check_inputs(paths, articles=False)  # labelled rows are welcome here
     labelled = [p for p in paths if p != "-" and _is_labelled(Path(p))]
     articles = [p for p in paths if p not in labelled]
     frames = [read_rows(labelled)] if labelled else []
@@ -71,7 +73,10 @@ def rows_from_inputs(paths: Sequence[str], args: argparse.Namespace) -> pd.DataF
         if rows:
             frames.append(pd.DataFrame.from_records(rows))
     if not frames:
-        raise InputError("nothing to compare: no labelled rows or readable articles were given")
+        raise InputError(
+            f"nothing to compare: {', '.join(paths)} hold(s) no labelled rows and no readable "
+            "articles; label some articles first (stance label), or give other files"
+        )
     return _normalise(pd.concat(frames, ignore_index=True))
 
 

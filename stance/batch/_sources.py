@@ -120,10 +120,13 @@ def _listed(root: Path) -> list[Path]:
     )
 
 
-def check_inputs(names: Iterable[str], error: type[StanceError] = InputError) -> None:
+def check_inputs(
+    names: Iterable[str], error: type[StanceError] = InputError, *, articles: bool = True
+) -> None:
     """Every named input exists and can be read, else ``error`` naming it and what to do.
 
-    Run before anything is written, so that a typo costs nothing.
+    Run before anything is written, so that a typo costs nothing. With ``articles`` the
+    inputs must be articles: the output of a stance label run is refused.
     """
     for name in names:
         if name == STDIN:
@@ -138,7 +141,7 @@ def check_inputs(names: Iterable[str], error: type[StanceError] = InputError) ->
                 pass
         except OSError as err:
             raise error(_io.file_problem(err, path)) from None
-        if is_stance_output(path):
+        if articles and is_stance_output(path):
             raise error(
                 f"{path}: this is the output of a stance label run ({path.name}{JOURNAL_SUFFIX} "
                 "is beside it), not articles; give the articles it was labelled from"

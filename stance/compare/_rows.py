@@ -116,6 +116,7 @@ def _check_probabilities(frame: pd.DataFrame, places: list[str], *, textual: boo
         if len(bad):
             first = int(bad[0])
             value = values.iloc[first]
+            value = value.item() if isinstance(value, np.generic) else value
             why = _bad_value(value, textual) or f"{value!r} is not a probability between 0 and 1"
             more = f" ({len(bad)} rows like it)" if len(bad) > 1 else ""
             raise InputError(
