@@ -17,6 +17,7 @@ says what is wrong and what to do (:func:`file_problem`).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import math
@@ -239,11 +240,17 @@ def _replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as err:
-        temporary.unlink(missing_ok=True)
+        _remove(temporary)
         raise StanceError(file_problem(err, path, writing=True)) from None
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _remove(temporary)
         raise
+
+
+def _remove(path: Path) -> None:
+    """Remove a temporary file if it is there (on a read-only disk it never was)."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], path: str | os.PathLike[str]) -> int:
