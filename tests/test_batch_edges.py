@@ -291,3 +291,79 @@ def test_memory_stays_bounded_for_a_20_mb_article(tmp_path: Path) -> None:
     # its text (read as bytes, then as a str): the labelling itself does not grow with length.
     assert peaks[20] < 300, peaks
     assert peaks[20] - peaks[2] < 3 * 18, peaks
+
+
+# -- Parquet --------------------------------------------------------------------------------
+
+
+def parquet_keys(path: Path) -> list[tuple[str, int]]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, columns=["article_id", "idx"])
+    return list(zip(table["article_id"].to_pylist(), table["idx"].to_pylist()))
+
+
+def test_parquet_parts_are_streamed_into_one_file_not_read_whole(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the join must stream row groups, not load whole tables")
+
+    monkeypatch.setattr(pq, "read_table", refuse)
+    monkeypatch.setattr(pa, "concat_tables", refuse)
+    out = tmp_path / "rows.parquet"
+    assert main(["label", str(folder), "-o", str(out), "-q", "-j", "1"]) == 0
+    (folder / "new.txt").write_text("NATO said Russia had lost momentum.", "utf-8")
+    assert main(["label", str(folder), "-o", str(out), "-q", "-j", "1"]) == 0
+    monkeypatch.undo()
+    assert pq.ParquetFile(out).metadata.num_row_groups == 2  # the first run's, then the new one
+    reference = tmp_path / "rows.jsonl"
+    assert main(["label", str(folder), "-o", str(reference), "-q", "-j", "1"]) == 0
+    assert sorted(parquet_keys(out)) == sorted(keys(rows_of(reference)))
+    assert len(set(parquet_keys(out))) == len(parquet_keys(out))
+    assert not out.with_name(out.name + ".stance-parts").exists()
+
+
+def test_a_join_interrupted_after_its_journal_line_is_completed(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stance.batch import _sink
+
+    out = tmp_path / "rows.parquet"
+    real_replace = os.replace
+
+    def killed(source: object, target: object) -> None:
+        if str(target) == str(out):
+            raise KeyboardInterrupt  # as if killed between the journal line and the replace
+        real_replace(source, target)
+
+    monkeypatch.setattr(_sink.os, "replace", killed)
+    assert main(["label", str(folder), "-o", str(out), "-q", "-j", "1"]) == 130
+    monkeypatch.undo()
+    assert not out.exists()
+    assert main(["label", str(folder), "-o", str(out), "-q", "-j", "1"]) == 0
+    reference = tmp_path / "rows.jsonl"
+    assert main(["label", str(folder), "-o", str(reference), "-q", "-j", "1"]) == 0
+    assert parquet_keys(out) == keys(rows_of(reference))
+
+
+def test_spark_refuses_an_output_that_is_or_holds_or_lies_in_its_input(
+    folder: Path, tmp_path: Path
+) -> None:
+    from stance._errors import InputError
+    from stance.batch._spark import label_paths
+
+    for target in (folder, folder / "labelled", tmp_path):
+        with pytest.raises(InputError, match="writing it would destroy or re-read the input"):
+            label_paths(folder, target, overwrite=True)
+    assert sorted(p.name for p in folder.iterdir()) == [f"s{n}.txt" for n in range(4)]
+
+
+def test_the_readme_spark_row_runs_as_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    # `stance label --engine spark IN OUT` (two positionals) was refused; the row is now
+    # `stance label --engine spark IN -o OUT`, and two inputs say how to call it.
+    assert main(["label", "--engine", "spark", str(SEEDS[0]), str(SEEDS[1])]) == 2
+    assert "stance label --engine spark INPUT -o OUTPUT" in capsys.readouterr().err
