@@ -101,3 +101,41 @@ def test_export_of_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"stance: error: {tmp_path / 'missing'}: no such file")
+
+
+def test_a_byte_order_mark_is_accepted_in_every_text_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bom = b"\xef\xbb\xbf"
+    # Articles: .txt, .jsonl and the catalog beside them.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(bom + b"Kyiv said the bridge held.")
+    (folder / "b.jsonl").write_bytes(bom + b'{"id": "b", "text": "Moscow denied it."}\n')
+    (folder / "catalog.csv").write_bytes(bom + b"file,outlet,published\na.txt,Wire,2022-03-01\n")
+    rows_path = tmp_path / "rows.csv"
+    assert main(["label", str(folder), "-o", str(rows_path), "-q", "-j", "1"]) == 0
+    assert "skipped" not in capsys.readouterr().err.replace("nothing skipped", "")
+    # Labelled rows: CSV and JSON Lines with a BOM.
+    rows_path.write_bytes(bom + rows_path.read_bytes())
+    jsonl_rows = tmp_path / "rows.jsonl"
+    assert main(["label", str(folder), "-o", str(jsonl_rows), "-q", "-j", "1"]) == 0
+    jsonl_rows.write_bytes(bom + jsonl_rows.read_bytes())
+    for labelled in (rows_path, jsonl_rows):
+        assert main(["compare", str(labelled), "--format", "json", "--bootstrap", "10"]) == 0
+        shares = json.loads(capsys.readouterr().out)["shares"]
+        assert {s["outlet"] for s in shares} == {"Wire", "(no outlet)"}
+    # Annotations: JSON Lines (evaluate, agree) and a Label Studio JSON export.
+    record = {"doc": "d", "idx": 0, "text": "Kyiv said so.", "label": "official_ukrainian"}
+    annotations = tmp_path / "mine.jsonl"
+    annotations.write_bytes(bom + (json.dumps(record) + "\n").encode())
+    assert main(["evaluate", "--annotations", str(annotations), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n"] == 1
+    assert main(["annotations", "agree", str(annotations), str(annotations), "--json"]) == 0
+    capsys.readouterr()
+    task = {"id": 1, "data": record, "annotations": [{"result": [
+        {"type": "choices", "value": {"choices": ["neutral"]}}]}]}  # fmt: skip
+    export = tmp_path / "export.json"
+    export.write_bytes(bom + json.dumps([task]).encode())
+    assert main(["annotations", "import", str(export), "--format", "label-studio"]) == 0
+    assert json.loads(capsys.readouterr().out)["label"] == "neutral"
