@@ -32,6 +32,7 @@ __all__ = [
     "BOM",
     "dumps",
     "file_problem",
+    "jsonl_bytes",
     "loads",
     "open_binary",
     "read_jsonl",
@@ -168,6 +169,13 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
     return text if text.isascii() else text.translate(_SEPARATORS)
 
 
+def jsonl_bytes(records: Iterable[Any]) -> bytes:
+    """Many records as JSON Lines, encoded to UTF-8 in one go: :func:`dumps` for each, made
+    for the hot path of writing labelled rows (one encoder, one join, one translation)."""
+    text = "".join([_ENCODER.encode(record) + "\n" for record in records])
+    return (text if text.isascii() else text.translate(_SEPARATORS)).encode("utf-8")
+
+
 def _json_problem(err: ValueError) -> str:
     if isinstance(err, json.JSONDecodeError):
         return f"not valid JSON ({err.msg.removesuffix(' at')} at column {err.colno})"
@@ -260,7 +268,7 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], path: str | os.PathLike[st
     def write(handle: IO[bytes]) -> None:
         nonlocal count
         for record in records:
-            handle.write((dumps(record) + "\n").encode("utf-8"))
+            handle.write(jsonl_bytes([record]))
             count += 1
 
     _replace_atomically(Path(path), write)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from stance._cli._common import Progress
 from stance._errors import StanceError
+from stance._io import dumps
 
 if TYPE_CHECKING:
     from stance.batch._sink import RowSink
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             model_path=args.model,
             overwrite=args.overwrite,
         )
-        print(json.dumps(counts), file=sys.stderr)
+        print(dumps(counts), file=sys.stderr)
         return 0
     from stance.batch import _workers
 

@@ -50,17 +50,6 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
-# One encoder for every row: json.dumps with options builds a new encoder per call.
-_ENCODE_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-def _jsonl_lines(rows: list[dict[str, Any]]) -> bytes:
-    text = "".join([_ENCODE_ROW(r) + "\n" for r in rows])
-    # Strict JSON Lines (see stance._io.dumps): sentences never hold these, ids or outlets may.
-    return (text if text.isascii() else text.translate(_SEPARATORS)).encode("utf-8")
-
-
 def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
@@ -424,7 +413,7 @@ class RowSink:
         if not flat:
             return
         if self.fmt == "jsonl":
-            data = _jsonl_lines(flat)
+            data = _io.jsonl_bytes(flat)
         else:
             data = _csv_lines(flat, header=not self._header_written)
             self._header_written = True
