@@ -130,8 +130,6 @@ class RowSink:
         self.path = path
         self.fmt = fmt
         self.done: dict[str, bytes] = {}  # article id -> content hash, as the journal says
-        self.previous_pid: int | None = None  # the last run that wrote here before this one
-        self.wrote_rows = False
         self._stream: IO[bytes] | None = None
         self._fd: int | None = None  # the output (jsonl, csv)
         self._journal: int | None = None
@@ -164,20 +162,15 @@ class RowSink:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            created = not journal.exists()
             self._journal = os.open(journal, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
             raise StanceError(_io.file_problem(err, journal, writing=True)) from None
-        try:
-            self._lock()
-            if overwrite:
-                self._start_over()
-            self._resume(fingerprint)
-            self._mark_run()
-        except BaseException:
-            if created and os.fstat(self._journal).st_size == 0:
-                journal.unlink(missing_ok=True)
-            raise
+        # The journal is never removed: another run may have it open, waiting to lock it.
+        self._lock()
+        if overwrite:
+            self._start_over()
+        self._resume(fingerprint)
+        self._mark_run()
 
     def _lock(self) -> None:
         assert self._journal is not None
@@ -271,7 +264,8 @@ class RowSink:
                 elif kind == b"joined":
                     self._joined = int(rest)
                 elif kind == b"run":
-                    self.previous_pid = int(rest.split(b"\t")[0])
+                    if pending:  # a run starts only after the last commit: this is torn
+                        break
                     good = position
                     continue
                 else:
@@ -402,8 +396,6 @@ class RowSink:
         except BaseException:
             self._roll_back()
             raise
-        if flat:
-            self.wrote_rows = True
 
     def _write_rows(self, flat: list[dict[str, Any]]) -> None:
         if self.fmt == "parquet":
