@@ -72,8 +72,9 @@ def ordered_map(
 
 def shutdown() -> None:
     """Stop the pool's workers now (the command line does this at the end of a run)."""
-    from joblib.externals.loky import reusable_executor
+    import sys
 
-    executor = getattr(reusable_executor, "_executor", None)
+    module = sys.modules.get("joblib.externals.loky.reusable_executor")  # None: never started
+    executor = getattr(module, "_executor", None)
     if executor is not None:
         executor.shutdown(wait=True, kill_workers=True)
