@@ -170,3 +170,42 @@ def test_compare_reads_a_stance_label_output(tmp_path: Path) -> None:
     out = tmp_path / "seeds.jsonl"
     assert main(["label", str(ROOT / "seeds"), "-o", str(out), "-q", "-j", "1"]) == 0
     assert main(["compare", str(out), "--bootstrap", "20"]) == 0
+
+
+def test_rows_given_twice_are_refused_not_counted_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two runs on one output used to write every row twice, and compare doubled every count.
+    path = tmp_path / "rows.jsonl"
+    rows = two_outlets()
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows + rows[:2]), encoding="utf-8")
+    assert main(["compare", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:{len(rows) + 1}: sentence 0 of article 'Kyiv Daily-0'" in err
+    assert f"is given again (first at {path}:1); 2 row(s) repeat" in err
+    single = tmp_path / "single.jsonl"
+    single.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["compare", str(single), str(single)]) == 2
+
+
+def test_a_full_disk_while_writing_the_chart_prints_no_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+    import os
+
+    from stance import _io
+
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in two_outlets()), encoding="utf-8")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(_io.os, "fsync", full)
+    chart, report = tmp_path / "chart.png", tmp_path / "report.txt"
+    argv = ["compare", str(path), "--chart", str(chart), "-o", str(report), "--bootstrap", "20"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"stance: error: {chart}: no space left on the device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.jsonl"]  # nothing half-written

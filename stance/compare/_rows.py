@@ -71,7 +71,7 @@ _READERS = {".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".json": _read_jsonl}
 _READERS.update({".csv": _read_csv, ".parquet": _read_parquet, ".pq": _read_parquet})
 
 
-def _read_one(path: Path) -> pd.DataFrame:
+def _read_one(path: Path) -> tuple[pd.DataFrame, list[str]]:
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(f"{path}: labelled rows must be .jsonl, .csv or .parquet")
@@ -80,7 +80,26 @@ def _read_one(path: Path) -> pd.DataFrame:
     except OSError as err:
         raise InputError(_io.file_problem(err, path)) from None
     _check_probabilities(frame, places, textual=reader is _read_csv)
-    return frame
+    return frame, places
+
+
+def _refuse_repeated_sentences(frame: pd.DataFrame, places: list[str]) -> None:
+    """A sentence (outlet, article, idx) given twice would count twice: refuse it, at its place."""
+    if "idx" not in frame.columns or not len(frame):
+        return
+    key = frame["outlet"] + "\x1f" + frame["article_id"] + "\x1f" + frame["idx"].astype(str)
+    repeated = key.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    again = int(np.flatnonzero(repeated)[0])
+    first = int(np.flatnonzero((key == key.iloc[again]).to_numpy())[0])
+    item = frame.iloc[again]
+    raise InputError(
+        f"{places[again]}: sentence {item['idx']} of article {item['article_id']!r} "
+        f"({item['outlet']}) is given again (first at {places[first]}); "
+        f"{int(repeated.sum())} row(s) repeat one seen before, and would be counted twice: "
+        "give each labelled file once (a file given twice, or an output written twice?)"
+    )
 
 
 def _bad_value(value: object, textual: bool) -> str | None:
@@ -132,13 +151,20 @@ def read_rows(paths: Iterable[str | Path]) -> pd.DataFrame:
     names = [Path(name) for name in paths]
     if not names:
         raise InputError("no labelled files given")
-    frames = [frame for frame in map(_read_one, names) if len(frame)]
+    frames, places = [], []
+    for name in names:
+        frame, where = _read_one(name)
+        if len(frame):
+            frames.append(frame)
+            places += where
     if not frames:
         raise InputError(
             f"nothing to compare: {', '.join(map(str, names))} hold(s) no labelled rows; "
             "label some articles first (stance label)"
         )
-    return _normalise(pd.concat(frames, ignore_index=True))
+    rows = _normalise(pd.concat(frames, ignore_index=True))
+    _refuse_repeated_sentences(rows, places)
+    return rows
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
