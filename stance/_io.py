@@ -171,9 +171,18 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
 
 def jsonl_bytes(records: Iterable[Any]) -> bytes:
     """Many records as JSON Lines, encoded to UTF-8 in one go: :func:`dumps` for each, made
-    for the hot path of writing labelled rows (one encoder, one join, one translation)."""
+    for the hot path of writing labelled rows (one encoder, one join, one translation).
+
+    A lone UTF-16 surrogate (JSON allows the escape ``\\ud800``; UTF-8 cannot hold the
+    character) is written escaped, as it came, so the record still reads back the same.
+    """
+    records = list(records)
     text = "".join([_ENCODER.encode(record) + "\n" for record in records])
-    return (text if text.isascii() else text.translate(_SEPARATORS)).encode("utf-8")
+    try:
+        return (text if text.isascii() else text.translate(_SEPARATORS)).encode("utf-8")
+    except UnicodeEncodeError:
+        escaped = [json.dumps(r, ensure_ascii=True, allow_nan=False) + "\n" for r in records]
+        return "".join(escaped).encode("ascii")
 
 
 def _json_problem(err: ValueError) -> str:

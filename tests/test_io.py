@@ -139,3 +139,15 @@ def test_writing_is_atomic_a_failure_keeps_the_old_file(tmp_path: Path) -> None:
 def test_what_is_written_reads_back(records: list[dict]) -> None:
     data = b"".join((dumps(record) + "\n").encode("utf-8") for record in records)
     assert [record for _, record in read_jsonl(io.BytesIO(data))] == records
+
+
+def test_a_lone_surrogate_is_written_escaped_and_reads_back(tmp_path: Path) -> None:
+    from stance._io import jsonl_bytes
+
+    records = [{"text": "a\ud800b"}, {"text": "é\u2028"}]
+    data = jsonl_bytes(records)
+    data.decode("utf-8")  # valid UTF-8 whatever the records hold
+    assert [record for _, record in read_jsonl(io.BytesIO(data))] == records
+    path = tmp_path / "out.jsonl"
+    write_jsonl(records, path)
+    assert [record for _, record in read_jsonl(path)] == records

@@ -139,3 +139,14 @@ def test_a_byte_order_mark_is_accepted_in_every_text_format(
     export.write_bytes(bom + json.dumps([task]).encode())
     assert main(["annotations", "import", str(export), "--format", "label-studio"]) == 0
     assert json.loads(capsys.readouterr().out)["label"] == "neutral"
+
+
+def test_a_record_with_a_lone_surrogate_is_reported_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "arts.jsonl"
+    source.write_text(
+        '{"id": "a", "text": "Kyiv said \\ud800 so."}\n{"id": "b", "text": "Fine."}\n', "utf-8"
+    )
+    assert main(["label", str(source), "-o", str(tmp_path / "rows.jsonl"), "-q", "-j", "1"]) == 0
+    assert f"{source}:1: malformed record (a lone UTF-16 surrogate" in capsys.readouterr().err

@@ -37,6 +37,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -256,6 +257,10 @@ def _decode(data: bytes, where: str, skips: Skips) -> str | None:
     return text
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FIELDS = ("id", "doc", "outlet", "date", "url")
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -266,6 +271,14 @@ def _from_record(
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         skips.add(where, "malformed record (no non-empty 'text' string)")
+        return None
+    fields = [text, *(v for k in _FIELDS if isinstance(v := record.get(k), str))]
+    if any(_SURROGATE.search(field) for field in fields):
+        skips.add(
+            where,
+            "malformed record (a lone UTF-16 surrogate escape such as \\ud800, which no UTF-8 "
+            "text can hold); fix the escape in the file",
+        )
         return None
     given = record.get("id", record.get("doc"))
     if given is None:
