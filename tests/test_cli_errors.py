@@ -133,6 +133,8 @@ def test_an_unwritable_output_is_a_clean_error_for_every_writer(
         (["annotations", "agree", str(pass_a), str(pass_a), "--disagreements",
           str(folder / "d.jsonl")], "d.jsonl"),
     ]  # fmt: skip
+    tiny = str(tiny_annotations(tmp_path / "mine.jsonl"))
+    cases.append((["train", "--annotations", tiny, "-o", str(folder / "model")], "model"))
     for argv, name in cases:
         assert main(argv) == 2, argv
         err = capsys.readouterr().err.strip().splitlines()[-1]
@@ -142,7 +144,8 @@ def test_an_unwritable_output_is_a_clean_error_for_every_writer(
 # -- stance train records the command it ran ---------------------------------------------
 
 
-def test_train_records_the_command_that_was_run(tmp_path: Path) -> None:
+def tiny_annotations(path: Path) -> Path:
+    """Six small documents, one sentence of each label: enough to train on, in a second."""
     from stance._labels import LABELS
 
     words = {
@@ -157,8 +160,12 @@ def test_train_records_the_command_that_was_run(tmp_path: Path) -> None:
         for doc in range(6)
         for idx, label in enumerate(LABELS)
     ]
-    data = tmp_path / "mine.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_train_records_the_command_that_was_run(tmp_path: Path) -> None:
+    data = tiny_annotations(tmp_path / "mine.jsonl")
     out = tmp_path / "model"
     argv = ["train", "--annotations", str(data), "-o", str(out), "--C", "0.5"]
     assert main(argv) == 0

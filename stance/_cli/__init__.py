@@ -65,9 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return 0
     except OSError as err:
+        import errno
+
         from stance._io import file_problem
 
-        print(f"stance: error: {file_problem(err)}", file=sys.stderr)
+        writing = err.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT)  # only writes meet these
+        print(f"stance: error: {file_problem(err, writing=writing)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as stop:
         why = "terminated" if isinstance(stop, _Terminated) else "interrupted"
