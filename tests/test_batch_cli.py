@@ -87,7 +87,7 @@ def test_bad_inputs_are_reported_and_skipped(
         "empty file",
         "binary file",
         "undecodable bytes",
-        "arts.jsonl:2: malformed JSON",
+        "arts.jsonl:2: not valid JSON",  # the one JSONL reader's wording
         "arts.jsonl:3: malformed record",
     ):
         assert reason in err, reason

@@ -16,14 +16,31 @@ def test_all_names_resolve() -> None:
 def test_all_lists_every_public_name_once() -> None:
     from types import ModuleType
 
+    for name in stance.__all__:
+        getattr(stance, name)  # served lazily: now in the module's namespace too
     defined = {
         n
         for n, v in vars(stance).items()
-        if not n.startswith("_") and not isinstance(v, ModuleType) and n != "annotations"
+        if not n.startswith("_") and not isinstance(v, ModuleType)
     }
-    assert defined <= set(stance.__all__)
     assert len(stance.__all__) == len(set(stance.__all__))
-    assert set(stance._LAZY) <= set(stance.__all__)
+    assert set(stance.__all__) == defined | set(stance._LAZY) | {"__version__"}
+    assert sorted(dir(stance)) == sorted(stance.__all__)
+
+
+def test_annotations_is_not_the_future_feature() -> None:
+    # `from __future__ import annotations` in the facade made `stance.annotations` a
+    # __future__._Feature object; the facade must not import it.
+    import __future__
+
+    assert "annotations" not in vars(stance)
+    try:
+        value = stance.annotations  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError(f"stance.annotations is {value!r}")
+    assert not any(isinstance(v, __future__._Feature) for v in vars(stance).values())
 
 
 def test_unknown_attribute_raises_attribute_error() -> None:

@@ -8,12 +8,12 @@ are imported inside the handlers, so that ``stance --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from stance._cli import _common
+from stance._errors import AnnotationError
 from stance.annotate._formats import FORMATS
 
 __all__ = ["add_parser"]
@@ -74,14 +74,18 @@ def _add_agree(commands: Any) -> None:
 
 
 def _import_handler(args: argparse.Namespace) -> int:
-    from stance.annotate._formats import import_annotations, write_jsonl
+    from stance._io import dumps, write_jsonl
+    from stance.annotate._formats import import_annotations
+    from stance.batch._sources import check_inputs, refuse_outputs_among_inputs
 
+    check_inputs([str(args.file)], AnnotationError)
+    refuse_outputs_among_inputs([args.output], [args.file], AnnotationError)
     records, report = import_annotations(
         args.file, args.format, annotator=args.annotator, texts_dir=args.texts_dir
     )
     if args.output is None:
         for record in records:
-            print(json.dumps(record, ensure_ascii=False))
+            print(dumps(record))
     else:
         write_jsonl(records, args.output)
     print(report.summary(), file=sys.stderr)
@@ -91,30 +95,36 @@ def _import_handler(args: argparse.Namespace) -> int:
 
 
 def _is_annotation_file(path: Path) -> bool:
-    from stance.annotate._formats import read_jsonl
+    from stance._io import read_jsonl
 
-    if path.suffix != ".jsonl":
+    if path.suffix.lower() not in (".jsonl", ".ndjson") or not path.is_file():
         return False
-    first = next(read_jsonl(path), None)
+    first = next(read_jsonl(path, error=AnnotationError), None)
     return first is not None and {"idx", "label"} <= set(first[1])
 
 
 def _export_items(paths: list[Path]) -> list[dict[str, Any]]:
-    from stance.annotate._active import article_sentences, read_articles
-    from stance.annotate._formats import read_jsonl
+    from stance._io import read_jsonl
+    from stance.annotate._active import article_sentences
+    from stance.batch._sources import RepeatedIds, Skips, iter_articles
 
+    skips = Skips(stream=sys.stderr)
+    ids = RepeatedIds(skips)  # one repeated-id rule across all the article inputs
     items: list[dict[str, Any]] = []
     for path in paths:
-        if path.is_file() and _is_annotation_file(path):
-            items += [record for _, record in read_jsonl(path)]
+        if _is_annotation_file(path):
+            items += [record for _, record in read_jsonl(path, error=AnnotationError)]
         else:
-            items += article_sentences(read_articles([path]))
+            items += article_sentences(iter_articles([str(path)], skips=skips, ids=ids))
     return items
 
 
 def _export_handler(args: argparse.Namespace) -> int:
     from stance.annotate._formats import export_tasks
+    from stance.batch._sources import check_inputs, refuse_outputs_among_inputs
 
+    check_inputs(map(str, args.inputs))
+    refuse_outputs_among_inputs([args.output], args.inputs)
     items = _export_items(args.inputs)
     proba_fn = None if args.no_predictions else _common.model_proba_fn()
     written = export_tasks(items, args.format, args.output, proba_fn=proba_fn)
@@ -123,11 +133,16 @@ def _export_handler(args: argparse.Namespace) -> int:
 
 
 def _agree_handler(args: argparse.Namespace) -> int:
+    from stance._io import dumps
     from stance.annotate._agreement import agreement, write_disagreements
+    from stance.batch._sources import refuse_outputs_among_inputs
+
+    passes = [path for path in (args.first, args.second) if path is not None]
+    refuse_outputs_among_inputs([args.disagreements], passes, AnnotationError)
 
     results = agreement(args.first, args.second)
     if args.json:
-        print(json.dumps([result.to_dict() for result in results], indent=1))
+        print(dumps([result.to_dict() for result in results], indent=1))
     else:
         print("\n\n".join(result.table() for result in results))
     if args.disagreements is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from stance._cli import _common
+from stance._io import dumps
 
 __all__ = ["add_parser"]
 
@@ -42,7 +42,7 @@ def _audit_handler(args: argparse.Namespace) -> int:
     rows = audit(records, cross_val_proba(records), n=args.n)
     if args.json:
         for row in rows:
-            print(json.dumps(row.to_dict(), ensure_ascii=False))
+            print(dumps(row.to_dict()))
         return 0
     print(f"{'score':>6}  {'given':<20}  {'suggested':<20}  {'doc':<28}{'idx':>5}  text")
     for row in rows:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance import _io
 from stance._errors import InputError
 from stance.compare._report import compare
 from stance.compare._rows import (
@@ -28,22 +28,18 @@ if TYPE_CHECKING:
 
 def _is_labelled(path: Path) -> bool:
     """Labelled rows (compare reads them) rather than articles (to be labelled first)?"""
+    from stance.batch._sources import is_stance_output
+
     suffix = path.suffix.lower()
     if not path.is_file():
         return False
-    if suffix in _LABELLED_SUFFIXES:
+    if suffix in _LABELLED_SUFFIXES or is_stance_output(path):
         return True
     if suffix not in _JSONL_SUFFIXES:
         return False
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if line.strip():
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    return False
-                return isinstance(record, dict) and "label" in record and "article_id" in record
-    return False
+    # The first record that reads as JSON decides; bad lines are reported by whoever reads it.
+    first = next(_io.read_jsonl(path, on_bad=lambda where, problem: None), None)
+    return first is not None and "label" in first[1] and "article_id" in first[1]
 
 
 def rows_from_inputs(paths: Sequence[str], args: argparse.Namespace) -> pd.DataFrame:
@@ -54,6 +50,9 @@ def rows_from_inputs(paths: Sequence[str], args: argparse.Namespace) -> pd.DataF
     """
     import pandas as pd
 
+    from stance.batch._sources import check_inputs
+
+    check_inputs(paths, articles=False)  # labelled rows are welcome here
     labelled = [p for p in paths if p != "-" and _is_labelled(Path(p))]
     articles = [p for p in paths if p not in labelled]
     frames = [read_rows(labelled)] if labelled else []
@@ -74,7 +73,10 @@ def rows_from_inputs(paths: Sequence[str], args: argparse.Namespace) -> pd.DataF
         if rows:
             frames.append(pd.DataFrame.from_records(rows))
     if not frames:
-        raise InputError("nothing to compare: no labelled rows or readable articles were given")
+        raise InputError(
+            f"nothing to compare: {', '.join(paths)} hold(s) no labelled rows and no readable "
+            "articles; label some articles first (stance label), or give other files"
+        )
     return _normalise(pd.concat(frames, ignore_index=True))
 
 
@@ -84,8 +86,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "compare",
         help="compare outlets' label shares, with intervals, a test and a chart",
         description="Per outlet: sentence and article counts, the share of each label with a "
-        "95%% interval (bootstrap over articles), a chi-square test of outlet x "
-        "label, near-duplicate articles and each outlet's most typical sentences.",
+        "95% interval (bootstrap over articles), a test of outlet x label over "
+        "articles, near-duplicate articles and each outlet's most typical sentences.",
     )
     parser.add_argument(
         "inputs",
@@ -124,8 +126,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_compare(args: argparse.Namespace) -> int:
     """The handler of ``stance compare``: report to stdout (or ``-o``), chart if asked."""
+    from stance.batch._sources import refuse_outputs_among_inputs
+
     if args.bootstrap < 0:
         raise InputError(f"--bootstrap must be 0 or more, got {args.bootstrap}")
+    output = args.output if args.output and args.output != "-" else None
+    refuse_outputs_among_inputs([output, args.chart], args.inputs)
     rows = rows_from_inputs(args.inputs, args)
     result = compare(rows, by=args.by, dedupe=args.dedupe, n_boot=args.bootstrap, seed=args.seed)
     report = {
@@ -133,11 +139,13 @@ def run_compare(args: argparse.Namespace) -> int:
         "csv": result.to_csv,
         "json": lambda: result.to_json() + "\n",
     }[args.format]()
-    if args.output and args.output != "-":
-        Path(args.output).write_text(report, encoding="utf-8")
+    # The chart first, each file written whole or not at all: a failure leaves no half report.
+    if args.chart:
+        result.plot(args.chart)
+    if output is not None:
+        _io.write_text(output, report)
     else:
         sys.stdout.write(report)
     if args.chart:
-        result.plot(args.chart)
         print(f"stance: chart written to {args.chart}", file=sys.stderr)
     return 0

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
-
-from stance._errors import StanceError
 
 __all__ = ["add_parser"]
 
@@ -33,11 +30,22 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from stance._io import dumps
+    from stance.annotate._records import read_records
     from stance.batch._sources import Skips
     from stance.model._evaluation import evaluate_records, format_report
     from stance.model._runtime import load
 
-    records = _read_labelled(args.annotations, Skips(stream=sys.stderr))
+    skips = Skips(stream=sys.stderr)
+    # The one annotation validator, lenient: doc and idx are optional here, and a bad record
+    # is reported with its file:line and left out rather than stopping the evaluation.
+    records = read_records(
+        args.annotations,
+        required=("text", "label"),
+        strict=False,
+        on_bad=skips.add,
+        unique_by=None,
+    )
     model = load(args.model)
     result = evaluate_records(
         lambda t, d, o: model.predict_proba(t, doc_ids=d, outlets=None if args.no_outlets else o),
@@ -45,26 +53,9 @@ def run(args: argparse.Namespace) -> int:
         by=args.by,
     )
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(dumps(result, indent=2))
     else:
         print(format_report(result, title=f"stance evaluate: {args.annotations}"))
+    if skips.entries:
+        print(f"stance: {skips.summary()}", file=sys.stderr)
     return 0
-
-
-def _read_labelled(path: str, skips: Any) -> list[dict[str, Any]]:
-    """Records with text and label (doc_id/idx optional); bad lines reported and skipped."""
-    from stance._jsonl import json_objects
-    from stance._labels import LABELS
-
-    records = []
-    with open(path, encoding="utf-8") as handle:
-        for line_no, record in json_objects(handle, path, on_bad=skips.add):
-            if not isinstance(record.get("text"), str):
-                skips.add(f"{path}:{line_no}", "record without a 'text' string")
-            elif record.get("label") not in LABELS:
-                skips.add(f"{path}:{line_no}", f"unknown label {record.get('label')!r}")
-            else:
-                records.append(record)
-    if not records:
-        raise StanceError(f"{path}: no usable records (each needs 'text' and 'label')")
-    return records

@@ -44,12 +44,18 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _suggest_handler(args: argparse.Namespace) -> int:
+    from stance._errors import AnnotationError
+    from stance._io import read_jsonl
     from stance.annotate._active import read_articles, suggest
-    from stance.annotate._formats import read_jsonl
+    from stance.batch._sources import Skips, check_inputs, refuse_outputs_among_inputs
 
-    labelled = [record for path in args.exclude for _, record in read_jsonl(path)]
+    check_inputs([*map(str, args.articles), *map(str, args.exclude)])
+    refuse_outputs_among_inputs([args.output], [*args.articles, *args.exclude])
+    labelled = [
+        record for path in args.exclude for _, record in read_jsonl(path, error=AnnotationError)
+    ]
     chosen = suggest(
-        read_articles(args.articles),
+        read_articles(args.articles, skips=Skips(stream=sys.stderr)),
         _common.model_proba_fn(),
         args.n,
         measure=args.measure,

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
 __all__ = ["add_parser", "train_command"]
-
-SHIPPED_COMMAND = "stance train --output models"
 
 
 def add_parser(commands: Any) -> None:
@@ -72,9 +71,8 @@ def train_command(args: argparse.Namespace) -> int:
             p.rsplit("/", 1)[-1]
             for p in (args.annotations or [str(shipped_path(name)) for name in TRAINING])
         ],
-        "command": " ".join(["stance", "train", *sys.argv[2:]])
-        if sys.argv[1:2] == ["train"]
-        else SHIPPED_COMMAND,
+        # The command as it was run (main passes its arguments through; never sys.argv).
+        "command": shlex.join(["stance", *getattr(args, "argv", ["train"])]),
         "params": params,
     }
     manifest = save_model(estimator, args.output, training=training, evaluation=evaluation)

@@ -12,7 +12,6 @@ standard, not against the confident common classes, and its mislabels are not un
 
 from __future__ import annotations
 
-import csv
 import heapq
 import math
 from collections import Counter
@@ -25,11 +24,12 @@ import numpy as np
 
 from stance._errors import InputError
 from stance._labels import LABELS
-from stance.annotate._formats import ProbaFn, predict, read_jsonl, write_tasks
+from stance.annotate._formats import ProbaFn, predict, write_tasks
+from stance.batch._labelling import Article
+from stance.batch._sources import Skips, check_inputs, iter_articles
 from stance.text._splitting import split_sentences
 
 __all__ = [
-    "Article",
     "AuditRow",
     "article_sentences",
     "audit",
@@ -41,59 +41,13 @@ __all__ = [
 MEASURES = ("margin", "entropy")
 
 
-@dataclass(frozen=True)
-class Article:
-    doc: str
-    text: str
-    outlet: str | None = None
-
-
-def read_articles(paths: Iterable[str | Path]) -> list[Article]:
-    """Articles from text files (doc = file name; outlet from a ``catalog.csv`` beside them with
-    ``file`` and ``outlet`` columns), JSONL files of ``{"id" or "doc", "text", "outlet"?}``, or
-    folders of either."""
-    articles: list[Article] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in (".txt", ".jsonl"))
-            articles += read_articles(files)
-        elif path.suffix == ".jsonl":
-            articles += _jsonl_articles(path)
-        elif path.is_file():
-            outlet = _catalog(path.parent).get(path.name)
-            articles.append(Article(path.name, path.read_text(encoding="utf-8"), outlet))
-        else:
-            raise InputError(
-                f"{path}: no such article file or folder; give .txt files, "
-                "JSONL files with id and text, or folders of them"
-            )
-    return articles
-
-
-def _jsonl_articles(path: Path) -> list[Article]:
-    articles = []
-    for line_no, record in read_jsonl(path):
-        doc, text = record.get("id", record.get("doc")), record.get("text")
-        if doc is None or not isinstance(text, str):
-            raise InputError(
-                f"{path}:{line_no}: an article record needs `id` (or `doc`) and "
-                f"a string `text`; got fields {', '.join(record) or 'none'}"
-            )
-        outlet = record.get("outlet")
-        articles.append(Article(str(doc), text, None if outlet is None else str(outlet)))
-    return articles
-
-
-def _catalog(folder: Path) -> dict[str, str]:
-    catalog = folder / "catalog.csv"
-    if not catalog.is_file():
-        return {}
-    with catalog.open(encoding="utf-8", newline="") as handle:
-        return {
-            row["file"]: row["outlet"]
-            for row in csv.DictReader(handle)
-            if row.get("file") and row.get("outlet")
-        }
+def read_articles(paths: Iterable[str | Path], *, skips: Skips | None = None) -> list[Article]:
+    """Articles from text files, JSON Lines of articles, or folders of either: the one article
+    source of every command (:func:`stance.batch._sources.iter_located`), by its rules (ids,
+    catalogs, repeated ids). A path that does not exist is an error."""
+    names = [str(path) for path in paths]
+    check_inputs(names)
+    return list(iter_articles(names, skips=skips))
 
 
 def article_sentences(articles: Iterable[Article]) -> list[dict[str, Any]]:
@@ -102,13 +56,13 @@ def article_sentences(articles: Iterable[Article]) -> list[dict[str, Any]]:
     for article in articles:
         for idx, span in enumerate(split_sentences(article.text)):
             item: dict[str, Any] = {
-                "doc": article.doc,
+                "doc": article.id,
                 "idx": idx,
                 "start": span.start,
                 "end": span.end,
                 "text": span.text,
             }
-            if article.outlet is not None:
+            if article.outlet:
                 item["outlet"] = article.outlet
             items.append(item)
     return items

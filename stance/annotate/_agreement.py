@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from stance._errors import AnnotationError
+from stance._io import write_jsonl
 from stance._labels import LABELS
-from stance.annotate._formats import read_jsonl, write_jsonl
+from stance.annotate._records import REQUIRED, read_records
 
 __all__ = ["Agreement", "agreement", "cohen_kappa", "compare", "write_disagreements"]
 
@@ -164,32 +165,11 @@ def read_labelled(path: str | Path, *, by_annotator: bool = False) -> list[dict[
 
     A sentence may appear once per annotator when ``by_annotator`` is true, else once.
     """
-    path = Path(path)
-    seen: dict[tuple[Any, ...], int] = {}
-    records = []
-    for line_no, record in read_jsonl(path):
-        where = f"{path}:{line_no}"
-        missing = [name for name in ("doc", "idx", "text", "label") if name not in record]
-        if by_annotator and "annotator" not in record:
-            missing.append("annotator")
-        if missing:
-            raise AnnotationError(f"{where}: missing field(s) {', '.join(missing)}")
-        if record["label"] not in LABELS:
-            raise AnnotationError(
-                f"{where}: unknown label {record['label']!r}; use one of {', '.join(LABELS)}"
-            )
-        key = (str(record["doc"]), record["idx"], record.get("annotator") if by_annotator else 0)
-        if key in seen:
-            raise AnnotationError(
-                f"{where}: sentence {key[1]} of {key[0]!r} is given twice"
-                + (f" by {key[2]!r}" if by_annotator else "")
-                + f" (first at line {seen[key]})"
-            )
-        seen[key] = line_no
-        records.append(record)
-    if not records:
-        raise AnnotationError(f"{path}: the file holds no records")
-    return records
+    if by_annotator:
+        return read_records(
+            path, required=(*REQUIRED, "annotator"), unique_by=("doc", "idx", "annotator")
+        )
+    return read_records(path)
 
 
 def agreement(path_a: str | Path, path_b: str | Path | None = None) -> list[Agreement]:
@@ -215,5 +195,4 @@ def agreement(path_a: str | Path, path_b: str | Path | None = None) -> list[Agre
 def write_disagreements(agreements: Sequence[Agreement], path: str | Path) -> int:
     """Write every disagreement as JSONL to adjudicate (fill ``final`` and ``reason``)."""
     rows = [row for result in agreements for row in result.disagreements]
-    write_jsonl(rows, Path(path))
-    return len(rows)
+    return write_jsonl(rows, path)

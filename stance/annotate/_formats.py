@@ -12,16 +12,17 @@ located reason in :class:`ImportReport` (``answers == records + sum(skipped)``).
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from stance import _io
 from stance._errors import AnnotationError, InputError
-from stance._jsonl import json_file_objects, json_objects
 from stance._labels import LABELS
 from stance.annotate._records import seed_text
 
@@ -35,8 +36,6 @@ __all__ = [
     "export_tasks",
     "import_annotations",
     "label_studio_config",
-    "read_jsonl",
-    "write_jsonl",
 ]
 
 FORMATS: tuple[str, ...] = ("label-studio", "label-studio-min", "doccano", "prodigy")
@@ -135,32 +134,18 @@ class _Answer:
 # ---------------------------------------------------------------- files
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each non-blank line; errors name the file and line."""
-    return json_file_objects(path)
-
-
-def write_jsonl(records: Iterable[Mapping[str, Any]], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
-
-
-def _one_line(line: str) -> str:
-    # JSON leaves these unescaped, but readers that split with str.splitlines() break on them.
-    for char in ("\x85", "\u2028", "\u2029"):
-        line = line.replace(char, f"\\u{ord(char):04x}")
-    return line
+    return _io.read_jsonl(path, error=AnnotationError)
 
 
 def _read_json_list(path: Path) -> list[Any]:
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AnnotationError(f"{path}: no such file") from None
+        content = _io.loads(_io.read_text(path, AnnotationError))
     except json.JSONDecodeError as err:
         raise AnnotationError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
+    except ValueError as err:
+        raise AnnotationError(f"{path}: not valid JSON ({err})") from None
     if not isinstance(content, list):
         raise AnnotationError(
             f"{path}: a Label Studio export is a JSON list of tasks, "
@@ -267,17 +252,27 @@ def _read_doccano(path: Path, annotator: str | None = None) -> Iterator[_Answer]
     # A zip holds one JSONL per annotator (projects that do not share annotations), named after
     # the user; "all.jsonl" is the shared export, whose labels are everyone's together.
     if path.suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
+        with _io.open_binary(path, AnnotationError) as handle, _zip(path, handle) as archive:
             for name in sorted(archive.namelist()):
                 if name.endswith(".jsonl"):
                     stem = Path(name).stem
-                    lines = archive.read(name).decode("utf-8").split("\n")
-                    user = annotator if stem == "all" else stem
-                    yield from _doccano_answers(
-                        json_objects(lines, f"{path.name}:{name}"), f"{path.name}:{name}", user
+                    entry = f"{path.name}:{name}"
+                    lines = _io.read_jsonl(
+                        io.BytesIO(archive.read(name)), name=entry, error=AnnotationError
                     )
+                    user = annotator if stem == "all" else stem
+                    yield from _doccano_answers(lines, entry, user)
         return
-    yield from _doccano_answers(read_jsonl(path), path.name, annotator)
+    yield from _doccano_answers(_read_jsonl(path), path.name, annotator)
+
+
+def _zip(path: Path, handle: IO[bytes]) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(handle)
+    except zipfile.BadZipFile:
+        raise AnnotationError(
+            f"{path}: not a zip archive; give doccano's export as it was downloaded"
+        ) from None
 
 
 def _doccano_answers(
@@ -311,7 +306,7 @@ def _task_doccano(item: Mapping[str, Any], proba: Sequence[float] | None) -> dic
 
 
 def _read_prodigy(path: Path) -> Iterator[_Answer]:
-    for line_no, record in read_jsonl(path):
+    for line_no, record in _read_jsonl(path):
         meta = record.get("meta") if isinstance(record.get("meta"), Mapping) else {}
         data = {**meta, **({"text": record["text"]} if "text" in record else {})}
         annotator = record.get("_annotator_id") or record.get("_session_id")
@@ -416,7 +411,7 @@ class _TextSource:
         if doc not in self.cache:
             local = self.folder / doc if self.folder is not None else None
             self.cache[doc] = (
-                local.read_text(encoding="utf-8")
+                _io.read_text(local, AnnotationError)
                 if local is not None and local.is_file()
                 else seed_text(doc)
             )
@@ -536,11 +531,10 @@ def write_tasks(
             )
     build = _TASKS[_check_format(fmt)]
     tasks = [build(item, None if proba is None else proba[i]) for i, item in enumerate(items)]
-    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt.startswith("label-studio"):
-        out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        _io.write_text(out, _io.dumps(tasks, indent=1) + "\n")
         config = out.with_name(out.stem + ".label_config.xml")
-        config.write_text(label_studio_config(), encoding="utf-8")
+        _io.write_text(config, label_studio_config())
         return [out, config]
-    write_jsonl(tasks, out)
+    _io.write_jsonl(tasks, out)
     return [out]

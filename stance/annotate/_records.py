@@ -10,12 +10,12 @@ for choosing and reporting only).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance import _io
 from stance._errors import AnnotationError
-from stance._jsonl import json_file_objects
 from stance._labels import LABELS
 from stance._paths import data_dir
 
@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     from datasets import Dataset
 
 __all__ = [
+    "REQUIRED",
     "SHIPPED",
     "TRAINING",
     "load_annotations",
     "read_annotations",
+    "read_records",
+    "record_problem",
     "seed_text",
     "shipped_path",
 ]
@@ -34,7 +37,7 @@ __all__ = [
 SHIPPED = ("seeds", "authored", "authored_documents", "dev")
 # The files the shipped model is trained on, in order; the dev set is never among them.
 TRAINING = ("seeds", "authored", "authored_documents")
-_REQUIRED = ("doc", "idx", "text", "label")
+REQUIRED = ("doc", "idx", "text", "label")
 
 
 def shipped_path(name: str = "seeds") -> Path:
@@ -49,62 +52,114 @@ def seed_text(doc: str) -> str | None:
     source = data_dir("seeds") / doc
     if not doc.endswith(".txt") or "/" in doc or not source.is_file():
         return None
-    return source.read_text(encoding="utf-8")
+    return _io.read_text(source, AnnotationError)
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    return json_file_objects(path, "annotation file")
+def _is_index(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _check(
-    path: Path,
-    line_no: int,
-    record: dict[str, Any],
-    texts: dict[str, str | None],
-    texts_dir: Path | None,
-) -> None:
-    where = f"{path}:{line_no}"
-    missing = [field for field in _REQUIRED if field not in record]
+def record_problem(record: dict[str, Any], required: Sequence[str] = REQUIRED) -> str | None:
+    """What is wrong with one annotation record, or None: the checks every reader shares.
+
+    ``required`` fields must be present; ``label`` must be one of :data:`stance.LABELS`;
+    ``text`` a non-empty string; ``idx``, when present, a non-negative integer; ``start`` and
+    ``end``, when present, integers with ``0 <= start < end``.
+    """
+    missing = [name for name in required if name not in record]
     if missing:
-        raise AnnotationError(
-            f"{where}: missing field(s) {', '.join(missing)}; every record "
-            f"needs {', '.join(_REQUIRED)}"
-        )
-    if record["label"] not in LABELS:
-        raise AnnotationError(
-            f"{where}: unknown label {record['label']!r}; use one of {', '.join(LABELS)}"
-        )
-    if not isinstance(record["text"], str) or not record["text"].strip():
-        raise AnnotationError(f"{where}: text must be a non-empty string")
-    if not isinstance(record["idx"], int) or isinstance(record["idx"], bool) or record["idx"] < 0:
-        raise AnnotationError(f"{where}: idx must be a non-negative integer, got {record['idx']!r}")
+        return f"missing field(s) {', '.join(missing)}; every record needs {', '.join(required)}"
+    if "label" in record and record["label"] not in LABELS:
+        return f"unknown label {record['label']!r}; use one of {', '.join(LABELS)}"
+    if "text" in record and (not isinstance(record["text"], str) or not record["text"].strip()):
+        return "text must be a non-empty string"
+    if "idx" in record and not _is_index(record["idx"]):
+        return f"idx must be a non-negative integer, got {record['idx']!r}"
     if "start" in record or "end" in record:
-        _check_offsets(where, record, texts, texts_dir)
+        start, end = record.get("start"), record.get("end")
+        if not (_is_index(start) and _is_index(end) and start < end):  # type: ignore[operator]
+            return (
+                f"start and end must be integers with 0 <= start < end, got {start!r} and {end!r}"
+            )
+    return None
 
 
-def _check_offsets(
-    where: str, record: dict[str, Any], texts: dict[str, str | None], texts_dir: Path | None
-) -> None:
-    start, end = record.get("start"), record.get("end")
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
-        raise AnnotationError(
-            f"{where}: start and end must be integers with 0 <= start < end, "
-            f"got {start!r} and {end!r}"
-        )
+def _offsets_problem(
+    record: dict[str, Any], texts: dict[str, str | None], texts_dir: Path | None
+) -> str | None:
     doc = str(record["doc"])
     if doc not in texts:
         local = texts_dir / doc if texts_dir is not None else None
         texts[doc] = (
-            local.read_text(encoding="utf-8")
+            _io.read_text(local, AnnotationError)
             if local is not None and local.is_file()
             else seed_text(doc)
         )
     source = texts[doc]
+    start, end = record["start"], record["end"]
     if source is not None and source[start:end] != record["text"]:
-        raise AnnotationError(
-            f"{where}: offsets {start}:{end} do not reproduce the text in "
-            f"{doc} (found {source[start:end][:60]!r})"
+        return (
+            f"offsets {start}:{end} do not reproduce the text in {doc} "
+            f"(found {source[start:end][:60]!r})"
         )
+    return None
+
+
+def read_records(
+    path: str | Path,
+    *,
+    required: Sequence[str] = REQUIRED,
+    strict: bool = True,
+    on_bad: Callable[[str, str], None] | None = None,
+    unique_by: Sequence[str] | None = ("doc", "idx"),
+    texts_dir: str | Path | None = None,
+    check_offsets: bool = False,
+) -> list[dict[str, Any]]:
+    """The valid records of an annotation file, in file order: the one validator.
+
+    Each record is checked by :func:`record_problem`; with ``unique_by`` no two records may
+    share those fields; with ``check_offsets``, ``start:end`` must reproduce ``text`` in
+    ``texts_dir/<doc>`` (or the shipped seed of that name) when that text is known.
+
+    ``strict`` raises :class:`stance.AnnotationError` at the first problem, naming the file and
+    line; otherwise each problem (bad JSON too) is passed to ``on_bad(where, problem)`` and the
+    record is skipped. A file with no valid record is an error either way.
+    """
+    path = Path(path)
+    folder = Path(texts_dir) if texts_dir is not None else None
+    texts: dict[str, str | None] = {}
+    seen: dict[tuple[str, ...], int] = {}
+    records = []
+
+    def bad(where: str, problem: str) -> None:
+        if strict or on_bad is None:
+            raise AnnotationError(f"{where}: {problem}")
+        on_bad(where, problem)
+
+    lines = _io.read_jsonl(path, error=AnnotationError, on_bad=None if strict else bad)
+    for line_no, record in lines:
+        where = f"{path}:{line_no}"
+        problem = record_problem(record, required)
+        if problem is None and check_offsets and "start" in record:
+            problem = _offsets_problem(record, texts, folder)
+        if problem is None and unique_by is not None:
+            key = tuple(str(record.get(name)) for name in unique_by)
+            if key in seen:
+                doc, idx, *who = key
+                by = f" by {who[0]!r}" if who else ""
+                problem = f"sentence {idx} of {doc!r}{by} is duplicated (first at line {seen[key]})"
+            else:
+                seen[key] = line_no
+        if problem is not None:
+            bad(where, problem)
+            continue
+        records.append(record)
+    if not records:
+        if strict:
+            raise AnnotationError(f"{path}: the file holds no records")
+        needs = ", ".join(required)
+        raise AnnotationError(f"{path}: no usable records (each needs {needs}); see above")
+    return records
 
 
 def read_annotations(
@@ -118,23 +173,7 @@ def read_annotations(
     not reproduce the text, or a sentence given twice.
     """
     path = Path(path) if path is not None else shipped_path("seeds")
-    folder = Path(texts_dir) if texts_dir is not None else None
-    texts: dict[str, str | None] = {}
-    seen: dict[tuple[str, int], int] = {}
-    records = []
-    for line_no, record in _records(path):
-        _check(path, line_no, record, texts, folder)
-        key = (str(record["doc"]), record["idx"])
-        if key in seen:
-            raise AnnotationError(
-                f"{path}:{line_no}: sentence {key[1]} of {key[0]!r} is "
-                f"duplicated (first at line {seen[key]})"
-            )
-        seen[key] = line_no
-        records.append(record)
-    if not records:
-        raise AnnotationError(f"{path}: the file holds no records")
-    return records
+    return read_records(path, texts_dir=texts_dir, check_offsets=True)
 
 
 def load_annotations(

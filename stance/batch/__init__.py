@@ -5,7 +5,9 @@ streams articles through it and writes rows so that an interrupted run can resum
 """
 
 from stance.batch._labelling import (
+    CHUNK_CHARS,
     COLUMNS,
+    MAX_SENTENCE_CHARS,
     PROBA_COLUMNS,
     Article,
     SentenceLabel,
@@ -17,7 +19,9 @@ from stance.batch._labelling import (
 from stance.batch._spark import label_dataframe, label_paths, spark_session
 
 __all__ = [
+    "CHUNK_CHARS",
     "COLUMNS",
+    "MAX_SENTENCE_CHARS",
     "PROBA_COLUMNS",
     "Article",
     "SentenceLabel",

@@ -3,6 +3,13 @@
 This is the labelling path of the API, the CLI and Spark alike: :func:`label_rows` turns a
 batch of articles into rows (split, featurise in context, score, pick cues), and everything
 else streams batches through it.
+
+Long input is bounded. No sentence is longer than :data:`MAX_SENTENCE_CHARS`: a longer run of
+text is cut at word boundaries into pieces, each a row with ``cut`` true. An article longer
+than :data:`CHUNK_CHARS` is labelled in chunks of whole sentences of at most that many
+characters, each chunk read as its own context (the last speaker, an open quote and the
+article's majority speaker restart at a chunk boundary), so that memory does not grow with an
+article's length; shorter articles, nearly all news, are read whole, exactly as before.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from stance._errors import InputError
 from stance._labels import LABELS
 from stance.text._features import describe
-from stance.text._splitting import split_sentences
+from stance.text._splitting import split_bounded
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -23,7 +30,9 @@ if TYPE_CHECKING:
     from stance.model._runtime import Model
 
 __all__ = [
+    "CHUNK_CHARS",
     "COLUMNS",
+    "MAX_SENTENCE_CHARS",
     "Article",
     "SentenceLabel",
     "label_article",
@@ -44,9 +53,16 @@ COLUMNS = (
     "label",
     *PROBA_COLUMNS,
     "cues",
+    "cut",
 )
 N_CUES = 3
 BATCH_ARTICLES = 32
+# A sentence longer than this is cut at word boundaries into pieces flagged ``cut``.
+MAX_SENTENCE_CHARS = 1_000
+# An article longer than this is labelled in chunks of whole sentences of at most this size.
+CHUNK_CHARS = 100_000
+# A batch of articles sent to one process holds at most this many characters.
+BATCH_CHARS = 4 * CHUNK_CHARS
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,7 @@ class SentenceLabel(NamedTuple):
     label: str
     probabilities: dict[str, float]
     cues: tuple[str, ...]
+    cut: bool = False  # a piece of a longer run of text, cut at MAX_SENTENCE_CHARS
 
     @property
     def score(self) -> float:
@@ -92,6 +109,7 @@ class SentenceLabel(NamedTuple):
         }  # fmt: skip
         row.update({f"p_{k}": v for k, v in self.probabilities.items()})
         row["cues"] = "; ".join(self.cues)
+        row["cut"] = self.cut
         return row
 
 
@@ -118,64 +136,160 @@ def as_article(item: object, position: int) -> Article:
     )
 
 
+class _Unit(NamedTuple):
+    """A piece of labelling work: a whole article, or one chunk of a long one.
+
+    For a chunk, ``article.text`` is the chunk's slice of the article's text, which starts at
+    ``offset`` in the whole text, and ``spans`` are its sentences (start, end, cut) in the
+    slice, found beforehand; for a whole article ``spans`` is None and they are found where the
+    unit is labelled (in a worker, with jobs > 1).
+    """
+
+    article: Article
+    offset: int
+    first: int  # the idx of the unit's first sentence
+    spans: tuple[tuple[int, int, bool], ...] | None
+    last: bool  # the article's last unit
+
+    @property
+    def size(self) -> int:
+        return len(self.article.text)
+
+
+def _units(article: Article) -> Iterator[_Unit]:
+    """An article as units: itself when short, else chunks of whole sentences."""
+    text = article.text
+    if len(text) <= CHUNK_CHARS:
+        yield _Unit(article, 0, 0, None, True)
+        return
+    chunk: list[tuple[int, int, bool]] = []
+    first = 0
+
+    def unit(last: bool) -> _Unit:
+        low = chunk[0][0] if chunk else 0
+        high = chunk[-1][1] if chunk else 0
+        piece = Article(article.id, text[low:high], article.outlet, article.date, article.url)
+        spans = tuple((start - low, end - low, cut) for start, end, cut in chunk)
+        return _Unit(piece, low, first, spans, last)
+
+    for span, cut in split_bounded(text, MAX_SENTENCE_CHARS):
+        if chunk and span.end - chunk[0][0] > CHUNK_CHARS:
+            yield unit(last=False)
+            first += len(chunk)
+            chunk = []
+        chunk.append((span.start, span.end, cut))
+    yield unit(last=True)
+
+
 class _Labels(NamedTuple):
     """A batch's labels in columns: what a worker process sends back. Arrays and shared
     strings pickle in a fraction of the time the rows would take, and the rows' text is
-    already in the caller's hands (a sentence is its article's text between its offsets)."""
+    already in the caller's hands (a sentence is its unit's text between its offsets)."""
 
-    counts: list[int]  # sentences per article
-    bounds: Any  # numpy (n, 2): start, end of each sentence in its article's text
+    counts: list[int]  # sentences per unit
+    bounds: Any  # numpy (n, 2): start, end of each sentence in its unit's text
     proba: Any  # numpy (n, labels)
     best: Any  # numpy (n,): index of the chosen label
     cues: list[tuple[str, ...]]
+    cut: Any  # numpy (n,) bool
 
 
-def _label_columns(model: Model, articles: list[Article]) -> _Labels:
-    """Split, featurise in context, score and pick cues for a batch of articles."""
+def _sentences(unit: _Unit) -> tuple[tuple[int, int, bool], ...]:
+    if unit.spans is not None:
+        return unit.spans
+    return tuple(
+        (span.start, span.end, cut)
+        for span, cut in split_bounded(unit.article.text, MAX_SENTENCE_CHARS)
+    )
+
+
+def _label_columns(model: Model, units: list[_Unit]) -> _Labels:
+    """Split, featurise in context, score and pick cues for a batch of units."""
     import numpy as np
 
-    spans_of = [split_sentences(a.text) for a in articles]
+    spans_of = [_sentences(unit) for unit in units]
     texts: list[str] = []
     docs: list[int] = []
     outlets: list[str] = []
     bounds: list[tuple[int, int]] = []
-    for number, (article, spans) in enumerate(zip(articles, spans_of)):
-        texts.extend([s.text for s in spans])
+    cut: list[bool] = []
+    for number, (unit, spans) in enumerate(zip(units, spans_of)):
+        text = unit.article.text
+        texts.extend([text[start:end] for start, end, _ in spans])
         docs.extend([number] * len(spans))
-        outlets.extend([article.outlet] * len(spans))
-        bounds.extend([(s.start, s.end) for s in spans])
+        outlets.extend([unit.article.outlet] * len(spans))
+        bounds.extend([(start, end) for start, end, _ in spans])
+        cut.extend([flag for _, _, flag in spans])
+    # The one call site of the model: each unit (an article, or a chunk of a long one) is
+    # read as one document, its outlet as evidence of its voice.
     proba, best, cues = model.label(texts, doc_ids=docs, outlets=outlets, top=N_CUES)
     return _Labels(
         [len(spans) for spans in spans_of],
         np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
         proba,
         best,
-        [tuple(dict.fromkeys(describe(c.feature) for c in sentence)) for sentence in cues],
+        # Two features can read alike (spk:x and spk:x:named): show each reading once.
+        [tuple(dict.fromkeys([describe(c.feature) for c in sentence])) for sentence in cues],
+        np.array(cut, dtype=bool),
     )
 
 
-def _rows_of(articles: list[Article], labels: _Labels) -> list[SentenceLabel]:
+def _rows_of(units: list[_Unit], labels: _Labels) -> list[SentenceLabel]:
     probabilities = labels.proba.tolist()
     chosen = [LABELS[k] for k in labels.best.tolist()]
     bounds = labels.bounds.tolist()
+    cut = labels.cut.tolist()
     rows = []
     position = 0
-    for article, count in zip(articles, labels.counts):
+    for unit, count in zip(units, labels.counts):
+        article, offset, first = unit.article, unit.offset, unit.first
         text = article.text
         for idx in range(count):
             start, end = bounds[position]
             rows.append(SentenceLabel(
-                article.id, article.outlet, article.date, idx, start, end, text[start:end],
-                chosen[position], dict(zip(LABELS, probabilities[position])),
-                labels.cues[position],
+                article.id, article.outlet, article.date, first + idx, offset + start,
+                offset + end, text[start:end], chosen[position],
+                dict(zip(LABELS, probabilities[position])), labels.cues[position],
+                cut[position],
             ))  # fmt: skip
             position += 1
     return rows
 
 
+def _unit_batches(
+    articles: Iterable[Article], batch_size: int
+) -> Iterator[tuple[list[_Unit], list[Article]]]:
+    """Units in batches, with the articles each batch finishes.
+
+    Up to ``batch_size`` short articles (and :data:`BATCH_CHARS` characters) go together; each
+    chunk of a long article is a batch of its own, so a batch either finishes all its articles
+    or is one chunk of one article.
+    """
+    units: list[_Unit] = []
+    size = 0
+    for article in articles:
+        for unit in _units(article):
+            if unit.spans is None and len(units) < batch_size and size + unit.size <= BATCH_CHARS:
+                units.append(unit)
+                size += unit.size
+                continue
+            if units:
+                yield units, [u.article for u in units]
+            if unit.spans is None:
+                units, size = [unit], unit.size
+            else:
+                units, size = [], 0
+                yield [unit], [article] if unit.last else []
+    if units:
+        yield units, [u.article for u in units]
+
+
 def label_rows(model: Model, articles: list[Article]) -> list[SentenceLabel]:
     """Label a batch of articles in one vectorised pass: the single labelling path."""
-    return _rows_of(articles, _label_columns(model, articles))
+    rows: list[SentenceLabel] = []
+    for units, _ in _unit_batches(articles, max(1, len(articles))):
+        rows += _rows_of(units, _label_columns(model, units))
+    return rows
 
 
 def _model(model: Model | None) -> Model:
@@ -206,10 +320,10 @@ def label_article(
     return label_rows(_model(model), [Article(article_id, text, outlet, date)])
 
 
-def _worker_batch(articles: list[Article], model_dir: str | None) -> _Labels:
+def _worker_batch(units: list[_Unit], model_dir: str | None) -> _Labels:
     from stance.model._runtime import load
 
-    return _label_columns(load(model_dir), articles)
+    return _label_columns(load(model_dir), units)
 
 
 def _batches(articles: Iterable[object], size: int) -> Iterator[list[Article]]:
@@ -237,29 +351,25 @@ def label_batches(
     model: Model | None = None,
     batch_size: int = BATCH_ARTICLES,
 ) -> Iterator[tuple[list[Article], list[SentenceLabel]]]:
-    """(articles, rows) per batch, in input order, labelled by ``jobs`` processes."""
+    """(articles finished, rows) per batch, in input order, labelled by ``jobs`` processes.
+
+    A batch holds whole articles, or one chunk of a long article; the articles it finishes
+    have all their rows in this batch or earlier ones (none for a chunk before the last).
+    """
     n_jobs = resolve_jobs(jobs)
+    numbered = (as_article(item, i) for i, item in enumerate(articles))
+    batches = _unit_batches(numbered, batch_size)
     if n_jobs == 1:
         chosen = _model(model)
-        for batch in _batches(articles, batch_size):
-            yield batch, label_rows(chosen, batch)
+        for units, finished in batches:
+            yield finished, _rows_of(units, _label_columns(chosen, units))
         return
-    from joblib import Parallel, delayed
+    from stance.batch._workers import ordered_map
 
     model_dir = str(model.directory) if model is not None else None
-    batches = _batches(articles, batch_size)
-    # Keep the batches in flight alongside their results: the generator stays lazy and ordered.
-    pending: list[list[Article]] = []
-
-    def tasks() -> Iterator[Any]:
-        for batch in batches:
-            pending.append(batch)
-            yield delayed(_worker_batch)(batch, model_dir)
-
-    with Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
-        for labels in parallel(tasks()):
-            batch = pending.pop(0)
-            yield batch, _rows_of(batch, labels)
+    tasks = (((units, model_dir), (units, finished)) for units, finished in batches)
+    for (units, finished), labels in ordered_map(_worker_batch, tasks, n_jobs):
+        yield finished, _rows_of(units, labels)
 
 
 def label_articles(

@@ -1,12 +1,23 @@
-"""Writing labelled rows so that an interrupted run can be started again.
+"""Writing labelled rows so that an interrupted run can be started again, by one run at a time.
 
 Rows are written an article batch at a time. After each batch the output is flushed and synced,
-then its byte length and the ids of the batch's articles are appended to a journal beside the
-output (``OUTPUT.stance-journal``). Started again with the same arguments, a run truncates the
-output to the last length the journal vouches for (so a torn row from a kill or a full disk
-disappears), skips the articles already written, and appends the rest: every sentence ends up
-in the output exactly once. Parquet cannot be appended to, so its batches go to part files
-that are joined into the output when the run completes.
+then a journal beside the output (``OUTPUT.stance-journal``) records the batch: one line per
+finished article (its id and a hash of its content), then the output's byte length (or, for
+Parquet, the number of part files). A line vouches for nothing until the length line after it
+is complete, so a journal cut short by a kill or a full disk never claims unwritten rows.
+
+Started again, a run truncates the output to the last length the journal vouches for (a torn
+row from a kill or a full disk disappears), labels the articles the journal does not list, and
+appends them: every sentence ends up in the output exactly once. An article whose id is listed
+with another content hash is reported as changed and not labelled again (``--overwrite`` starts
+over). Parquet cannot be appended to, so its batches go to part files that are joined into the
+output, streamed, at the end of each run; a later run adds its parts to the joined file.
+
+One run owns an output at a time: the journal is locked (``flock``) while a run writes, and a
+second run is refused with the pid of the one holding it. The lock is the kernel's, so it goes
+with the process that held it, however that process ended: a stale lock is simply taken over.
+On a write error (a full disk) the output is cut back to the rows the journal vouches for, so
+what is on disk stays valid.
 """
 
 from __future__ import annotations
@@ -17,25 +28,26 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from stance._errors import InputError
-from stance.batch._labelling import COLUMNS, SentenceLabel
+from stance import _io
+from stance._errors import InputError, StanceError
+from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, SentenceLabel
+from stance.batch._sources import JOURNAL_SUFFIX, PARTS_SUFFIX
 
-__all__ = ["FORMATS", "RowSink", "open_sink"]
+__all__ = ["FORMATS", "RowSink", "content_hash", "fingerprint", "open_sink", "side_files"]
 
 FORMATS = ("jsonl", "csv", "parquet")
-_DONE = "#done"
+VERSION = "stance-journal v2"
+_RESUME = "run the same command again to resume"
 
-
-# One encoder for every row: json.dumps with options builds a new encoder per call.
-_ENCODE_ROW = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _jsonl_lines(rows: list[dict[str, Any]]) -> bytes:
-    return "".join([_ENCODE_ROW(r) + "\n" for r in rows]).encode("utf-8")
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 
 def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
@@ -47,20 +59,66 @@ def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _parquet_table(rows: list[dict[str, Any]]) -> Any:
+def _schema() -> Any:
     import pyarrow as pa
-
-    from stance.batch._labelling import PROBA_COLUMNS
 
     types = {c: pa.string() for c in COLUMNS}
     types.update({c: pa.int64() for c in ("idx", "start", "end")})
     types.update({c: pa.float64() for c in PROBA_COLUMNS})
-    schema = pa.schema([(c, types[c]) for c in COLUMNS])
-    return pa.Table.from_pylist(rows, schema=schema)
+    types["cut"] = pa.bool_()
+    return pa.schema([(c, types[c]) for c in COLUMNS])
+
+
+def _parquet_table(rows: list[dict[str, Any]]) -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=_schema())
+
+
+def content_hash(article: Article) -> bytes:
+    """What identifies an article's content: its text, outlet and date (16 bytes of SHA-256).
+
+    The text is hashed a slice at a time, so a long article is not copied whole.
+    """
+    digest = hashlib.sha256()
+    for field in (article.outlet, article.date):
+        encoded = field.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
+    text = article.text
+    step = 1 << 20
+    for start in range(0, len(text), step):
+        digest.update(text[start : start + step].encode("utf-8", "surrogatepass"))
+    return digest.digest()[:16]
+
+
+def fingerprint(options: dict[str, Any]) -> str:
+    """What a resumed run must share with the run that started an output: the options that
+    change its rows (format, model, outlet, catalog). Inputs are not part of it: a rerun with
+    more inputs labels the new ones."""
+    payload = json.dumps(options, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def side_files(path: Path) -> tuple[Path, Path]:
+    """The journal and the Parquet parts folder of an output."""
+    return path.with_name(path.name + JOURNAL_SUFFIX), path.with_name(path.name + PARTS_SUFFIX)
+
+
+def _write_problem(err: OSError, path: Path) -> StanceError:
+    message = _io.file_problem(err, path, writing=True)
+    if not message.endswith(_RESUME):
+        message += "; the rows written so far are kept: " + _RESUME + " once it is fixed"
+    return StanceError(message)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 class RowSink:
-    """Rows out to a file (resumable) or a stream, in one of :data:`FORMATS`."""
+    """Rows out to a file (resumable, locked) or a stream, in one of :data:`FORMATS`."""
 
     def __init__(
         self, path: Path | None, fmt: str, fingerprint: str, *, overwrite: bool = False
@@ -71,151 +129,359 @@ class RowSink:
             raise InputError("parquet output needs a file: pass --output FILE.parquet")
         self.path = path
         self.fmt = fmt
-        self.done: set[str] = set()
-        self.complete = False
+        self.done: dict[str, bytes] = {}  # article id -> content hash, as the journal says
         self._stream: IO[bytes] | None = None
-        self._journal: IO[str] | None = None
-        self._parts = 0
+        self._fd: int | None = None  # the output (jsonl, csv)
+        self._journal: int | None = None
+        self._length = 0  # bytes of the output the journal vouches for
+        self._parts = 0  # Parquet parts the journal vouches for
+        self._joined = 0  # Parquet parts already joined into the output
+        self._part_writer: Any = None
+        self._header_written = False
         if path is None:
             self._stream = sys.stdout.buffer
-            self._wrote_header = False
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._journal_path = path.with_name(path.name + ".stance-journal")
-        self._parts_dir = path.with_name(path.name + ".stance-parts")
-        if overwrite:
-            self._reset()
-        self._resume(fingerprint)
+        self._journal_path, self._parts_dir = side_files(path)
+        try:
+            self._open(fingerprint, overwrite)
+        except BaseException:
+            self.close()
+            raise
 
-    # -- resuming ----------------------------------------------------------------------------
+    # -- opening: lock, check, resume -------------------------------------------------------
 
-    def _reset(self) -> None:
+    def _open(self, fingerprint: str, overwrite: bool) -> None:
         assert self.path is not None
-        for leftover in (self.path, self._journal_path):
-            leftover.unlink(missing_ok=True)
-        if self._parts_dir.is_dir():
-            for part in self._parts_dir.iterdir():
-                part.unlink()
-            self._parts_dir.rmdir()
-
-    def _resume(self, fingerprint: str) -> None:
-        assert self.path is not None
-        length = 0
-        if self._journal_path.is_file():
-            lines = self._journal_path.read_text(encoding="utf-8").splitlines()
-            if not lines or lines[0] != fingerprint:
-                raise InputError(
-                    f"{self.path} was written by a run with other inputs or "
-                    "options; pass --overwrite to replace it, or choose another "
-                    "--output"
-                )
-            for line in lines[1:]:
-                if line == _DONE:
-                    self.complete = True
-                    continue
-                kind, value = line.split("\t", 1)
-                if kind == "len":
-                    length = int(value)
-                elif kind == "part":
-                    self._parts = int(value)
-                else:
-                    self.done.add(value)
-        elif self.path.exists():
+        path, journal = self.path, self._journal_path
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory; give a file name for --output")
+        if not journal.exists() and path.exists() and not overwrite:
             raise InputError(
-                f"{self.path} exists and was not written by a resumable stance run; "
+                f"{path}: exists and was not written by a resumable stance run; "
                 "pass --overwrite to replace it, or choose another --output"
             )
-        else:
-            self._journal_path.write_text(fingerprint + "\n", encoding="utf-8")
-        if self.complete:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = os.open(journal, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise StanceError(_io.file_problem(err, journal, writing=True)) from None
+        # The journal is never removed: another run may have it open, waiting to lock it.
+        self._lock()
+        if overwrite:
+            self._start_over()
+        self._resume(fingerprint)
+        self._mark_run()
+
+    def _lock(self) -> None:
+        assert self._journal is not None
+        if fcntl is None:  # pragma: no cover
             return
+        try:
+            fcntl.flock(self._journal, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = self._last_run()
+            who = f"pid {holder}" if holder is not None else "another process"
+            stop = f" (kill {holder})" if holder is not None else ""
+            raise StanceError(
+                f"{self.path}: another stance label run ({who}) is writing this output; "
+                f"wait for it to finish, or stop it{stop} and run this command again to "
+                "resume, or choose another --output"
+            ) from None
+
+    def _read_journal(self) -> bytes:
+        assert self._journal is not None
+        os.lseek(self._journal, 0, os.SEEK_SET)
+        chunks = []
+        while chunk := os.read(self._journal, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _last_run(self) -> int | None:
+        runs = [line for line in self._read_journal().split(b"\n") if line.startswith(b"run\t")]
+        try:
+            return int(runs[-1].split(b"\t")[1]) if runs else None
+        except (IndexError, ValueError):
+            return None
+
+    def _start_over(self) -> None:
+        """--overwrite: empty the journal and the output in place (the lock stays held)."""
+        assert self.path is not None and self._journal is not None
+        os.ftruncate(self._journal, 0)
         if self.fmt == "parquet":
-            self._drop_unjournaled_parts()
-        else:
-            with self.path.open("ab") as handle:
-                handle.truncate(length)
-            self._wrote_header = length > 0
-            self._stream = self.path.open("ab")
-        self._journal = self._journal_path.open("a", encoding="utf-8")
+            self.path.unlink(missing_ok=True)  # joined anew when this run completes
+        elif self.path.exists():
+            with self.path.open("r+b") as handle:
+                handle.truncate(0)
+        self._remove_parts(keep_below=0)
 
-    def _drop_unjournaled_parts(self) -> None:
-        self._parts_dir.mkdir(exist_ok=True)
-        for part in self._parts_dir.glob("part-*.parquet"):
-            if int(part.stem.split("-")[1]) >= self._parts:
-                part.unlink()
-
-    # -- writing -----------------------------------------------------------------------------
-
-    def write_batch(self, article_ids: Iterable[str], rows: list[SentenceLabel]) -> None:
-        """Write the rows of a batch of articles, then record the batch as done."""
-        flat = [r.row() for r in rows]
-        if self.fmt == "parquet":
-            self._write_part(flat)
-        else:
-            data = (
-                _jsonl_lines(flat)
-                if self.fmt == "jsonl"
-                else _csv_lines(flat, header=not self._wrote_header)
+    def _resume(self, fingerprint: str) -> None:
+        assert self.path is not None and self._journal is not None
+        data = self._read_journal()
+        header = f"{VERSION} {fingerprint}\n".encode()
+        if not data:
+            _write_all(self._journal, header)
+            os.fsync(self._journal)
+            data = header
+        elif not data.startswith(header):
+            first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+            what = (
+                "an older stance"
+                if not first.startswith(VERSION)
+                else "a run with other options (format, model, --outlet or --catalog)"
             )
-            self._wrote_header = True
-            assert self._stream is not None
-            self._stream.write(data)
-            self._stream.flush()
-        if self._journal is None:
-            return
-        if self._stream is not None:
-            os.fsync(self._stream.fileno())
-        ids = list(article_ids)
-        entries = "".join(f"id\t{i}\n" for i in ids)
-        position = (
-            f"part\t{self._parts}\n" if self.fmt == "parquet" else f"len\t{self._stream.tell()}\n"
-        )  # type: ignore[union-attr]
-        # The length line comes last: a journal cut short never vouches for unwritten bytes.
-        self._journal.write(entries + position)
-        self._journal.flush()
-        os.fsync(self._journal.fileno())
-        self.done.update(ids)
+            raise InputError(
+                f"{self.path} was written by {what}; pass --overwrite to replace it, or "
+                "choose another --output"
+            )
+        good = self._replay(data, len(header))
+        if good < len(data):  # lines after the last commit vouch for nothing: drop them
+            os.ftruncate(self._journal, good)
+        os.lseek(self._journal, 0, os.SEEK_END)
+        if self.fmt == "parquet":
+            self._recover_parts()
+        else:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            os.ftruncate(self._fd, self._length)  # a torn row from a kill or full disk goes
+            os.lseek(self._fd, 0, os.SEEK_END)
+            self._header_written = self._length > 0
 
-    def _write_part(self, rows: list[dict[str, Any]]) -> None:
+    def _replay(self, data: bytes, start: int) -> int:
+        """Read the journal's committed state; return the byte offset where it ends."""
+        pending: dict[str, bytes] = {}
+        good = position = start
+        for line in data[start:].split(b"\n")[:-1]:  # the last piece has no newline: torn
+            position += len(line) + 1
+            kind, _, rest = line.partition(b"\t")
+            try:
+                if kind == b"a":
+                    key, digest = rest.rsplit(b"\t", 1)
+                    pending[json.loads(key)] = bytes.fromhex(digest.decode())
+                    continue
+                if kind == b"len":
+                    self._length = int(rest)
+                elif kind == b"part":
+                    self._parts = int(rest)
+                elif kind == b"joined":
+                    self._joined = int(rest)
+                elif kind == b"run":
+                    if pending:  # a run starts only after the last commit: this is torn
+                        break
+                    good = position
+                    continue
+                else:
+                    break
+            except ValueError:
+                break
+            self.done.update(pending)
+            pending.clear()
+            good = position
+        return good
+
+    def _mark_run(self) -> None:
+        assert self._journal is not None
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self._append_journal(f"run\t{os.getpid()}\t{stamp}\n".encode())
+
+    def _append_journal(self, data: bytes) -> None:
+        assert self._journal is not None
+        try:
+            _write_all(self._journal, data)
+            os.fsync(self._journal)
+        except OSError as err:
+            raise _write_problem(err, self._journal_path) from None
+
+    # -- Parquet parts ------------------------------------------------------------------------
+
+    def _part_path(self, number: int) -> Path:
+        return self._parts_dir / f"part-{number:06d}.parquet"
+
+    def _joined_temporary(self, parts: int) -> Path:
+        """Where the join of the first ``parts`` parts is written before it replaces the output."""
+        return self._parts_dir / f"joined-{parts:06d}.parquet"
+
+    def _recover_parts(self) -> None:
+        """Finish a join the journal recorded, and drop what the journal does not vouch for."""
+        assert self.path is not None
+        joined = self._joined_temporary(self._joined)
+        if self._joined > 0 and joined.exists():
+            # Written whole before its journal line, which made it: put it in place.
+            os.replace(joined, self.path)
+        self._remove_parts(keep_below=self._parts, drop_below=self._joined)
+
+    def _remove_parts(self, *, keep_below: int, drop_below: int = 0) -> None:
+        """Delete parts below ``drop_below`` (joined) or from ``keep_below`` on (not vouched
+        for), and any temporary file; the folder goes when it is empty."""
+        if not self._parts_dir.is_dir():
+            return
+        for part in self._parts_dir.iterdir():
+            name = part.name
+            number = int(name[5:11]) if name.startswith("part-") and name[5:11].isdigit() else -1
+            keep = name.endswith(".parquet") and drop_below <= number < keep_below
+            if not keep:
+                part.unlink()
+        if not any(self._parts_dir.iterdir()):
+            self._parts_dir.rmdir()
+
+    def _write_part_rows(self, rows: list[dict[str, Any]]) -> None:
         import pyarrow.parquet as pq
 
-        part = self._parts_dir / f"part-{self._parts:06d}.parquet"
+        if self._part_writer is None:
+            self._parts_dir.mkdir(exist_ok=True)
+            temporary = self._part_path(self._parts).with_suffix(".tmp")
+            self._part_writer = pq.ParquetWriter(temporary, _schema())
+        self._part_writer.write_table(_parquet_table(rows))
+
+    def _commit_part(self) -> None:
+        if self._part_writer is None:  # finished articles without a sentence: an empty part
+            self._write_part_rows([])
+        self._part_writer.close()
+        self._part_writer = None
+        part = self._part_path(self._parts)
         temporary = part.with_suffix(".tmp")
-        pq.write_table(_parquet_table(rows), temporary)
+        with temporary.open("rb") as handle:
+            os.fsync(handle.fileno())
         os.replace(temporary, part)
         self._parts += 1
 
-    def finish(self) -> None:
-        """Close the output; join Parquet parts; mark the journal complete."""
-        if self.fmt == "parquet" and self.path is not None and not self.complete:
-            self._join_parts()
-        if self._stream is not None and self.path is not None:
-            self._stream.close()
-        if self._journal is not None:
-            self._journal.write(_DONE + "\n")
-            self._journal.close()
-        self.complete = True
-
     def _join_parts(self) -> None:
+        """Stream the joined output and the new parts into one file, then put it in place."""
         import pyarrow.parquet as pq
 
         assert self.path is not None
-        parts = sorted(self._parts_dir.glob("part-*.parquet"))
-        tables = [pq.read_table(p) for p in parts] or [_parquet_table([])]
-        import pyarrow as pa
+        if self._parts == self._joined and self.path.exists():
+            return
+        sources = [self._part_path(n) for n in range(self._joined, self._parts)]
+        if self._joined > 0 and self.path.exists():
+            sources.insert(0, self.path)
+        self._parts_dir.mkdir(exist_ok=True)
+        joined = self._joined_temporary(self._parts)
+        with pq.ParquetWriter(joined, _schema()) as writer:
+            for source in sources:
+                reader = pq.ParquetFile(source)
+                for group in range(reader.num_row_groups):
+                    writer.write_table(reader.read_row_group(group))
+        with joined.open("rb") as handle:
+            os.fsync(handle.fileno())
+        # The journal first: a kill between the two leaves a whole joined file to put in place.
+        self._append_journal(f"joined\t{self._parts}\n".encode())
+        self._joined = self._parts
+        os.replace(joined, self.path)
+        self._remove_parts(keep_below=0)
 
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        pq.write_table(pa.concat_tables(tables), temporary)
-        os.replace(temporary, self.path)
-        for part in parts:
-            part.unlink()
-        self._parts_dir.rmdir()
+    # -- writing -----------------------------------------------------------------------------
 
+    def state(self, article_id: str, digest: bytes) -> str:
+        """``new``, ``done`` (labelled by an earlier run) or ``changed`` (labelled, as other
+        content, under this id)."""
+        found = self.done.get(article_id)
+        if found is None:
+            return "new"
+        return "done" if found == digest else "changed"
 
-def fingerprint(inputs: list[str], options: dict[str, Any]) -> str:
-    """What identifies a run: its inputs and the options that change its rows."""
-    payload = json.dumps({"inputs": inputs, **options}, sort_keys=True)
-    return "stance-journal v1 " + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    def write_batch(self, finished: Iterable[tuple[str, bytes]], rows: list[SentenceLabel]) -> None:
+        """Write the rows of a batch, then record its finished articles (id, content hash).
+
+        Rows of an article not yet finished (a chunk of a long one) are written but vouched
+        for only when its last chunk is recorded.
+        """
+        done = list(finished)
+        flat = [r.row() for r in rows]
+        try:
+            self._write_rows(flat)
+            if done and self._journal is not None:
+                self._commit(done)
+        except OSError as err:
+            self._roll_back()
+            raise _write_problem(err, self.path or Path("<stdout>")) from None
+        except BaseException:
+            self._roll_back()
+            raise
+
+    def _write_rows(self, flat: list[dict[str, Any]]) -> None:
+        if self.fmt == "parquet":
+            if flat:
+                self._write_part_rows(flat)
+            return
+        if not flat:
+            return
+        if self.fmt == "jsonl":
+            data = _io.jsonl_bytes(flat)
+        else:
+            data = _csv_lines(flat, header=not self._header_written)
+            self._header_written = True
+        if self._fd is not None:
+            _write_all(self._fd, data)
+        else:
+            assert self._stream is not None
+            self._stream.write(data)
+            self._stream.flush()
+
+    def _commit(self, done: list[tuple[str, bytes]]) -> None:
+        if self.fmt == "parquet":
+            self._commit_part()
+            position = f"part\t{self._parts}\n"
+        else:
+            assert self._fd is not None
+            os.fsync(self._fd)
+            self._length = os.lseek(self._fd, 0, os.SEEK_CUR)
+            position = f"len\t{self._length}\n"
+        entries = "".join(
+            f"a\t{json.dumps(key, ensure_ascii=True)}\t{digest.hex()}\n" for key, digest in done
+        )
+        # The position line comes last: a journal cut short never vouches for unwritten rows.
+        self._append_journal((entries + position).encode("utf-8"))
+        for key, digest in done:
+            self.done[key] = digest
+
+    def _roll_back(self) -> None:
+        """After a failed write: cut the output back to what the journal vouches for."""
+        try:
+            if self._fd is not None:
+                os.ftruncate(self._fd, self._length)
+                os.lseek(self._fd, 0, os.SEEK_END)
+                self._header_written = self._length > 0
+            if self._part_writer is not None:
+                writer, self._part_writer = self._part_writer, None
+                try:
+                    writer.close()
+                finally:
+                    self._part_path(self._parts).with_suffix(".tmp").unlink(missing_ok=True)
+        except OSError:
+            pass  # the next run truncates to the journal's length anyway
+
+    def finish(self) -> None:
+        """Complete the output: a CSV header even with no rows; Parquet parts joined."""
+        try:
+            if self.fmt == "csv" and not self._header_written:
+                self._write_rows_header()
+            if self.fmt == "parquet" and self.path is not None:
+                self._join_parts()
+        except OSError as err:
+            self._roll_back()
+            raise _write_problem(err, self.path or Path("<stdout>")) from None
+
+    def _write_rows_header(self) -> None:
+        data = _csv_lines([], header=True)
+        self._header_written = True
+        if self._fd is None:
+            assert self._stream is not None
+            self._stream.write(data)
+            self._stream.flush()
+            return
+        _write_all(self._fd, data)
+        os.fsync(self._fd)
+        self._length = os.lseek(self._fd, 0, os.SEEK_CUR)
+        self._append_journal(f"len\t{self._length}\n".encode())
+
+    def close(self) -> None:
+        """Release the output and its lock (after :meth:`finish`, or after a failure)."""
+        if self._part_writer is not None:
+            self._roll_back()
+        for name in ("_fd", "_journal"):
+            fd = getattr(self, name)
+            if fd is not None:
+                setattr(self, name, None)
+                os.close(fd)  # closing the journal releases its lock
 
 
 def open_sink(
@@ -223,7 +489,12 @@ def open_sink(
 ) -> RowSink:
     """A sink for ``--output`` (None or ``-``: stdout), the format from the option or suffix."""
     path = None if output in (None, "-") else Path(output)
-    if fmt is None:
-        suffix = path.suffix.lower().lstrip(".") if path is not None else "jsonl"
-        fmt = {"parquet": "parquet", "pq": "parquet", "csv": "csv"}.get(suffix, "jsonl")
-    return RowSink(path, fmt, run_id, overwrite=overwrite)
+    return RowSink(path, output_format(path, fmt), run_id, overwrite=overwrite)
+
+
+def output_format(path: Path | None, fmt: str | None) -> str:
+    """The format asked for, else the output's suffix (.csv, .parquet/.pq), else jsonl."""
+    if fmt is not None:
+        return fmt
+    suffix = path.suffix.lower().lstrip(".") if path is not None else "jsonl"
+    return {"parquet": "parquet", "pq": "parquet", "csv": "csv"}.get(suffix, "jsonl")

@@ -17,7 +17,8 @@ The API (keyword arguments after ``*``)::
 
 ``label_dataframe`` returns one row per sentence with the columns of :data:`stance.batch.COLUMNS`
 (article_id, outlet, date: string; idx, start, end: long; text, label: string; p_<label>:
-double; cues: string), followed by every other input column, carried through unchanged.
+double; cues: string; cut: boolean), followed by every other input column, carried through
+unchanged.
 Articles whose text is null or not a string are skipped (no rows) and logged, as
 ``stance label`` skips them; ``outlet`` and ``date`` columns are optional.
 
@@ -97,11 +98,20 @@ def _quiet_pandas_warning() -> Iterator[None]:
 def output_schema(input_schema: StructType, consumed: set[str]) -> StructType:
     """The schema of labelled rows: :data:`COLUMNS`, then the input columns not ``consumed``."""
     _pyspark()
-    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
+    from pyspark.sql.types import (
+        BooleanType,
+        DoubleType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
 
     def kind(name: str) -> Any:
         if name in INT_COLUMNS:
             return LongType()
+        if name == "cut":
+            return BooleanType()
         return DoubleType() if name in PROBA_COLUMNS else StringType()
 
     fields = [StructField(name, kind(name), nullable=False) for name in COLUMNS]
@@ -166,7 +176,11 @@ def _label_chunk(
         owner.append(positions[number])
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     frame = frame.astype(
-        {**dict.fromkeys(INT_COLUMNS, "int64"), **dict.fromkeys(PROBA_COLUMNS, "float64")}
+        {
+            **dict.fromkeys(INT_COLUMNS, "int64"),
+            **dict.fromkeys(PROBA_COLUMNS, "float64"),
+            "cut": "bool",
+        }
     )
     extra = chunk[carried].iloc[owner].reset_index(drop=True)
     return pd.concat([frame, extra], axis=1), skipped
@@ -430,6 +444,7 @@ def label_paths(
     in_fmt = _input_format(source, input_format)
     out_fmt = _output_format(target, output_format)
     local_target = _local(target)
+    _refuse_overlap(_local(source), local_target)
     if not overwrite and local_target is not None and local_target.exists():
         raise InputError(f"{target} exists; pass overwrite=True (or remove it) to replace it")
     started = time.perf_counter()
@@ -467,6 +482,19 @@ def label_paths(
     }
     log.info("stance.batch._spark: %s", summary)
     return summary
+
+
+def _refuse_overlap(source: Path | None, target: Path | None) -> None:
+    """An output that is the input, inside it or holding it is refused, whatever the flags:
+    Spark's overwrite deletes the output folder before writing, and reads inputs recursively."""
+    if source is None or target is None:
+        return
+    source, target = source.resolve(), target.resolve()
+    if source == target or source in target.parents or target in source.parents:
+        raise InputError(
+            f"{target}: the output is, holds or lies inside the input {source}; writing it would "
+            "destroy or re-read the input: choose an output folder outside the input"
+        )
 
 
 def _master(spark: SparkSession, asked: str | None) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stance._errors import InputError
+from stance._io import write_bytes
 from stance._labels import LABELS
 from stance.compare._rows import _HIGH, _LOW, _SHARE, UNDATED, _period_order
 
@@ -42,6 +45,8 @@ LABEL_COLORS = {
 
 
 def _cell(share: float, low: float, high: float) -> str:
+    if low != low or high != high:  # no interval: the row rests on a single article
+        return f"{100 * share:.0f}"
     return f"{100 * share:.0f} ({100 * low:.0f}-{100 * high:.0f})"
 
 
@@ -50,7 +55,7 @@ def _clip(text: str, width: int) -> str:
 
 
 def _shares_lines(result: Comparison) -> list[str]:
-    shares = result.shares
+    shares = result.reported_shares()
     outlet_width = min(32, max([6, *(len(o) for o in shares["outlet"])]))
     heads = ["outlet".ljust(outlet_width)]
     if result.by is not None:
@@ -79,7 +84,7 @@ def _format(result: Comparison, width: int) -> str:
     lines += _shares_lines(result)
     lines.append("")
     if result.test is not None:
-        lines.append(result.test.line())
+        lines += result.test.lines()
         if result.test.note:
             lines.append(f"  note: {result.test.note}")
     lines += [f"note: {note}" for note in result.notes]
@@ -98,6 +103,8 @@ def _format(result: Comparison, width: int) -> str:
         )
         for sentence in typical.sentences:
             lines.append(f"    - {_clip(' '.join(sentence['text'].split()), width * 2)}")
+        if not typical.sentences:
+            lines.append("    (no sentence of this label with enough content to show)")
     return "\n".join(lines) + "\n"
 
 
@@ -111,8 +118,15 @@ def _plot(result: Comparison, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     figure = _bars(result, plt) if result.by is None else _lines(result, plt)
-    figure.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(figure)
+    buffer = io.BytesIO()
+    kind = path.suffix.lstrip(".").lower() or "png"
+    try:
+        figure.savefig(buffer, format=kind, dpi=120, bbox_inches="tight")
+    except ValueError as err:  # an image format matplotlib does not write
+        raise InputError(f"{path}: cannot write this chart format ({err}); use .png") from None
+    finally:
+        plt.close(figure)
+    write_bytes(path, buffer.getvalue())
     return path
 
 
@@ -128,7 +142,7 @@ def _outlet_tick(record: dict[str, Any]) -> str:
 
 
 def _bars(result: Comparison, plt: Any) -> Any:
-    records = result.shares.to_dict("records")
+    records = result.reported_shares().to_dict("records")
     n_labels = len(LABELS)
     bar = 0.8 / n_labels
     figure, axes = plt.subplots(figsize=(10, 1.2 + 1.1 * len(records)))
@@ -136,6 +150,7 @@ def _bars(result: Comparison, plt: Any) -> Any:
         # Top to bottom in label order within each outlet's group; outlets top to bottom too.
         positions = [len(records) - 1 - row + 0.4 - bar * (k + 0.5) for row in range(len(records))]
         shares = np.array([100 * r[_SHARE + label] for r in records])
+        # No error bar (NaN) for a row resting on a single article: it has no interval.
         errors = np.array(
             [
                 [100 * (r[_SHARE + label] - r[_LOW + label]) for r in records],
@@ -156,14 +171,17 @@ def _bars(result: Comparison, plt: Any) -> Any:
     for edge in np.arange(len(records) - 1) + 0.5:
         axes.axhline(edge, color="#dddddd", linewidth=0.8)
     axes.set_ylim(-0.5, len(records) - 0.5)
-    widest = max(100 * r[_HIGH + label] for r in records for label in LABELS)
+    widest = np.nanmax([[100 * r[_SHARE + label], 100 * r[_HIGH + label]] for r in records
+                        for label in LABELS])  # fmt: skip
     axes.set_xlim(0, min(100, 10 * np.ceil(widest / 10 + 0.05)))
     axes.set_xlabel("Share of the outlet's sentences (%)")
     axes.set_ylabel("Outlet")
     axes.grid(axis="x", color="#eeeeee")
     axes.set_axisbelow(True)
     lonely = (
-        "; one-article outlets have no interval" if any(r["articles"] < 2 for r in records) else ""
+        "; no bar for one-article outlets: an interval over articles needs two"
+        if any(r["articles"] < 2 for r in records)
+        else ""
     )
     axes.set_title(
         "Whose voice do the sentences carry? Label shares by outlet\n"
@@ -177,7 +195,8 @@ def _bars(result: Comparison, plt: Any) -> Any:
 
 
 def _lines(result: Comparison, plt: Any) -> Any:
-    shares = result.shares[result.shares["period"] != UNDATED]
+    # A period resting on a single article has no band (NaN bounds leave a gap).
+    shares = result.reported_shares()[result.shares["period"] != UNDATED]
     periods = sorted(set(shares["period"]), key=_period_order)
     position = {name: n for n, name in enumerate(periods)}
     outlets = list(dict.fromkeys(result.shares["outlet"]))

@@ -4,10 +4,12 @@ sentences into a :class:`Comparison`."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance._io import dumps, write_text
 from stance.compare._duplicates import (
     NEAR_DUPLICATE_JACCARD,
     NearDuplicate,
@@ -15,7 +17,7 @@ from stance.compare._duplicates import (
     find_near_duplicates,
 )
 from stance.compare._render import _format, _plot
-from stance.compare._rows import _check_by, _prepared
+from stance.compare._rows import _HIGH, _LOW, _check_by, _prepared
 from stance.compare._stats import (
     N_TYPICAL,
     OutletTest,
@@ -27,6 +29,18 @@ from stance.compare._stats import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
 
 # -- the result ------------------------------------------------------------------------------
 
@@ -49,11 +63,21 @@ class Comparison:
         """Per outlet (and period): counts, and each label's share with its 95% interval."""
         return self.shares.copy()
 
+    def reported_shares(self) -> pd.DataFrame:
+        """The shares as reported: no interval (NaN) for a row resting on a single article,
+        where a bootstrap over articles has nothing to resample."""
+        shares = self.shares.copy()
+        single = shares["articles"] < 2
+        bounds = [c for c in shares.columns if c.startswith((_LOW, _HIGH))]
+        shares.loc[single, bounds] = float("nan")
+        return shares
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "by": self.by, "bootstrap": self.n_boot, "seed": self.seed, "dedupe": self.dedupe,
-            "interval": "95% percentile, bootstrap over articles within each outlet",
-            "shares": json.loads(self.shares.to_json(orient="records")),
+            "interval": "95% percentile, bootstrap over articles within each outlet; null for "
+                        "a row resting on a single article",
+            "shares": json.loads(self.reported_shares().to_json(orient="records")),
             "test": asdict(self.test) if self.test is not None else None,
             "near_duplicates": [{"articles": [{"outlet": o, "article_id": a}
                                               for o, a in group.articles],
@@ -64,13 +88,15 @@ class Comparison:
         }  # fmt: skip
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        """The report as strict JSON: a figure that is not a finite number is ``null``."""
+        return dumps(_finite(self.to_dict()), indent=indent)
 
     def to_csv(self, path: str | Path | None = None) -> str:
-        """The shares table as CSV; written to ``path`` if given, and returned."""
-        text = self.shares.to_csv(index=False, lineterminator="\n")
+        """The shares table as CSV (no interval for a single article's row); written to
+        ``path`` if given, and returned."""
+        text = self.reported_shares().to_csv(index=False, lineterminator="\n")
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            write_text(path, text)
         return text
 
     def format_table(self, width: int = 60) -> str:
@@ -103,13 +129,20 @@ def compare(
         notes.append(f"dedupe: {copies} near-duplicate article(s) left out, first copy kept")
     test = outlet_test(frame, n_perm=n_boot, seed=seed)
     if test is None:
-        notes.append("no chi-square test: it needs at least two outlets and two labels in use")
-    shares = _shares(frame, by, n_boot, seed)
-    single = int((shares["articles"] < 2).sum())
-    if single:
+        notes.append("no test: it needs at least two outlets and two labels in use")
+    elif test.p_permutation is not None and frame.groupby("outlet")["_article"].nunique().max() < 2:
         notes.append(
-            f"{single} row(s) rest on a single article: their intervals have zero "
-            "width, as one article shows no variation between articles"
+            "every outlet rests on one article: shuffling articles between outlets cannot "
+            "tell them apart, so the test over articles has no power here (label more "
+            "articles per outlet)"
+        )
+    shares = _shares(frame, by, n_boot, seed)
+    single = shares["articles"] < 2
+    if single.any():
+        names = ", ".join(dict.fromkeys(shares.loc[single, "outlet"].astype(str)))
+        notes.append(
+            f"no interval for {int(single.sum())} row(s) resting on a single article ({names}): "
+            "an interval over articles needs at least two articles"
         )
     return Comparison(
         shares,

@@ -3,11 +3,14 @@ periods of their dates."""
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from stance import _io
 from stance._errors import InputError
 from stance._labels import LABELS
 
@@ -27,46 +30,141 @@ _JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise InputError(f"{path}:{line_no}: malformed JSON line ({err.msg})") from None
-    return records
-
-
-def _read_one(path: Path) -> pd.DataFrame:
+def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[str]]:
     import pandas as pd
 
-    suffix = path.suffix.lower()
-    if suffix in _JSONL_SUFFIXES:
-        return pd.DataFrame.from_records(_read_jsonl(path))
-    if suffix == ".csv":
+    records, places = [], []
+    for line_no, record in _io.read_jsonl(path):
+        records.append(record)
+        places.append(f"{path}:{line_no}")
+    return pd.DataFrame.from_records(records), places
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    import pandas as pd
+
+    try:
         # Everything as text first: ids like "007" and empty dates must survive as written.
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    raise InputError(f"{path}: labelled rows must be .jsonl, .csv or .parquet")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:  # a file with not even a header: no rows
+        frame = pd.DataFrame()
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 (at byte {err.start}); save it as UTF-8") from None
+    except pd.errors.ParserError as err:
+        raise InputError(f"{path}: not a valid CSV file ({err})") from None
+    # A row of stance label's CSV is one line (sentences hold no line breaks); line 1 is the head.
+    return frame, [f"{path}:{n + 2}" for n in range(len(frame))]
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        frame = pd.read_parquet(path)
+    except (pa.ArrowException, ValueError) as err:
+        raise InputError(f"{path}: not a readable Parquet file ({err})") from None
+    return frame, [f"{path}: row {n + 1}" for n in range(len(frame))]
+
+
+_READERS = {".jsonl": _read_jsonl, ".ndjson": _read_jsonl, ".json": _read_jsonl}
+_READERS.update({".csv": _read_csv, ".parquet": _read_parquet, ".pq": _read_parquet})
+
+
+def _read_one(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise InputError(f"{path}: labelled rows must be .jsonl, .csv or .parquet")
+    try:
+        frame, places = reader(path)
+    except OSError as err:
+        raise InputError(_io.file_problem(err, path)) from None
+    _check_probabilities(frame, places, textual=reader is _read_csv)
+    return frame, places
+
+
+def _refuse_repeated_sentences(frame: pd.DataFrame, places: list[str]) -> None:
+    """A sentence (outlet, article, idx) given twice would count twice: refuse it, at its place."""
+    if "idx" not in frame.columns or not len(frame):
+        return
+    key = frame["outlet"] + "\x1f" + frame["article_id"] + "\x1f" + frame["idx"].astype(str)
+    repeated = key.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    again = int(np.flatnonzero(repeated)[0])
+    first = int(np.flatnonzero((key == key.iloc[again]).to_numpy())[0])
+    item = frame.iloc[again]
+    raise InputError(
+        f"{places[again]}: sentence {item['idx']} of article {item['article_id']!r} "
+        f"({item['outlet']}) is given again (first at {places[first]}); "
+        f"{int(repeated.sum())} row(s) repeat one seen before, and would be counted twice: "
+        "give each labelled file once (a file given twice, or an output written twice?)"
+    )
+
+
+def _bad_value(value: object, textual: bool) -> str | None:
+    """Why ``value`` is not a probability, or None."""
+    if textual:
+        try:
+            number = float(str(value))
+        except ValueError:
+            return f"{value!r} is not a number"
+    elif isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return f"{value!r} is a {type(value).__name__}, not a number"
+    else:
+        number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number) or not 0.0 <= number <= 1.0:
+        return f"{value!r} is not a probability between 0 and 1"
+    return None
+
+
+def _check_probabilities(frame: pd.DataFrame, places: list[str], *, textual: bool) -> None:
+    """Every ``p_<label>`` value is a finite number in [0, 1], else an error at its place."""
+    for column in (f"p_{label}" for label in LABELS):
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if not textual and values.dtype.kind in "fiu":
+            numbers = values.to_numpy(dtype=float)
+            bad = np.flatnonzero(~(np.isfinite(numbers) & (numbers >= 0) & (numbers <= 1)))
+        else:
+            bad = np.array(
+                [n for n, v in enumerate(values.tolist()) if _bad_value(v, textual) is not None],
+                dtype=np.int64,
+            )
+        if len(bad):
+            first = int(bad[0])
+            value = values.iloc[first]
+            value = value.item() if isinstance(value, np.generic) else value
+            why = _bad_value(value, textual) or f"{value!r} is not a probability between 0 and 1"
+            more = f" ({len(bad)} rows like it)" if len(bad) > 1 else ""
+            raise InputError(
+                f"{places[first]}: {column} {why}{more}; probabilities must be numbers between "
+                "0 and 1, as stance label writes them: label the articles again, or fix the file"
+            )
 
 
 def read_rows(paths: Iterable[str | Path]) -> pd.DataFrame:
     """Labelled rows from ``stance label`` output files (.jsonl, .csv, .parquet), concatenated."""
     import pandas as pd
 
-    frames = []
-    for name in paths:
-        path = Path(name)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        frames.append(_read_one(path))
-    if not frames:
+    names = [Path(name) for name in paths]
+    if not names:
         raise InputError("no labelled files given")
-    return _normalise(pd.concat(frames, ignore_index=True))
+    frames, places = [], []
+    for name in names:
+        frame, where = _read_one(name)
+        if len(frame):
+            frames.append(frame)
+            places += where
+    if not frames:
+        raise InputError(
+            f"nothing to compare: {', '.join(map(str, names))} hold(s) no labelled rows; "
+            "label some articles first (stance label)"
+        )
+    rows = _normalise(pd.concat(frames, ignore_index=True))
+    _refuse_repeated_sentences(rows, places)
+    return rows
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:

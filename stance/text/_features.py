@@ -55,9 +55,9 @@ ALL_GROUPS: tuple[str, ...] = (
 DEFAULT_GROUPS: tuple[str, ...] = ("ngrams", "attribution", "voice", "context", "document")
 
 # The writer's-voice cues are whole words: "I'm" and "we're" count through "i" and "we".
+ALL_VOICE_CUES = ("first_person", "we", "you", "hedge", "evaluative")
 _VOICE_WORDS: tuple[tuple[str, frozenset[str]], ...] = tuple(
-    (name, lexicon(f"voice_{name}"))
-    for name in ("first_person", "we", "you", "hedge", "evaluative")
+    (name, lexicon(f"voice_{name}")) for name in ALL_VOICE_CUES
 )
 _OWN_VOICE = frozenset(["first_person", "hedge", "evaluative"])
 _STOPWORDS = lexicon("stopwords")

@@ -218,3 +218,77 @@ def split_sentences(text: str) -> list[Span]:
             if span is not None:
                 spans.append(span)
     return spans
+
+
+# Imported here, beside the only function that needs it.
+from collections.abc import Iterator  # noqa: E402
+
+# A line longer than this (no real paragraph is) is split a window at a time, cut at a space.
+LINE_WINDOW = 100_000
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    """The last space or tab in text[start + 1:limit + 1], or ``limit`` when there is none."""
+    space = max(text.rfind(" ", start + 1, limit + 1), text.rfind("\t", start + 1, limit + 1))
+    return space if space > start else limit
+
+
+def split_bounded(text: str, max_chars: int) -> Iterator[tuple[Span, bool]]:
+    """The sentences of :func:`split_sentences`, lazily, none longer than ``max_chars``.
+
+    Yields ``(span, cut)``. A sentence up to ``max_chars`` long comes as it is, with
+    ``cut=False``; a longer one (a text without stops, a table flattened into one line) is cut
+    into pieces at the last space or tab before the limit (at the limit itself when one word is
+    longer), each piece trimmed and flagged ``cut=True``. Every non-space character still lies
+    in exactly one span. Sentences are found line by line, and a line longer than
+    :data:`LINE_WINDOW` characters a window at a time (the window cut at a space, the sentences
+    on either side of it flagged ``cut``), so memory does not grow with the input.
+
+    >>> [(s.text, cut) for s, cut in split_bounded("Kyiv held. aaa bbb ccc", 7)]
+    [('Kyiv', True), ('held.', True), ('aaa bbb', True), ('ccc', True)]
+    """
+    if not isinstance(text, str):
+        raise InputError(f"split_bounded() takes a str, got {type(text).__name__}")
+    if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1:
+        raise InputError(f"max_chars must be a positive integer, got {max_chars!r}")
+    for line_match in _LINE.finditer(text):
+        line_start, line_end = line_match.span()
+        start = line_start
+        while start < line_end:
+            stop = line_end
+            if stop - start > LINE_WINDOW:
+                stop = _cut_point(text, start, start + LINE_WINDOW)
+            yield from _bounded_in(
+                text, start, stop, max_chars, start > line_start, stop < line_end
+            )
+            start = stop
+
+
+def _bounded_in(
+    text: str, start: int, stop: int, max_chars: int, cut_before: bool, cut_after: bool
+) -> Iterator[tuple[Span, bool]]:
+    """The bounded sentences of the line (or window of a line) text[start:stop]."""
+    line = text[start:stop]
+    if line.isspace():
+        return
+    bounds = [0, *_line_breaks(line), len(line)]
+    last = len(bounds) - 2
+    for number, (left, right) in enumerate(itertools.pairwise(bounds)):
+        span = _trimmed(text, start + left, start + right)
+        if span is None:
+            continue
+        edge = (number == 0 and cut_before) or (number == last and cut_after)
+        if span.end - span.start <= max_chars:
+            yield span, edge
+            continue
+        piece_start = span.start
+        while piece_start < span.end:
+            while text[piece_start].isspace():  # the span ends in a non-space: this stops
+                piece_start += 1
+            piece_stop = min(piece_start + max_chars, span.end)
+            if piece_stop < span.end:
+                piece_stop = _cut_point(text, piece_start, piece_stop)
+            piece = _trimmed(text, piece_start, piece_stop)
+            if piece is not None:
+                yield piece, True
+            piece_start = piece_stop
