@@ -30,11 +30,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Whose account does each sentence of a war news article "
         "carry? Label articles, compare outlets, train and evaluate.",
     )
-    parser.add_argument("--version", action="version", version=f"stance {__version__}")
+    parser.add_argument("--version", action="version", version=_version(__version__))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (label, evaluate, train, compare, annotations, suggest, audit):
         command.add_parser(commands)
     return parser
+
+
+def _version(number: str) -> str:
+    """``stance 0.1.0 (compiled core ...)``: the version and the reading core in use."""
+    from stance import _core
+
+    return f"stance {number} ({_core.describe()})"
 
 
 class _Terminated(KeyboardInterrupt):

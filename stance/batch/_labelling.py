@@ -14,11 +14,12 @@ article's length; shorter articles, nearly all news, are read whole, exactly as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from stance import _core
 from stance._errors import InputError
 from stance._labels import LABELS
 from stance.text._features import describe
@@ -194,9 +195,12 @@ class _Labels(NamedTuple):
     cut: Any  # numpy (n,) bool
 
 
-def _sentences(unit: _Unit) -> tuple[tuple[int, int, bool], ...]:
+def _sentences(unit: _Unit) -> Sequence[tuple[int, int, bool]]:
     if unit.spans is not None:
         return unit.spans
+    compiled = _core.compiled() if _core.active() == "compiled" else None
+    if compiled is not None:  # the same spans (tests/test_core_equality.py)
+        return compiled.split_spans(unit.article.text, MAX_SENTENCE_CHARS)
     return tuple(
         (span.start, span.end, cut)
         for span, cut in split_bounded(unit.article.text, MAX_SENTENCE_CHARS)
@@ -320,9 +324,11 @@ def label_article(
     return label_rows(_model(model), [Article(article_id, text, outlet, date)])
 
 
-def _worker_batch(units: list[_Unit], model_dir: str | None) -> _Labels:
+def _worker_batch(units: list[_Unit], model_dir: str | None, core: str = "compiled") -> _Labels:
     from stance.model._runtime import load
 
+    if _core.active() != core:  # a worker reads with the caller's core
+        _core.select(core)
     return _label_columns(load(model_dir), units)
 
 
@@ -367,7 +373,8 @@ def label_batches(
     from stance.batch._workers import ordered_map
 
     model_dir = str(model.directory) if model is not None else None
-    tasks = (((units, model_dir), (units, finished)) for units, finished in batches)
+    core = _core.active()
+    tasks = (((units, model_dir, core), (units, finished)) for units, finished in batches)
     for (units, finished), labels in ordered_map(_worker_batch, tasks, n_jobs):
         yield finished, _rows_of(units, labels)
 

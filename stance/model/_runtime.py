@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from stance import _core
 from stance._errors import InputError, ModelFileError
 from stance._labels import LABELS, UNCERTAIN
 from stance.model import _files as _modelfile
@@ -76,6 +77,16 @@ class Cue(NamedTuple):
         return describe(self.feature)
 
 
+class _Reading(NamedTuple):
+    """A batch as a reading core leaves it: the first stage's scores, each sentence's known
+    feature rows (one flat array, and where each sentence's start), its document states."""
+
+    first: np.ndarray  # (n, labels)
+    flat: np.ndarray
+    starts: np.ndarray
+    states: np.ndarray  # (n, 2): names no source, bears a mark of its own voice
+
+
 class Labelled(NamedTuple):
     """What the model says of a batch of sentences: probabilities, the chosen label, its cues."""
 
@@ -111,6 +122,8 @@ class Model:
             None if stage is None else np.asarray(arrays["stage_intercept"], dtype=float)
         )
         self._estimator: FramingClassifier | None = None
+        self._reader: Any = None  # the compiled core's reader, built on first use
+        self._reader_lock = threading.Lock()
         self._lift_table: np.ndarray | None = None
         self._rank_table: np.ndarray | None = None
 
@@ -145,11 +158,6 @@ class Model:
         sums[np.diff(starts, append=len(flat)) == 0] = 0  # reduceat gives empty runs a row
         return sums * self._step + self._intercept
 
-    def _document_rows(
-        self, first: np.ndarray, slices: list[slice], feats: list[set[str]]
-    ) -> np.ndarray:
-        return document_rows(softmax(first), slices, free_sentences(feats))
-
     def label(
         self,
         sentences: Sequence[str],
@@ -162,30 +170,76 @@ class Model:
 
         Sentences sharing a ``doc_ids`` value (consecutive) are read as one article;
         ``outlets`` (one entry per sentence, like ``doc_ids``) says what is known of each
-        article's source. This is the one path every prediction takes.
+        article's source. This is the one path every prediction takes, with either reading
+        core (:mod:`stance._core`): both give the same feature rows and sums.
         """
         items = check_sentences(sentences)
         slices = article_slices(len(items), doc_ids)
-        feats = featurize(
-            items, slices, self.feature_groups, article_outlets(len(items), slices, outlets)
-        )
-        return self._label(feats, slices, top)
-
-    def _label(self, feats: list[set[str]], slices: list[slice], top: int) -> Labelled:
-        if not feats:
+        sources = article_outlets(len(items), slices, outlets)
+        if not items:
             return Labelled(np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.intp), [])
+        reader = self._compiled_reader()
+        if reader is None:
+            reading = self._read_python(items, slices, sources)
+        else:
+            with self._reader_lock:
+                sums, flat, starts, states = reader.read(
+                    items, [(part.start, part.stop) for part in slices], sources, self._fixed
+                )
+            reading = _Reading(sums * self._step + self._intercept, flat, starts, states)
+        return self._label(reading, slices, top, compiled=reader is not None)
+
+    def _read_python(
+        self, items: list[str], slices: list[slice], sources: list[str | None]
+    ) -> _Reading:
+        """The reference reading: feature names, their rows, the first stage's scores."""
+        feats = featurize(items, slices, self.feature_groups, sources)
         flat, starts = self._rows(feats)
-        scores = self._first_stage(flat, starts)
+        return _Reading(self._first_stage(flat, starts), flat, starts, free_sentences(feats))
+
+    def _compiled_reader(self) -> Any:
+        """The compiled core's reader of this model's features, when that core is active
+        and computes its feature groups; else None (the Python reference reads)."""
+        if _core.active() != "compiled":
+            return None
+        if self._reader is None:
+            compiled = _core.compiled()
+            if compiled is None or not set(self.feature_groups) <= compiled.SUPPORTED_GROUPS:
+                return None
+            with self._reader_lock:
+                if self._reader is None:
+                    self._reader = compiled.Reader(self._names, self.feature_groups)
+        return self._reader
+
+    def _label(self, reading: _Reading, slices: list[slice], top: int, compiled: bool) -> Labelled:
+        scores = reading.first
         rows = None
         if self._stage_coef is not None:
-            rows = self._document_rows(scores, slices, feats)
+            rows = document_rows(softmax(scores), slices, reading.states)
             scores = rows @ self._stage_coef + self._stage_intercept
         proba = softmax(scores)
         best = proba.argmax(axis=1)
-        cues = self._top_cues(flat, starts, best, top) if top > 0 else [[] for _ in feats]
+        if top <= 0:
+            cues: list[list[Cue]] = [[] for _ in range(len(proba))]
+        elif compiled:
+            cues = self._compiled_cues(reading.flat, reading.starts, best, top)
+        else:
+            cues = self._top_cues(reading.flat, reading.starts, best, top)
         if rows is not None and top > 0:
             self._add_document_cues(rows, best, cues, top)
         return Labelled(proba, best, cues)
+
+    def _compiled_cues(
+        self, flat: np.ndarray, starts: np.ndarray, best: np.ndarray, top: int
+    ) -> list[list[Cue]]:
+        """:meth:`_top_cues`, computed by the compiled core over its rows."""
+        compiled = _core.compiled()
+        assert compiled is not None
+        names = self._names
+        chosen = compiled.top_cues(
+            flat, starts, best.astype(np.intp), self._lift, self._name_rank, top
+        )
+        return [[Cue(names[row], weight) for row, weight in sentence] for sentence in chosen]
 
     def _add_document_cues(
         self, rows: np.ndarray, best: np.ndarray, cues: list[list[Cue]], top: int

@@ -1,0 +1,2279 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The compiled reading core: the Python reference of stance.text, in C, with one behaviour.
+
+Built by ``pip install`` (setup.py); chosen by :mod:`stance._core`. Each sentence is folded
+and cut into words once; words become ids in a hash table built from the model's features,
+the word lists and the gazetteer's aliases; the gazetteer, the reporting cues, the writer's
+voice and the document's evidence are read over those ids and the sentence's characters; the
+features become row numbers of the weight matrix directly, and the first stage's fixed-point
+sums are added up in the same pass. What is rare and intricate (a headline's colon, a denial,
+"what it calls", speaker tags, datelines, a splitter's abbreviation) is handed to the very
+regular expressions and functions of the Python reference, behind exact tests that say when
+they can match, so the two cores cannot disagree there.
+
+The Python modules stay the specification: every function here names the one it mirrors, and
+tests/test_core_equality.py holds the two to the same spans, mentions, attributions, feature
+ids and probabilities.
+"""
+
+from cpython.unicode cimport (
+    Py_UNICODE_ISALNUM,
+    Py_UNICODE_ISALPHA,
+    Py_UNICODE_ISDIGIT,
+    Py_UNICODE_ISLOWER,
+    Py_UNICODE_ISSPACE,
+    Py_UNICODE_ISUPPER,
+    PyUnicode_DATA,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
+    PyUnicode_READ,
+)
+from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free, malloc, realloc
+from libc.string cimport memset
+
+import numpy as np
+
+from stance._labels import LABELS
+from stance.text import _actors as _actors_py
+from stance.text import _attribution as _attr_py
+from stance.text import _document as _doc_py
+from stance.text import _features as _feat_py
+from stance.text import _splitting as _split_py
+from stance.text._actors import Mention
+from stance.text._attribution import Attribution
+from stance.text._lexicon import lexicon
+from stance.text._splitting import Span
+from stance.text._tokens import fold
+
+cdef extern from *:
+    """
+    #ifndef STANCE_SOURCE_SHA256
+    #define STANCE_SOURCE_SHA256 "unknown"
+    #endif
+    """
+    const char* STANCE_SOURCE_SHA256
+
+SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
+
+import re as _re
+
+_TOKEN_WORD = _re.compile(r"[^\W_]+")
+
+
+cdef list _tokens_of(str folded):
+    return _TOKEN_WORD.findall(folded)
+
+
+# re.sub(r"^(?:the\s+)?(?:country's|ukrainian|russian)\s+", "the ", ..., flags=re.I) of
+# Attributor._speaker, compiled once.
+_PHRASE = _re.compile(r"^(?:the\s+)?(?:country's|ukrainian|russian)\s+", _re.I)
+
+# The feature groups this core computes (the shipped model's); others use the reference.
+SUPPORTED_GROUPS = frozenset(["ngrams", "attribution", "voice", "context", "document"])
+
+# -- codes ---------------------------------------------------------------------------------
+
+# Groups: the four an actor speaks for, then the reading's other values.
+GROUP_NAMES = ("official_ukrainian", "russian_mod", "western_intelligence", "neutral",
+               "none", "unresolved", "start", "end", "reporter")
+DEF G_NEUTRAL = 3
+DEF G_NONE = 4
+DEF G_UNRES = 5
+DEF G_START = 6
+DEF G_END = 7
+DEF G_REPORTER = 8
+DEF N_SOURCE = 3  # the first three are SOURCE_GROUPS
+HOW_NAMES = ("named", "pronoun", "headline", "framing", "unresolved", "declined")
+DEF H_NAMED = 0
+DEF H_PRONOUN = 1
+DEF H_HEADLINE = 2
+DEF H_FRAMING = 3
+DEF H_UNRES = 4
+DEF H_DECLINED = 5
+KIND_NAMES = ("transcript", "assessment", "agency", "comments", "editorial", "institutional",
+              "personal")
+DEF N_KINDS = 7
+EVIDENCE_NAMES = ("outlet", "dateline", "speakers", "author", "title", "assessor", "self",
+                  "none")
+DEF E_OUTLET = 0
+DEF E_DATELINE = 1
+DEF E_SPEAKERS = 2
+DEF E_AUTHOR = 3
+DEF E_TITLE = 4
+DEF E_ASSESSOR = 5
+DEF E_SELF = 6
+DEF E_NONE = 7
+STATE_NAMES = ("furniture", "free", "attributed")
+DEF S_FURNITURE = 0
+DEF S_FREE = 1
+DEF S_ATTRIBUTED = 2
+ACTOR_KINDS = ("person", "office", "institution", "military_unit", "media", "agency",
+               "channel", "group_term", "country")
+DEF K_PERSON = 0
+DEF K_OFFICE = 1
+DEF K_INSTITUTION = 2
+DEF K_AGENCY = 5
+DEF K_MEDIA = 4
+DEF K_CHANNEL = 6
+VOICE_NAMES = ("first_person", "we", "you", "hedge", "evaluative", "figure", "when", "question",
+               "exclaim")
+DEF V_FIRST = 1
+DEF V_WE = 2
+DEF V_YOU = 4
+DEF V_HEDGE = 8
+DEF V_EVAL = 16
+DEF V_FIGURE = 32
+DEF V_WHEN = 64
+DEF V_QUESTION = 128
+DEF V_EXCLAIM = 256
+
+# Word flags: the word lists a word is in, and a few words the reading names.
+DEF F_VERB = 1 << 0
+DEF F_NOUNISH = 1 << 1
+DEF F_DET = 1 << 2
+DEF F_SUBJ = 1 << 3
+DEF F_PART = 1 << 4
+DEF F_INVERT = 1 << 5
+DEF F_NEG = 1 << 6
+DEF F_AUX = 1 << 7
+DEF F_POSS = 1 << 8
+DEF F_DOCNOUN = 1 << 9
+DEF F_STOP = 1 << 10
+DEF F_V_FIRST = 1 << 11
+DEF F_V_WE = 1 << 12
+DEF F_V_YOU = 1 << 13
+DEF F_V_HEDGE = 1 << 14
+DEF F_V_EVAL = 1 << 15
+DEF F_WHEN = 1 << 16
+DEF F_ASSESSMENT = 1 << 17
+DEF F_FURNITURE = 1 << 18
+DEF F_EDITORIAL = 1 << 19
+DEF F_ASSESSING = 1 << 20
+DEF F_BIO_IS = 1 << 21
+DEF F_BIO_A = 1 << 22
+DEF F_BIO_AT = 1 << 23
+DEF F_ACCORDING = 1 << 24
+DEF F_IN = 1 << 25
+DEF F_TO = 1 << 26
+DEF F_NEED = 1 << 27
+DEF F_TOLD = 1 << 28
+DEF F_ALIAS_FIRST = 1 << 29
+DEF F_ALIAS_ONE = 1 << 30  # a one-word alias
+# Token-only flags (not of the word): its first character is a digit; it starts "disgrace".
+DEF T_DIGIT = 1 << 31
+DEF T_DISGRACE = 1 << 32
+DEF T_ASCII = 1 << 33  # every character of the word in the original text is ASCII
+
+cdef uint64_t F_CUE_WORD = F_VERB | F_ACCORDING | F_POSS
+cdef uint64_t F_CUE_TRIGGER = F_VERB | F_ACCORDING | F_IN
+
+# -- text access -------------------------------------------------------------------------
+
+cdef struct Text:
+    int kind
+    void* data
+    Py_ssize_t n
+
+
+cdef inline void text_of(Text* t, str s):
+    t.kind = PyUnicode_KIND(s)
+    t.data = PyUnicode_DATA(s)
+    t.n = PyUnicode_GET_LENGTH(s)
+
+
+cdef inline Py_UCS4 at(Text* t, Py_ssize_t i) noexcept:
+    return PyUnicode_READ(t.kind, t.data, i)
+
+
+cdef inline bint is_word(Py_UCS4 c) noexcept:
+    """A character of a word (``[^\\W_]``, str.isalnum)."""
+    return Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint is_re_word(Py_UCS4 c) noexcept:
+    """``\\w`` of Python's regular expressions: alphanumeric or underscore."""
+    return c == 95 or Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint is_quote_mark(Py_UCS4 c) noexcept:
+    return c == 0x201C or c == 0x201D or c == 0xAB or c == 0xBB or c == 34
+
+
+cdef bint has_text(Text* t, Py_ssize_t pos, str word):
+    """Whether the folded text ``t`` holds ``word`` (ASCII) at ``pos``."""
+    cdef Py_ssize_t k, m = len(word)
+    if pos < 0 or pos + m > t.n:
+        return False
+    for k in range(m):
+        if at(t, pos + k) != <Py_UCS4>ord(word[k]):
+            return False
+    return True
+
+
+cdef Py_ssize_t find_ascii(Text* t, const char* word, Py_ssize_t m, Py_ssize_t lo, Py_ssize_t hi):
+    """The first position of ASCII ``word`` in ``t[lo:hi]``, or -1."""
+    cdef Py_ssize_t i, k
+    for i in range(lo, hi - m + 1):
+        for k in range(m):
+            if at(t, i + k) != <Py_UCS4>word[k]:
+                break
+        else:
+            return i
+    return -1
+
+
+cdef bint contains_char(Text* t, Py_UCS4 c, Py_ssize_t lo, Py_ssize_t hi):
+    cdef Py_ssize_t i
+    for i in range(lo, hi):
+        if at(t, i) == c:
+            return True
+    return False
+
+
+# -- hash tables -------------------------------------------------------------------------
+
+cdef inline uint64_t mix(uint64_t h) noexcept:
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
+    return h
+
+
+cdef class WordTable:
+    """Words (sequences of code points) to ids, by open addressing."""
+
+    cdef uint64_t* hashes
+    cdef int32_t* ids
+    cdef Py_ssize_t size
+    cdef Py_ssize_t count
+    cdef Py_UCS4* pool
+    cdef Py_ssize_t pool_used
+    cdef Py_ssize_t pool_size
+    cdef Py_ssize_t* offsets  # word id -> start in pool, length
+    cdef Py_ssize_t* lengths
+    cdef Py_ssize_t capacity
+    cdef public list words
+
+    def __cinit__(self, Py_ssize_t expected):
+        self.size = 1
+        while self.size < 2 * expected + 16:
+            self.size <<= 1
+        self.hashes = <uint64_t*>calloc(self.size, sizeof(uint64_t))
+        self.ids = <int32_t*>malloc(self.size * sizeof(int32_t))
+        for i in range(self.size):
+            self.ids[i] = -1
+        self.capacity = expected + 16
+        self.offsets = <Py_ssize_t*>malloc(self.capacity * sizeof(Py_ssize_t))
+        self.lengths = <Py_ssize_t*>malloc(self.capacity * sizeof(Py_ssize_t))
+        self.pool_size = 16 * self.capacity
+        self.pool = <Py_UCS4*>malloc(self.pool_size * sizeof(Py_UCS4))
+        self.pool_used = 0
+        self.count = 0
+        self.words = []
+        if not (self.hashes and self.ids and self.offsets and self.lengths and self.pool):
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.hashes)
+        free(self.ids)
+        free(self.offsets)
+        free(self.lengths)
+        free(self.pool)
+
+    cdef inline uint64_t hash_of(self, Text* t, Py_ssize_t start, Py_ssize_t end) noexcept:
+        cdef uint64_t h = 0xCBF29CE484222325ULL
+        cdef Py_ssize_t i
+        for i in range(start, end):
+            h = (h ^ <uint64_t>at(t, i)) * 0x100000001B3ULL
+        h = mix(h)
+        return h | 1  # 0 marks an empty slot
+
+    cdef int32_t find(self, Text* t, Py_ssize_t start, Py_ssize_t end) noexcept:
+        cdef uint64_t h = self.hash_of(t, start, end)
+        cdef Py_ssize_t mask = self.size - 1
+        cdef Py_ssize_t slot = <Py_ssize_t>(h & mask)
+        cdef int32_t wid
+        cdef Py_ssize_t k, m = end - start, off
+        while self.hashes[slot] != 0:
+            if self.hashes[slot] == h:
+                wid = self.ids[slot]
+                if self.lengths[wid] == m:
+                    off = self.offsets[wid]
+                    for k in range(m):
+                        if self.pool[off + k] != at(t, start + k):
+                            break
+                    else:
+                        return wid
+            slot = (slot + 1) & mask
+        return -1
+
+    cdef int32_t add(self, str word) except -2:
+        cdef Text t
+        text_of(&t, word)
+        cdef int32_t wid = self.find(&t, 0, t.n)
+        if wid >= 0:
+            return wid
+        if self.count >= self.capacity or 2 * self.count >= self.size:
+            raise MemoryError("word table full")
+        while self.pool_used + t.n > self.pool_size:
+            self.pool_size *= 2
+            self.pool = <Py_UCS4*>realloc(self.pool, self.pool_size * sizeof(Py_UCS4))
+            if not self.pool:
+                raise MemoryError()
+        wid = <int32_t>self.count
+        self.offsets[wid] = self.pool_used
+        self.lengths[wid] = t.n
+        for k in range(t.n):
+            self.pool[self.pool_used + k] = at(&t, k)
+        self.pool_used += t.n
+        cdef uint64_t h = self.hash_of(&t, 0, t.n)
+        cdef Py_ssize_t mask = self.size - 1
+        cdef Py_ssize_t slot = <Py_ssize_t>(h & mask)
+        while self.hashes[slot] != 0:
+            slot = (slot + 1) & mask
+        self.hashes[slot] = h
+        self.ids[slot] = wid
+        self.count += 1
+        self.words.append(word)
+        return wid
+
+
+cdef class PairTable:
+    """Pairs of word ids to an int (a bigram's feature row, an alias group), open addressing."""
+
+    cdef uint64_t* keys
+    cdef int32_t* values
+    cdef Py_ssize_t size
+
+    def __cinit__(self, Py_ssize_t expected):
+        self.size = 1
+        while self.size < 2 * expected + 16:
+            self.size <<= 1
+        self.keys = <uint64_t*>calloc(self.size, sizeof(uint64_t))
+        self.values = <int32_t*>malloc(self.size * sizeof(int32_t))
+        if not (self.keys and self.values):
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.keys)
+        free(self.values)
+
+    cdef inline uint64_t key(self, int32_t a, int32_t b) noexcept:
+        # +1 keeps the key of (0, -1) away from 0, the empty slot.
+        return ((<uint64_t>(a + 1)) << 32) | (<uint64_t>(<uint32_t>(b + 1)))
+
+    cdef int32_t get(self, int32_t a, int32_t b) noexcept:
+        cdef uint64_t k = self.key(a, b)
+        cdef Py_ssize_t mask = self.size - 1
+        cdef Py_ssize_t slot = <Py_ssize_t>(mix(k) & mask)
+        while self.keys[slot] != 0:
+            if self.keys[slot] == k:
+                return self.values[slot]
+            slot = (slot + 1) & mask
+        return -1
+
+    cdef void put(self, int32_t a, int32_t b, int32_t value) noexcept:
+        cdef uint64_t k = self.key(a, b)
+        cdef Py_ssize_t mask = self.size - 1
+        cdef Py_ssize_t slot = <Py_ssize_t>(mix(k) & mask)
+        while self.keys[slot] != 0 and self.keys[slot] != k:
+            slot = (slot + 1) & mask
+        self.keys[slot] = k
+        self.values[slot] = value
+
+
+# -- growing buffers ------------------------------------------------------------------------
+
+cdef struct Token:
+    Py_ssize_t start
+    Py_ssize_t end
+    int32_t wid
+    uint64_t flags
+    bint outside  # not inside a quotation
+
+
+cdef struct CMention:
+    Py_ssize_t start
+    Py_ssize_t end
+    int32_t actor
+    int group
+    bint certain
+
+
+cdef struct Region:
+    Py_ssize_t start
+    Py_ssize_t end
+
+
+cdef struct Found:
+    bint found
+    Py_ssize_t sp_start
+    Py_ssize_t sp_end
+    Py_ssize_t cue_start
+    Py_ssize_t cue_end
+    int32_t actor
+    int group  # -1: None
+    int how
+
+
+cdef struct Cue:
+    Py_ssize_t start
+    Py_ssize_t end
+    int32_t token  # the cue word's token
+    uint64_t flags
+
+
+cdef struct Sent:
+    Py_ssize_t tok0
+    Py_ssize_t ntok
+    Py_ssize_t men0
+    Py_ssize_t nmen
+    Py_ssize_t reg0
+    Py_ssize_t nreg
+    uint64_t out_flags  # flags of the words outside quotations, or-ed
+    Py_ssize_t nout
+    Found attr
+    int group  # the speaker's group for the features: a group, G_NONE or G_UNRES
+    int last
+    int since
+    bint quote_open
+    int full_text
+    int voice
+    bint fired
+    bint tag
+    bint tag_reporter
+    int tag_group
+    bint furniture
+    bint dateline
+    bint assesses  # the attribution's cue is an assessment ("ISW assesses")
+
+
+cdef class Buffer:
+    """A growable array of fixed-size records."""
+
+    cdef char* data
+    cdef Py_ssize_t item
+    cdef Py_ssize_t used
+    cdef Py_ssize_t capacity
+
+    def __cinit__(self, Py_ssize_t item, Py_ssize_t capacity):
+        self.item = item
+        self.capacity = capacity
+        self.used = 0
+        self.data = <char*>malloc(item * capacity)
+        if not self.data:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.data)
+
+    cdef int reserve(self, Py_ssize_t n) except -1:
+        cdef Py_ssize_t want = self.used + n
+        if want <= self.capacity:
+            return 0
+        while self.capacity < want:
+            self.capacity *= 2
+        self.data = <char*>realloc(self.data, self.item * self.capacity)
+        if not self.data:
+            raise MemoryError()
+        return 0
+
+
+# -- tokens, quotations ------------------------------------------------------------------
+
+cdef bint ends_with_stop(Text* t):
+    """``_ENDS_WITH_STOP = [.!?]['\\"’”]?\\s*$`` of _attribution."""
+    cdef Py_ssize_t i = t.n - 1
+    while i >= 0 and Py_UNICODE_ISSPACE(at(t, i)):
+        i -= 1
+    if i < 0:
+        return False
+    cdef Py_UCS4 c = at(t, i)
+    if c == 46 or c == 33 or c == 63:
+        return True
+    if (c == 39 or c == 34 or c == 0x2019 or c == 0x201D) and i > 0:
+        c = at(t, i - 1)
+        return c == 46 or c == 33 or c == 63
+    return False
+
+
+cdef int curly_regions(Text* t, Py_UCS4 opener, Py_UCS4 closer, Buffer out) except -1:
+    """``_tokens._curly_regions``."""
+    cdef Py_ssize_t i, first_close = -1, pos = 0, start, end
+    cdef Region* r
+    for i in range(t.n):
+        if at(t, i) == closer:
+            first_close = i
+            break
+    if first_close >= 0 and not contains_char(t, opener, 0, first_close):
+        out.reserve(1)
+        r = <Region*>out.data + out.used
+        r.start, r.end = 0, first_close + 1
+        out.used += 1
+    while True:
+        start = -1
+        for i in range(pos, t.n):
+            if at(t, i) == opener:
+                start = i
+                break
+        if start < 0:
+            break
+        end = -1
+        for i in range(start + 1, t.n):
+            if at(t, i) == closer:
+                end = i
+                break
+        out.reserve(1)
+        r = <Region*>out.data + out.used
+        out.used += 1
+        if end < 0:
+            r.start, r.end = start, t.n
+            break
+        r.start, r.end = start, end + 1
+        pos = end + 1
+    return 0
+
+
+cdef int quoted_regions(Text* t, Buffer out) except -1:
+    """``_tokens.quoted_regions``: appends the regions to ``out``."""
+    cdef Py_ssize_t i
+    cdef bint any_quote = False
+    for i in range(t.n):
+        if is_quote_mark(at(t, i)):
+            any_quote = True
+            break
+    if not any_quote:
+        return 0
+    curly_regions(t, 0x201C, 0x201D, out)
+    curly_regions(t, 0xAB, 0xBB, out)
+    cdef Py_ssize_t inside_from = -1
+    cdef Py_UCS4 before
+    cdef Region* r
+    for i in range(t.n):
+        if at(t, i) != 34:
+            continue
+        if inside_from >= 0:
+            out.reserve(1)
+            r = <Region*>out.data + out.used
+            r.start, r.end = inside_from, i + 1
+            out.used += 1
+            inside_from = -1
+            continue
+        if i > 0:
+            before = at(t, i - 1)
+            if (before == 46 or before == 44 or before == 63 or before == 33 or before == 0x2026
+                    or Py_UNICODE_ISALNUM(before)) and (
+                    i + 1 == t.n or not Py_UNICODE_ISALNUM(at(t, i + 1))):
+                out.reserve(1)
+                r = <Region*>out.data + out.used
+                r.start, r.end = 0, i + 1
+                out.used += 1
+                continue
+        inside_from = i
+    if inside_from >= 0:
+        out.reserve(1)
+        r = <Region*>out.data + out.used
+        r.start, r.end = inside_from, t.n
+        out.used += 1
+    return 0
+
+
+cdef inline bint inside(Region* regions, Py_ssize_t n, Py_ssize_t pos) noexcept:
+    cdef Py_ssize_t k
+    for k in range(n):
+        if regions[k].start <= pos < regions[k].end:
+            return True
+    return False
+
+
+cdef bint quote_open_after(Text* t, bint state):
+    """``_tokens.quote_open_after``."""
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    for i in range(t.n):
+        c = at(t, i)
+        if c == 0x201C or c == 0xAB:
+            state = True
+        elif c == 0x201D or c == 0xBB:
+            state = False
+        elif c == 34:
+            state = not state
+    return state
+
+
+# -- the attribution's scanners ------------------------------------------------------------
+
+cdef bint _has_curly_nt(Text* f):
+    """Whether the folded text holds "n’t"."""
+    cdef Py_ssize_t i
+    for i in range(f.n - 2):
+        if at(f, i) == 110 and at(f, i + 1) == 0x2019 and at(f, i + 2) == 116:
+            return True
+    return False
+
+
+cdef bint _is_personal_text(Text* f, Py_ssize_t start, Py_ssize_t end):
+    """``_attribution._PERSONAL.match`` of the folded span: he, she or i (and a final line
+    break, which ``$`` allows)."""
+    if end - start >= 1 and at(f, end - 1) == 10:
+        end -= 1
+    if end - start == 1:
+        return at(f, start) == 105
+    if end - start == 2:
+        return at(f, start) == 104 and at(f, start + 1) == 101
+    if end - start == 3:
+        return at(f, start) == 115 and at(f, start + 1) == 104 and at(f, start + 2) == 101
+    return False
+
+
+cdef bint is_boundary_char(Py_UCS4 c) noexcept:
+    # [,;:()\[\]“”\"‘’—–]
+    return (c == 44 or c == 59 or c == 58 or c == 40 or c == 41 or c == 91 or c == 93
+            or c == 0x201C or c == 0x201D or c == 34 or c == 0x2018 or c == 0x2019
+            or c == 0x2014 or c == 0x2013)
+
+
+cdef Py_ssize_t word_at(Text* t, Text* f, Py_ssize_t pos, Py_ssize_t endpos, str word):
+    """The end of ``\\bword\\b`` matched at ``pos`` (case-insensitively: ``f`` is the folded
+    text), ``endpos`` taken for the end of the string; -1 when it does not match."""
+    cdef Py_ssize_t m = len(word)
+    if pos + m > endpos:
+        return -1
+    if pos > 0 and is_re_word(at(t, pos - 1)):
+        return -1
+    if not has_text(f, pos, word):
+        return -1
+    if pos + m < endpos and is_re_word(at(t, pos + m)):
+        return -1
+    return pos + m
+
+
+cdef Py_ssize_t boundary_at(Text* t, Text* f, Py_ssize_t pos, Py_ssize_t endpos):
+    """The end of a match of _attribution._BOUNDARY at ``pos``, or -1."""
+    cdef Py_UCS4 c = at(t, pos)
+    cdef Py_ssize_t e
+    if is_boundary_char(c):
+        return pos + 1
+    if Py_UNICODE_ISSPACE(c):
+        if pos + 2 < endpos and at(t, pos + 1) == 45 and Py_UNICODE_ISSPACE(at(t, pos + 2)):
+            return pos + 3
+        return -1
+    c = at(f, pos)
+    if c == 116:  # t
+        return word_at(t, f, pos, endpos, "that")
+    if c == 119:  # w
+        return word_at(t, f, pos, endpos, "while")
+    if c == 98:  # b
+        return word_at(t, f, pos, endpos, "but")
+    if c == 97:  # a
+        return word_at(t, f, pos, endpos, "and")
+    return -1
+
+
+cdef Py_ssize_t clause_before(Text* t, Text* f, Py_ssize_t end):
+    """``_attribution._clause_before``: the start of the clause ending at ``end``."""
+    cdef Py_ssize_t start = 0, pos = end - 120, e
+    if pos < 0:
+        pos = 0
+    while pos < end:
+        e = boundary_at(t, f, pos, end)
+        if e >= 0:
+            start = e
+            pos = e
+        else:
+            pos += 1
+    return start
+
+
+cdef Py_ssize_t clause_after(Text* t, Text* f, Py_ssize_t start):
+    """``_attribution._clause_after``: the end of the clause starting at ``start``."""
+    cdef Py_ssize_t limit = start + 120, pos, end = -1
+    cdef Py_UCS4 c
+    if limit > t.n:
+        limit = t.n
+    pos = start
+    while pos < limit:
+        if boundary_at(t, f, pos, limit) >= 0:
+            end = pos
+            break
+        pos += 1
+    if end < 0:
+        end = limit
+    while end > start:
+        c = at(t, end - 1)
+        if c == 32 or c == 46 or c == 33 or c == 63:
+            end -= 1
+        else:
+            break
+    return end
+
+
+cdef inline bint trim_char(Py_UCS4 c) noexcept:
+    # " \t.,;:()"
+    return c == 32 or c == 9 or c == 46 or c == 44 or c == 59 or c == 58 or c == 40 or c == 41
+
+
+cdef void trim(Text* t, Py_ssize_t* start, Py_ssize_t* end) noexcept:
+    """``_attribution._trim``."""
+    cdef Py_ssize_t a = start[0], b = end[0], left, right
+    if b < a:
+        b = a
+    left = a
+    while left < b and trim_char(at(t, left)):
+        left += 1
+    right = b
+    while right > a and trim_char(at(t, right - 1)):
+        right -= 1
+    start[0] = left
+    end[0] = right if right > left else left
+
+
+_SUBORDINATES = ("after", "as", "while", "because", "since", "when", "although", "though",
+                 "before", "until", "once", "if", "unless")
+
+
+cdef bint subordinate_at(Text* t, Text* f, Py_ssize_t pos):
+    """``_attribution._SUBORDINATE.match(text, pos)``."""
+    cdef str word
+    cdef Py_ssize_t m
+    while pos < t.n and Py_UNICODE_ISSPACE(at(t, pos)):
+        pos += 1
+    for word in _SUBORDINATES:
+        m = len(word)
+        if has_text(f, pos, word) and (pos + m == t.n or not is_re_word(at(t, pos + m))):
+            return True
+    return False
+
+
+cdef bint _not_underscore(Text* f, Py_ssize_t pos, Region* regs, Py_ssize_t nreg):
+    """The character at ``pos`` of the text with its quotations blanked is no underscore (or
+    ``pos`` is outside the text): a word boundary next to a word."""
+    if pos < 0 or pos >= f.n:
+        return True
+    if nreg and inside(regs, nreg, pos):
+        return True
+    return at(f, pos) != 95
+
+
+cdef bint _may_be_dateline(Text* t):
+    """False only where ``_document._is_dateline`` is False: its credit starts with "/" or
+    "(", and its place (the text before the first "," "(" "—" or " - ") has no lower-case
+    letter."""
+    cdef Py_ssize_t i = 0
+    cdef Py_UCS4 c
+    while i < t.n and Py_UNICODE_ISSPACE(at(t, i)):
+        i += 1
+    if i < t.n and (at(t, i) == 47 or at(t, i) == 40):
+        return True
+    while i < t.n:
+        c = at(t, i)
+        if c == 44 or c == 40 or c == 0x2014 or c == 45:
+            return True
+        if Py_UNICODE_ISLOWER(c):
+            return False
+        i += 1
+    return True
+
+
+cdef bint _is_comments(Text* f):
+    """``fold(s).strip(" :") == "comments"``."""
+    cdef Py_ssize_t a = 0, b = f.n
+    while a < b and (at(f, a) == 32 or at(f, a) == 58):
+        a += 1
+    while b > a and (at(f, b - 1) == 32 or at(f, b - 1) == 58):
+        b -= 1
+    return b - a == 8 and has_text(f, a, "comments")
+
+
+cdef bint _cue_assesses(Token* toks, Py_ssize_t ntok, Py_ssize_t start, Py_ssize_t end):
+    """``_document._assesses``: a word of the cue is an assessing verb (the cue's bounds are
+    word bounds wherever the attribution has a group)."""
+    cdef Py_ssize_t k
+    for k in range(ntok):
+        if toks[k].start >= start and toks[k].end <= end and (toks[k].flags & F_ASSESSING):
+            return True
+    return False
+
+
+cdef int _most_common(Sent* sents, Py_ssize_t n, bint tags, int* counts, int* order):
+    """``Counter(...).most_common(1)`` of the source groups of the speaker tags (``tags``) or
+    of the assessing attributions: the most frequent, the first seen on a tie; -1: none."""
+    cdef Py_ssize_t i
+    cdef int g, k, seen = 0, best = -1
+    for k in range(3):
+        counts[k] = 0
+    for i in range(n):
+        if tags:
+            g = sents[i].tag_group if sents[i].tag else -1
+        else:
+            g = sents[i].attr.group if sents[i].attr.found and sents[i].assesses else -1
+        if g < 0 or g >= N_SOURCE:
+            continue
+        if counts[g] == 0:
+            order[seen] = g
+            seen += 1
+        counts[g] += 1
+    for k in range(seen):
+        if best < 0 or counts[order[k]] > counts[best]:
+            best = order[k]
+    return best
+
+
+# -- the reader ----------------------------------------------------------------------------
+
+cdef object _OUTLET_MISSING = object()
+
+
+cdef class Reader:
+    """The compiled reading of one model's features: build once per model, read any batch."""
+
+    cdef WordTable words
+    cdef uint64_t* flags  # per word id
+    cdef int32_t* unigram  # per word id: the row of "w:word", or -1
+    cdef PairTable bigrams
+    cdef PairTable alias_groups  # (first word, second word or -1) -> index in alias_lists
+    cdef list alias_lists  # tuples of folded aliases, longest first
+    cdef object gazetteer
+    cdef list actors
+    cdef dict exact
+    cdef dict folded
+    cdef int32_t* actor_kind
+    cdef bint* actor_ambiguous
+    cdef int* actor_group
+    cdef uint32_t* actor_groups  # bit g: the actor can speak for group g
+    cdef dict outlet_groups
+    cdef int32_t n_features
+    cdef bint g_ngrams, g_attribution, g_voice, g_context, g_document
+    # feature rows by code (-1: not a feature of the model)
+    cdef int32_t f_bias
+    cdef int32_t f_spk[9]
+    cdef int32_t f_spk_how[9][6]
+    cdef int32_t f_voice[9]
+    cdef int32_t f_prev[9]
+    cdef int32_t f_last[9][2]
+    cdef int32_t f_qcont[9]
+    cdef int32_t f_cont[9][2]
+    cdef int32_t f_cont_voice[9][2]
+    cdef int32_t f_cont_person[9]
+    cdef int32_t f_qnext[9]
+    cdef int32_t f_major[9]
+    cdef int32_t f_full[9]
+    cdef int32_t f_quote_open
+    cdef int32_t f_prev_voice
+    cdef int32_t f_dk[7][4]  # voiced state: furniture, free:voice, free:plain, attributed
+    cdef int32_t f_dv[9][3]
+    cdef int32_t f_dve[8][9][3]
+    cdef int32_t f_dvk[7][9][3]
+    cdef int32_t f_dv_voice[9]
+    cdef int32_t f_turn[9][4]  # furniture, free, attributed, tag
+    cdef int32_t f_ln_furniture
+    cdef int32_t f_ln_dateline
+    # work buffers
+    cdef Buffer tokens
+    cdef Buffer mentions
+    cdef Buffer regions
+    cdef Buffer sents
+    cdef Buffer cues
+    cdef int32_t* stamp  # per feature row: the last sentence that had it
+    cdef int32_t stamp_now
+    cdef public object names
+    # an article's attribution state (Attributor): the last speaker, the last person speaking
+    cdef int last_group  # -1: none yet
+    cdef int32_t last_actor
+    cdef int lastp_group
+    cdef int32_t lastp_actor
+    cdef int prior
+    cdef dict surnames
+
+    def __cinit__(self):
+        self.flags = NULL
+        self.unigram = NULL
+        self.actor_kind = NULL
+        self.actor_ambiguous = NULL
+        self.actor_group = NULL
+        self.actor_groups = NULL
+        self.stamp = NULL
+
+    def __dealloc__(self):
+        free(self.flags)
+        free(self.unigram)
+        free(self.actor_kind)
+        free(self.actor_ambiguous)
+        free(self.actor_group)
+        free(self.actor_groups)
+        free(self.stamp)
+
+    def __init__(self, names, groups, gazetteer=None):
+        """``names``: the model's feature names, row by row; ``groups``: its feature groups."""
+        cdef Py_ssize_t i, n
+        unknown = set(groups) - SUPPORTED_GROUPS
+        if unknown:
+            raise ValueError(f"the compiled core does not compute feature groups {unknown}")
+        self.g_ngrams = "ngrams" in groups
+        self.g_attribution = "attribution" in groups
+        self.g_voice = "voice" in groups
+        self.g_context = "context" in groups
+        self.g_document = "document" in groups
+        self.gazetteer = gazetteer if gazetteer is not None else _actors_py.load_gazetteer()
+        names = list(names)
+        self.names = names
+        self.n_features = len(names)
+        index = {name: row for row, name in enumerate(names)}
+        self.tokens = Buffer(sizeof(Token), 256)
+        self.mentions = Buffer(sizeof(CMention), 64)
+        self.regions = Buffer(sizeof(Region), 64)
+        self.sents = Buffer(sizeof(Sent), 64)
+        self.cues = Buffer(sizeof(Cue), 16)
+        self.stamp = <int32_t*>malloc((self.n_features + 1) * sizeof(int32_t))
+        for i in range(self.n_features + 1):
+            self.stamp[i] = -1
+        self.stamp_now = 0
+        self.outlet_groups = {}
+        self._build_words(names, index)
+        self._build_gazetteer()
+        self._build_features(index)
+
+    cdef int _build_words(self, list names, dict index) except -1:
+        cdef Py_ssize_t i
+        cdef int32_t wid, a, b
+        cdef str name, word
+        lists = {
+            F_VERB: lexicon("reporting_verbs"),
+            F_NOUNISH: lexicon("nounish_verbs"),
+            F_DET: lexicon("determiners"),
+            F_SUBJ: lexicon("subject_pronouns"),
+            F_PART: frozenset(w for w in lexicon("reporting_verbs") if w.endswith("ing")),
+            F_INVERT: lexicon("invertible_verbs"),
+            F_NEG: lexicon("negations"),
+            F_AUX: lexicon("auxiliaries"),
+            F_POSS: lexicon("possessives"),
+            F_DOCNOUN: lexicon("document_nouns"),
+            F_STOP: lexicon("stopwords"),
+            F_V_FIRST: lexicon("voice_first_person"),
+            F_V_WE: lexicon("voice_we"),
+            F_V_YOU: lexicon("voice_you"),
+            F_V_HEDGE: lexicon("voice_hedge"),
+            F_V_EVAL: lexicon("voice_evaluative"),
+            F_WHEN: lexicon("time_words"),
+            F_ASSESSMENT: lexicon("assessment_words"),
+            F_FURNITURE: lexicon("comment_furniture"),
+            F_EDITORIAL: lexicon("editorial_markers"),
+            F_ASSESSING: _doc_py._ASSESSING_VERBS,
+            F_BIO_IS: frozenset(["is", "was", "are"]),
+            F_BIO_A: frozenset(["a", "an", "the"]),
+            F_BIO_AT: frozenset(["at", "of", "with", "for"]),
+            F_ACCORDING: frozenset(["according"]),
+            F_IN: frozenset(["in"]),
+            F_TO: frozenset(["to"]),
+            F_NEED: frozenset(["need"]),
+            F_TOLD: frozenset(["told"]),
+        }
+        aliases = {fold(alias) for actor in self.gazetteer.actors for alias in actor.aliases}
+        alias_words = {word for alias in aliases for word in _tokens_of(alias)}
+        expected = 2 * len(names) + len(alias_words) + sum(len(v) for v in lists.values()) + 64
+        self.words = WordTable(expected)
+        self.unigram = <int32_t*>malloc(expected * sizeof(int32_t))
+        self.flags = <uint64_t*>calloc(expected, sizeof(uint64_t))
+        if not (self.unigram and self.flags):
+            raise MemoryError()
+        for i in range(expected):
+            self.unigram[i] = -1
+        for bit, found in lists.items():
+            for word in found:
+                wid = self.words.add(word)
+                self.flags[wid] |= <uint64_t>bit
+        for word in alias_words:
+            self.words.add(word)
+        bigram_rows = []
+        for i in range(len(names)):
+            name = names[i]
+            if name.startswith("w:"):
+                wid = self.words.add(name[2:])
+                self.unigram[wid] = <int32_t>i
+            elif name.startswith("b:"):
+                first, _, second = name[2:].partition(" ")
+                bigram_rows.append((self.words.add(first), self.words.add(second), i))
+        self.bigrams = PairTable(len(bigram_rows) + 16)
+        for a, b, i in bigram_rows:
+            self.bigrams.put(a, b, <int32_t>i)
+        return 0
+
+    cdef int _build_gazetteer(self) except -1:
+        cdef Py_ssize_t i, n
+        cdef int32_t first, second
+        gazetteer = self.gazetteer
+        self.actors = list(gazetteer.actors)
+        n = len(self.actors)
+        position = {id(actor): i for i, actor in enumerate(self.actors)}
+        self.exact = {key: position[id(actor)] for key, actor in gazetteer._exact.items()}
+        self.folded = {key: position[id(actor)] for key, actor in gazetteer._folded.items()}
+        self.actor_kind = <int32_t*>malloc((n + 1) * sizeof(int32_t))
+        self.actor_ambiguous = <bint*>malloc((n + 1) * sizeof(bint))
+        self.actor_group = <int*>malloc((n + 1) * sizeof(int))
+        self.actor_groups = <uint32_t*>calloc(n + 1, sizeof(uint32_t))
+        if not (self.actor_kind and self.actor_ambiguous and self.actor_group and self.actor_groups):
+            raise MemoryError()
+        for i in range(n):
+            actor = self.actors[i]
+            self.actor_kind[i] = ACTOR_KINDS.index(actor.kind)
+            self.actor_ambiguous[i] = actor.ambiguous
+            self.actor_group[i] = GROUP_NAMES.index(actor.group)
+            for g in actor.groups:
+                self.actor_groups[i] |= 1u << GROUP_NAMES.index(g)
+        self.alias_lists = []
+        groups = 0
+        by_first = gazetteer._by_first
+        for by_second in by_first.values():
+            groups += len(by_second)
+        self.alias_groups = PairTable(groups + 16)
+        for first_word, by_second in by_first.items():
+            first = self.words.add(first_word)
+            self.flags[first] |= F_ALIAS_FIRST
+            for second_word, aliases in by_second.items():
+                if second_word == "":
+                    self.flags[first] |= F_ALIAS_ONE
+                    continue
+                second = self.words.add(second_word)
+                self.alias_groups.put(first, second, <int32_t>len(self.alias_lists))
+                self.alias_lists.append(tuple(aliases))
+        return 0
+
+    cdef int _build_features(self, dict index) except -1:
+        cdef int g, h, s, k, e
+
+        def row(name):
+            return index.get(name, -1)
+
+        self.f_bias = row("bias")
+        for g in range(9):
+            gn = GROUP_NAMES[g]
+            self.f_spk[g] = row(f"spk:{gn}")
+            for h in range(6):
+                self.f_spk_how[g][h] = row(f"spk:{gn}:{HOW_NAMES[h]}")
+            self.f_prev[g] = row(f"prev_spk:{gn}")
+            self.f_qcont[g] = row(f"qcont:{gn}")
+            self.f_cont_person[g] = row(f"cont_person:{gn}")
+            self.f_qnext[g] = row(f"qnext:{gn}")
+            self.f_major[g] = row(f"doc_major:{gn}")
+            self.f_full[g] = row(f"full_text:{gn}")
+            self.f_dv_voice[g] = row(f"dv_voice:{gn}")
+            for s, distance in enumerate(("near", "far")):
+                self.f_last[g][s] = row(f"last_spk:{gn}:{distance}")
+                self.f_cont[g][s] = row(f"cont:{gn}:{distance}")
+                self.f_cont_voice[g][s] = row(f"cont_voice:{gn}:{distance}")
+            for s in range(3):
+                self.f_dv[g][s] = row(f"dv:{gn}:{STATE_NAMES[s]}")
+                for e in range(8):
+                    self.f_dve[e][g][s] = row(f"dve:{EVIDENCE_NAMES[e]}:{gn}:{STATE_NAMES[s]}")
+                for k in range(N_KINDS):
+                    self.f_dvk[k][g][s] = row(f"dvk:{KIND_NAMES[k]}:{gn}:{STATE_NAMES[s]}")
+            for s, state in enumerate(("furniture", "free", "attributed", "tag")):
+                self.f_turn[g][s] = row(f"turn:{gn}:{state}")
+        for k in range(9):
+            self.f_voice[k] = row(f"v:{VOICE_NAMES[k]}")
+        self.f_quote_open = row("ctx:quote_open")
+        self.f_prev_voice = row("ctx:prev_voice")
+        for k in range(N_KINDS):
+            for s, state in enumerate(("furniture", "free:voice", "free:plain", "attributed")):
+                self.f_dk[k][s] = row(f"dk:{KIND_NAMES[k]}:{state}")
+        self.f_ln_furniture = row("ln:furniture")
+        self.f_ln_dateline = row("ln:dateline")
+        return 0
+
+    # -- one sentence: words, regions, mentions ----------------------------------------------
+
+    cdef Py_ssize_t tokenize(self, Text* t, Text* f) except -1:
+        """Append the words of the folded text ``f`` to the token buffer; their number."""
+        cdef Py_ssize_t i = 0, start, n = 0, k
+        cdef Token* tok
+        cdef Py_UCS4 c
+        cdef uint64_t extra
+        cdef int32_t wid
+        while i < f.n:
+            if not is_word(at(f, i)):
+                i += 1
+                continue
+            start = i
+            while i < f.n and is_word(at(f, i)):
+                i += 1
+            self.tokens.reserve(1)
+            tok = <Token*>self.tokens.data + self.tokens.used
+            self.tokens.used += 1
+            n += 1
+            wid = self.words.find(f, start, i)
+            tok.start = start
+            tok.end = i
+            tok.wid = wid
+            tok.outside = True
+            extra = 0
+            if Py_UNICODE_ISDIGIT(at(f, start)):
+                extra |= T_DIGIT
+            if i - start >= 8 and has_text(f, start, "disgrace"):
+                extra |= T_DISGRACE
+            for k in range(start, i):
+                if at(t, k) >= 128:
+                    break
+            else:
+                extra |= T_ASCII
+            tok.flags = (self.flags[wid] if wid >= 0 else 0) | extra
+        return n
+
+    cdef int find_mentions(self, str text, Text* t, Text* f, Token* toks, Py_ssize_t ntok) except -1:
+        """``Gazetteer.find``: append the sentence's mentions to the mention buffer."""
+        cdef Py_ssize_t k, start, end, resume = 0, alias_end, m, q
+        cdef int32_t group_index, actor
+        cdef bint matched
+        cdef CMention* cm
+        cdef str alias
+        cdef Text a
+        for k in range(ntok):
+            if not (toks[k].flags & F_ALIAS_FIRST):
+                continue
+            start = toks[k].start
+            if start < resume or (start > 0 and at(t, start - 1) == 45):
+                continue
+            group_index = -1
+            if k + 1 < ntok and toks[k + 1].wid >= 0:
+                group_index = self.alias_groups.get(toks[k].wid, toks[k + 1].wid)
+            if group_index < 0 and not (toks[k].flags & F_ALIAS_ONE):
+                continue
+            end = -1
+            if group_index >= 0:
+                for alias in self.alias_lists[group_index]:
+                    text_of(&a, alias)
+                    alias_end = start + a.n
+                    if alias_end > f.n:
+                        continue
+                    matched = True
+                    for q in range(a.n):
+                        if at(f, start + q) != at(&a, q):
+                            matched = False
+                            break
+                    if matched and (alias_end == t.n or not Py_UNICODE_ISALNUM(at(t, alias_end))):
+                        end = alias_end
+                        break
+            if end < 0:
+                if toks[k].flags & F_ALIAS_ONE:
+                    end = toks[k].end
+                else:
+                    continue
+            resume = end
+            surface = text[start:end]
+            found = self.exact.get(surface)
+            if found is None:
+                found = self.folded.get(surface.casefold())
+                if found is None:
+                    continue
+            actor = found
+            self.mentions.reserve(1)
+            cm = <CMention*>self.mentions.data + self.mentions.used
+            self.mentions.used += 1
+            cm.start = start
+            cm.end = end
+            cm.actor = actor
+            if self.actor_ambiguous[actor]:
+                resolved = _actors_py._resolve(self.actors[actor], text, start)
+                cm.certain = resolved is not None
+                cm.group = GROUP_NAMES.index(resolved) if resolved is not None else self.actor_group[actor]
+            else:
+                cm.certain = True
+                cm.group = self.actor_group[actor]
+        return 0
+
+    cdef object mention_object(self, str text, CMention* m):
+        return Mention(m.start, m.end, text[m.start:m.end], self.actors[m.actor],
+                       GROUP_NAMES[m.group], m.certain)
+
+    # -- attribution -------------------------------------------------------------------------
+
+    cdef list cue_list(self, str text, Text* t, Token* toks, Py_ssize_t ntok, Region* regs,
+                       Py_ssize_t nreg):
+        """``_attribution._cues``, less those inside quotations: (start, end, token, flags)."""
+        cdef Py_ssize_t i, j, first, upper
+        cdef uint64_t fl
+        cdef int capital = -1
+        cdef list cues = []
+        cdef bint any_cue = False
+        for i in range(ntok):
+            if toks[i].flags & F_CUE_WORD:
+                any_cue = True
+                break
+        if not any_cue:
+            return cues
+        for i in range(ntok):
+            fl = toks[i].flags
+            if not (fl & F_CUE_TRIGGER):
+                continue
+            if fl & F_VERB:
+                if i > 0 and (toks[i - 1].flags & F_DET):
+                    continue
+                if i > 0 and Py_UNICODE_ISUPPER(at(t, toks[i].start)):
+                    if capital < 0:
+                        upper = 0
+                        for j in range(ntok):
+                            if Py_UNICODE_ISUPPER(at(t, toks[j].start)):
+                                upper += 1
+                        capital = ntok >= 4 and (<double>upper) / (<double>ntok) > 0.6
+                    if not capital:
+                        continue
+                if fl & F_NOUNISH:
+                    if i == 0 or not self.subject_before(text, t, &toks[i - 1]):
+                        continue
+                first = i
+                while first > 0 and (toks[first - 1].flags & F_AUX):
+                    first -= 1
+                if first > 0 and (toks[first - 1].flags & F_NEG):
+                    continue
+                if not inside(regs, nreg, toks[first].start):
+                    cues.append((toks[first].start, toks[i].end, i, fl))
+            elif fl & F_ACCORDING:
+                if i + 1 < ntok and (toks[i + 1].flags & F_TO):
+                    if not inside(regs, nreg, toks[i].start):
+                        cues.append((toks[i].start, toks[i + 1].end, i, fl))
+            elif i + 1 < ntok and (toks[i + 1].flags & F_POSS):  # "in"
+                j = i + 2
+                while j < ntok and j < i + 6:
+                    if toks[j].flags & F_DOCNOUN:
+                        if not inside(regs, nreg, toks[i].start):
+                            cues.append((toks[i].start, toks[j].end, i, fl))
+                        break
+                    j += 1
+        return cues
+
+    cdef bint subject_before(self, str text, Text* t, Token* tok):
+        """``_attribution._subject_before`` of the word ``tok``."""
+        if tok.flags & T_ASCII:
+            return (Py_UNICODE_ISUPPER(at(t, tok.start)) and not (tok.flags & F_DET)) or bool(
+                tok.flags & F_SUBJ)
+        return _attr_py._subject_before(text[tok.start:tok.end])
+
+
+    cdef int from_context(self, CMention* m):
+        """``Attributor._from_context``."""
+        cdef uint32_t can = self.actor_groups[m.actor]
+        if self.last_group >= 0 and (can >> self.last_group) & 1:
+            return self.last_group
+        if self.prior >= 0 and (can >> self.prior) & 1:
+            return self.prior
+        return m.group
+
+    cdef bint speaker(self, Found* out, str text, Text* t, Text* f, Py_ssize_t start,
+                      Py_ssize_t end, CMention* men, Py_ssize_t nmen, Py_ssize_t cue0,
+                      Py_ssize_t cue1, bint pronoun, bint head_first) except -1:
+        """``Attributor._speaker``: fills ``out``, or returns False where it finds None."""
+        cdef Py_ssize_t k, chosen, first_in = -1, last_in = -1, first_clear = -1
+        cdef Py_ssize_t last_clear = -1
+        cdef CMention* m
+        trim(t, &start, &end)
+        if start >= end:
+            return False
+        out.found = True
+        out.sp_start = start
+        out.sp_end = end
+        out.cue_start = cue0
+        out.cue_end = cue1
+        if pronoun:
+            if self.last_group >= 0:
+                out.actor, out.group, out.how = self.last_actor, self.last_group, H_PRONOUN
+            else:
+                out.actor, out.group, out.how = -1, -1, H_UNRES
+            return True
+        for k in range(nmen):
+            if start <= men[k].start and men[k].end <= end:
+                if first_in < 0:
+                    first_in = k
+                last_in = k
+                if not self.actor_ambiguous[men[k].actor]:
+                    if first_clear < 0:
+                        first_clear = k
+                    last_clear = k
+        if first_in >= 0:
+            if first_clear >= 0:
+                chosen = first_clear if head_first else last_clear
+            else:
+                chosen = first_in if head_first else last_in
+            m = &men[chosen]
+            out.actor = m.actor
+            out.group = m.group if m.certain else self.from_context(m)
+            out.how = H_NAMED
+            return True
+        span_text = text[start:end]
+        if self.surnames:
+            known = None
+            for word in span_text.split():
+                if word in self.surnames:
+                    known = self.surnames[word]
+            if known is not None:
+                out.actor, out.group = known
+                out.how = H_NAMED
+                return True
+        phrase = _PHRASE.sub("the ", span_text)
+        if _attr_py._PRONOUN.match(span_text) or _attr_py._PRONOUN.match(phrase):
+            if _attr_py._PERSONAL.match(span_text) and self.lastp_group >= 0:
+                out.actor, out.group, out.how = self.lastp_actor, self.lastp_group, H_PRONOUN
+            elif self.last_group >= 0:
+                out.actor, out.group, out.how = self.last_actor, self.last_group, H_PRONOUN
+            else:
+                out.actor, out.group, out.how = -1, -1, H_UNRES
+            return True
+        if _attr_py._NAME.search(span_text) or len(span_text.split()) <= 6:
+            out.actor, out.group, out.how = -1, -1, H_UNRES
+            return True
+        out.found = False
+        return False
+
+    cdef bint speaker_for_cue(self, Found* out, str text, Text* t, Text* f, tuple cue,
+                              CMention* men, Py_ssize_t nmen) except -1:
+        """``Attributor._speaker_for_cue``."""
+        cdef Py_ssize_t cue0 = cue[0], cue1 = cue[1], b, k, start, end, wider
+        cdef uint64_t fl = cue[3]
+        cdef bint found
+        cdef Py_UCS4 c = 0
+        cdef Found farther
+        if not (fl & (F_VERB | F_ACCORDING)):  # "in its daily update": the last speaker
+            return self.speaker(out, text, t, f, cue0, cue0 + 2, men, nmen, cue0, cue1, True,
+                                False)
+        b = cue0  # len(text[:cue0].rstrip())
+        while b > 0 and Py_UNICODE_ISSPACE(at(t, b - 1)):
+            b -= 1
+        if b > 0:
+            c = at(t, b - 1)
+        if (fl & F_ACCORDING) or ((fl & F_INVERT) and (
+                b == 0 or c == 44 or c == 0x201D or c == 34 or c == 0x2019 or c == 39)):
+            found = self.speaker(out, text, t, f, cue1, clause_after(t, f, cue1), men, nmen,
+                                 cue0, cue1, False, False)
+            if found or (fl & F_ACCORDING):
+                return found
+        if fl & F_PART:
+            end = b
+            for k in range(b):
+                if at(t, k) == 44:
+                    if k > 0:
+                        end = k
+                    break
+            return self.speaker(out, text, t, f, 0, end, men, nmen, cue0, cue1, False, True)
+        start = clause_before(t, f, cue0)
+        if subordinate_at(t, f, start):
+            return False
+        found = self.speaker(out, text, t, f, start, cue0, men, nmen, cue0, cue1, False, False)
+        if (not found or out.group < 0) and start > 0:
+            wider = clause_before(t, f, start - 1)
+            if self.speaker(&farther, text, t, f, wider, cue0, men, nmen, cue0, cue1, False,
+                            False) and (not found or farther.group >= 0):
+                out[0] = farther
+                found = True
+        return found
+
+    cdef bint final_clause(self, Found* out, str text, Text* t, Text* f, list cues,
+                           Token* toks, Py_ssize_t ntok, CMention* men, Py_ssize_t nmen) except -1:
+        """``Attributor._final_reporting_clause``."""
+        cdef Py_ssize_t k, count, comma = -1, last0, last1
+        cdef Py_UCS4 c
+        if len(cues) < 2:
+            return False
+        last = cues[len(cues) - 1]
+        last0 = last[0]
+        last1 = last[1]
+        count = 0
+        for k in range(ntok):
+            if toks[k].start >= last1:
+                count += 1
+        if count > 5:
+            return False
+        for k in range(last0 - 1, -1, -1):
+            c = at(t, k)
+            if c == 44 or c == 0x201D or c == 34:
+                comma = k
+                break
+        if comma < 0:
+            return False
+        count = 0
+        for k in range(ntok):
+            if toks[k].start >= comma and toks[k].end <= last0:
+                count += 1
+        if count > 12:
+            return False
+        return self.speaker_for_cue(out, text, t, f, last, men, nmen) and out.group >= 0
+
+    cdef bint framing(self, Found* out, str text, Text* t, Text* f, object match,
+                      CMention* men, Py_ssize_t nmen) except -1:
+        """``Attributor._framing``."""
+        cdef Py_ssize_t start, end, fs, fe, k, head = -1
+        start, end = match.span("who")
+        fs, fe = match.span()
+        if match.group("who").lower() not in ("it", "he", "she", "they"):
+            if self.speaker(out, text, t, f, start, end, men, nmen, fs, fe, False, False) and (
+                    out.group >= 0):
+                out.how = H_FRAMING
+                return True
+        for k in range(nmen):
+            if men[k].end <= fs and men[k].group != G_NEUTRAL:
+                head = k
+        if head < 0:
+            return False
+        out.found = True
+        out.sp_start, out.sp_end, out.cue_start, out.cue_end = start, end, fs, fe
+        out.actor, out.group, out.how = men[head].actor, men[head].group, H_FRAMING
+        return True
+
+    cdef bint attribute(self, Found* out, str text, Text* t, Text* f, Token* toks,
+                        Py_ssize_t ntok, CMention* men, Py_ssize_t nmen, Region* regs,
+                        Py_ssize_t nreg) except -1:
+        """``Attributor._attribute``: the regular expressions of the reference, where an exact
+        test of the text says they can match."""
+        cdef Py_ssize_t k, start, end, ws, we
+        cdef bint colon = contains_char(t, 58, 0, t.n)
+        if colon:
+            headline = _attr_py._HEADLINE_COLON.match(text)
+            if headline is not None and not _attr_py._NOT_A_SPEAKER.search(headline.group("who")):
+                ws, we = headline.span("who")
+                if self.speaker(out, text, t, f, ws, we, men, nmen, ws, we, False, False) and (
+                        out.actor >= 0 and out.sp_end - out.sp_start <= 40):
+                    out.how = H_HEADLINE
+                    return True
+        if not ends_with_stop(t) and (colon or contains_char(t, 45, 0, t.n)
+                                      or contains_char(t, 0x2013, 0, t.n)
+                                      or contains_char(t, 0x2014, 0, t.n)):
+            tail = _attr_py._HEADLINE_TAIL.search(text)
+            if tail is not None:
+                ws, we = tail.span("who")
+                for k in range(nmen):
+                    if men[k].end == we and men[k].start >= ws:
+                        if self.speaker(out, text, t, f, ws, we, men, nmen, ws, we, False,
+                                        False) and out.actor >= 0:
+                            out.how = H_HEADLINE
+                            return True
+                        break
+        if (find_ascii(f, b"not", 3, 0, f.n) >= 0 or find_ascii(f, b"n't", 3, 0, f.n) >= 0
+                or find_ascii(f, b"declin", 6, 0, f.n) >= 0
+                or find_ascii(f, b"refus", 5, 0, f.n) >= 0 or _has_curly_nt(f)):
+            declined = _attr_py._DECLINED.search(text)
+            if declined is not None and not inside(regs, nreg, declined.start()):
+                end = declined.start()
+                start = clause_before(t, f, end)
+                trim(t, &start, &end)
+                out.found = True
+                out.sp_start, out.sp_end = start, end
+                out.cue_start, out.cue_end = declined.span()
+                out.actor, out.group, out.how = -1, -1, H_DECLINED
+                return True
+        cues = self.cue_list(text, t, toks, ntok, regs, nreg)
+        if self.final_clause(out, text, t, f, cues, toks, ntok, men, nmen):
+            return True
+        for cue in cues:
+            if self.speaker_for_cue(out, text, t, f, cue, men, nmen):
+                return True
+        if find_ascii(f, b"what", 4, 0, f.n) >= 0:
+            match = _attr_py._FRAMING.search(text)
+            if match is not None and not inside(regs, nreg, match.start()):
+                return self.framing(out, text, t, f, match, men, nmen)
+        out.found = False
+        return False
+
+    cdef int step(self, Found* out, str text, Text* t, Text* f, Token* toks, Py_ssize_t ntok,
+                  CMention* men, Py_ssize_t nmen, Region* regs, Py_ssize_t nreg) except -1:
+        """``Attributor.step``: attribute, then remember surnames and the speaker."""
+        cdef Py_ssize_t k
+        cdef bint personal
+        if not self.attribute(out, text, t, f, toks, ntok, men, nmen, regs, nreg):
+            out.found = False
+        for k in range(nmen):
+            if self.actor_kind[men[k].actor] == K_PERSON and contains_char(
+                    t, 32, men[k].start, men[k].end):
+                parts = text[men[k].start:men[k].end].split()
+                self.surnames[parts[len(parts) - 1]] = (men[k].actor, men[k].group)
+        if out.found and out.group >= 0:
+            if out.actor >= 0:
+                personal = self.actor_kind[out.actor] == K_PERSON
+            else:
+                personal = _is_personal_text(f, out.sp_start, out.sp_end)
+            self.last_group, self.last_actor = out.group, out.actor
+            if personal:
+                self.lastp_group, self.lastp_actor = out.group, out.actor
+        return 0
+
+    # -- an article ----------------------------------------------------------------------------
+
+    cdef object outlet_group(self, object outlet):
+        """``_document._outlet_group``, remembered per outlet."""
+        if not outlet:
+            return None
+        found = self.outlet_groups.get(outlet, _OUTLET_MISSING)
+        if found is _OUTLET_MISSING:
+            found = _doc_py._outlet_group(outlet, self.gazetteer)
+            if len(self.outlet_groups) >= 4096:
+                self.outlet_groups.clear()
+            self.outlet_groups[outlet] = found
+        return found
+
+    cdef int prepare(self, list texts, list folds, Py_ssize_t lo, Py_ssize_t hi) except -1:
+        """Each sentence's words, quotations and mentions, and datelines (first pass)."""
+        cdef Py_ssize_t i, k, n = hi - lo
+        cdef Text t, f
+        cdef Sent* s
+        cdef Token* toks
+        cdef Region* regs
+        cdef str text, folded
+        self.tokens.used = 0
+        self.mentions.used = 0
+        self.regions.used = 0
+        self.sents.used = 0
+        self.sents.reserve(n)
+        for i in range(n):
+            text = texts[lo + i]
+            folded = fold(text)
+            folds.append(folded)
+            text_of(&t, text)
+            text_of(&f, folded)
+            s = <Sent*>self.sents.data + i
+            memset(s, 0, sizeof(Sent))
+            s.tok0 = self.tokens.used
+            s.ntok = self.tokenize(&t, &f)
+            s.reg0 = self.regions.used
+            quoted_regions(&t, self.regions)
+            s.nreg = self.regions.used - s.reg0
+            toks = <Token*>self.tokens.data + s.tok0
+            regs = <Region*>self.regions.data + s.reg0
+            s.out_flags = 0
+            s.nout = 0
+            for k in range(s.ntok):
+                if s.nreg and inside(regs, s.nreg, toks[k].start):
+                    toks[k].outside = False
+                else:
+                    s.out_flags |= toks[k].flags
+                    s.nout += 1
+            s.men0 = self.mentions.used
+            self.find_mentions(text, &t, &f, toks, s.ntok)
+            s.nmen = self.mentions.used - s.men0
+            s.dateline = i < 3 and _may_be_dateline(&t) and bool(_doc_py._is_dateline(text))
+        self.sents.used = n
+        return 0
+
+    cdef int dateline_group(self, Py_ssize_t n):
+        """``_document._dateline_group``."""
+        cdef Py_ssize_t i, k, j
+        cdef Sent* sents = <Sent*>self.sents.data
+        cdef CMention* men = <CMention*>self.mentions.data
+        for i in range(n):
+            if not sents[i].dateline:
+                continue
+            for j in range(i, min(i + 2, n)):
+                for k in range(sents[j].men0, sents[j].men0 + sents[j].nmen):
+                    if men[k].group < N_SOURCE and men[k].certain:
+                        return men[k].group
+        return -1
+
+    cdef int attribute_all(self, list texts, list folds, Py_ssize_t lo, Py_ssize_t n,
+                           object outlet) except -1:
+        """``_features._read_article``: each sentence's speaker and the article's state."""
+        cdef Py_ssize_t i
+        cdef Text t, f
+        cdef Sent* s
+        cdef bint quote_open = False, found
+        cdef int since = 99, full_text = -1, last
+        cdef str text
+        prior = self.outlet_group(outlet)
+        self.prior = GROUP_NAMES.index(prior) if prior is not None else self.dateline_group(n)
+        self.last_group = -1
+        self.last_actor = -1
+        self.lastp_group = -1
+        self.lastp_actor = -1
+        self.surnames = {}
+        for i in range(n):
+            text = texts[lo + i]
+            text_of(&t, text)
+            text_of(&f, <str>folds[i])
+            s = <Sent*>self.sents.data + i
+            last = self.last_group if self.last_group >= 0 else G_NONE
+            self.step(&s.attr, text, &t, &f, <Token*>self.tokens.data + s.tok0, s.ntok,
+                      <CMention*>self.mentions.data + s.men0, s.nmen,
+                      <Region*>self.regions.data + s.reg0, s.nreg)
+            found = s.attr.found
+            if found and s.attr.group >= 0:
+                s.group = s.attr.group
+            else:
+                s.group = G_UNRES if found else G_NONE
+            s.assesses = found and _cue_assesses(<Token*>self.tokens.data + s.tok0, s.ntok,
+                                                 s.attr.cue_start, s.attr.cue_end)
+            if found and s.attr.group >= 0 and full_text >= 0 and full_text != s.attr.group:
+                full_text = -1
+            s.last = last
+            s.since = since
+            s.quote_open = quote_open
+            s.full_text = full_text
+            if self.lead_in(text, &t, <Token*>self.tokens.data + s.tok0, s.ntok):
+                if found and s.attr.group >= 0:
+                    full_text = s.attr.group
+                else:
+                    full_text = self.last_group  # -1: None
+            quote_open = quote_open_after(&t, quote_open)
+            since = 0 if found and s.attr.group >= 0 else since + 1
+        return 0
+
+    cdef bint lead_in(self, str text, Text* t, Token* toks, Py_ssize_t ntok) except -1:
+        """``_features._is_lead_in``."""
+        cdef Py_ssize_t i = t.n - 1
+        while i >= 0 and Py_UNICODE_ISSPACE(at(t, i)):
+            i -= 1
+        if i < 0 or at(t, i) != 58:
+            return False
+        if _feat_py._LEAD_IN.search(text):
+            return True
+        if ntok > 0 and (toks[ntok - 1].flags & F_VERB):
+            return True
+        return ntok > 1 and bool(toks[ntok - 2].flags & F_TOLD)
+
+    cdef int voice(self, Text* t, Text* f, Sent* s) except -1:
+        """``_features._voice``: the voice cues and whether the writer's own voice fired."""
+        cdef Token* toks = <Token*>self.tokens.data + s.tok0
+        cdef Region* regs = <Region*>self.regions.data + s.reg0
+        cdef uint64_t fl = s.out_flags
+        cdef int bits = 0
+        cdef Py_ssize_t i, k
+        cdef Py_UCS4 c
+        if fl & F_V_FIRST:
+            bits |= V_FIRST
+        if fl & F_V_WE:
+            bits |= V_WE
+        if fl & F_V_YOU:
+            bits |= V_YOU
+        if fl & F_V_HEDGE:
+            bits |= V_HEDGE
+        if (fl & F_V_EVAL) or (fl & T_DISGRACE):
+            bits |= V_EVAL
+        elif fl & F_NEED:
+            for k in range(s.ntok - 1):
+                if (toks[k].outside and (toks[k].flags & F_NEED) and toks[k + 1].outside
+                        and (toks[k + 1].flags & F_TO)
+                        and toks[k].end + 1 == toks[k + 1].start and at(f, toks[k].end) == 32
+                        and _not_underscore(f, toks[k].start - 1, regs, s.nreg)
+                        and _not_underscore(f, toks[k + 1].end, regs, s.nreg)):
+                    bits |= V_EVAL
+                    break
+        if fl & T_DIGIT:
+            bits |= V_FIGURE
+        if fl & F_WHEN:
+            bits |= V_WHEN
+        i = t.n - 1
+        while i >= 0:
+            c = at(t, i)
+            if (c == 32 or c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 0xBB
+                    or c == 41 or (s.nreg and inside(regs, s.nreg, i))):
+                i -= 1
+            else:
+                break
+        if i >= 0:
+            c = at(t, i)
+            if c == 63:
+                bits |= V_QUESTION
+            elif c == 33:
+                bits |= V_EXCLAIM
+        s.voice = bits
+        s.fired = bool(bits & (V_FIRST | V_HEDGE | V_EVAL | V_QUESTION))
+        return 0
+
+    cdef int sentence_document(self, str text, Text* t, Text* f, Py_ssize_t i, Sent* s,
+                               list surnames) except -1:
+        """A sentence's part of ``_document.read_document``: its speaker tag, whether it is
+        a comment thread's furniture."""
+        cdef Py_ssize_t k = 0, a, b
+        cdef bint space = False
+        cdef Py_UCS4 c
+        while k < t.n and Py_UNICODE_ISSPACE(at(t, k)):
+            k += 1
+        s.tag = False
+        s.tag_group = -1
+        if k < t.n:
+            c = at(t, k)
+            # _WHITE_HOUSE_Q starts with "Q"; _TAG with [A-Z] and needs a colon.
+            if c == 81 or (65 <= c <= 90 and contains_char(t, 58, k, t.n)):
+                if surnames[0] is None:
+                    surnames[0] = self.gazetteer.surnames
+                men = <CMention*>self.mentions.data + s.men0
+                mentions = [self.mention_object(text, &men[a]) for a in range(s.nmen)]
+                tag = _doc_py.speaker_tag(text, mentions, surnames[0])
+                if tag is not None:
+                    s.tag = True
+                    s.tag_reporter = tag.reporter
+                    s.tag_group = GROUP_NAMES.index(tag.group) if tag.group is not None else -1
+        s.furniture = False
+        if 1 <= s.nout <= 6:
+            a = 0
+            b = t.n
+            while a < b and Py_UNICODE_ISSPACE(at(t, a)):
+                a += 1
+            while b > a and Py_UNICODE_ISSPACE(at(t, b - 1)):
+                b -= 1
+            space = contains_char(t, 32, a, b)
+            if not space and _doc_py._USER.match(text[a:b]):
+                s.furniture = True
+            else:
+                s.furniture = bool(s.out_flags & F_FURNITURE)
+        return 0
+
+    cdef int document(self, list texts, list folds, Py_ssize_t lo, Py_ssize_t n, object outlet,
+                      int* kinds, int* group, int* evidence, int* turns) except -1:
+        """``_document.read_document``: the document's kinds, voice group and turns."""
+        cdef Py_ssize_t i, k, a
+        cdef Text t, f
+        cdef Sent* sents
+        cdef Sent* s
+        cdef CMention* men
+        cdef int tagged = 0, reporters = 0, assessing = 0, furniture = 0, we = 0, own = 0
+        cdef bint comments = False, editorial = False, agency = False, voiced
+        cdef bint unattributed
+        cdef int g, current
+        cdef str text
+        cdef list surnames = [None]
+        cdef Py_UCS4 c
+        for i in range(n):
+            text = texts[lo + i]
+            text_of(&t, text)
+            text_of(&f, <str>folds[i])
+            s = <Sent*>self.sents.data + i
+            self.sentence_document(text, &t, &f, i, s, surnames)
+            if s.tag:
+                tagged += 1
+                if s.tag_reporter:
+                    reporters += 1
+            if s.out_flags & F_ASSESSMENT:
+                assessing += 1
+            if s.dateline:
+                agency = True
+            if s.furniture:
+                furniture += 1
+            if not comments and _is_comments(&f):
+                comments = True
+            if i < 4 and not editorial:
+                if find_ascii(&f, b"view", 4, 0, f.n) >= 0 and _doc_py._OUTLET_VIEW.match(text):
+                    editorial = True
+                elif (s.out_flags & F_EDITORIAL) and (contains_char(&t, 58, 0, t.n) or s.nout <= 5):
+                    editorial = True
+            unattributed = s.group == G_NONE or s.group == G_UNRES
+            if unattributed:
+                if s.out_flags & F_V_WE:
+                    we += 1
+                if s.out_flags & (F_V_FIRST | F_V_HEDGE | F_V_EVAL):
+                    own += 1
+                else:
+                    k = t.n - 1
+                    while k >= 0:
+                        c = at(&t, k)
+                        if (c == 32 or c == 34 or c == 39 or c == 0x201D or c == 0x2019
+                                or c == 0xBB or c == 41):
+                            k -= 1
+                        else:
+                            break
+                    if k >= 0 and (at(&t, k) == 63 or at(&t, k) == 33):
+                        own += 1
+        kinds[0] = tagged >= 2 or reporters > 0
+        kinds[1] = assessing >= 2 and <double>assessing >= 0.2 * <double>n
+        kinds[2] = agency
+        kinds[3] = furniture >= 2 or comments
+        kinds[4] = editorial
+        kinds[5] = we >= 2
+        kinds[6] = own >= 2 and <double>own >= 0.3 * <double>n
+        voiced = (kinds[0] or kinds[1] or kinds[2] or kinds[5]) and not (kinds[3] or kinds[4])
+        self.voice_group(texts, lo, n, outlet, kinds[0], voiced, group, evidence)
+        current = -1
+        sents = <Sent*>self.sents.data
+        for i in range(n):
+            if kinds[0] and sents[i].tag:
+                if sents[i].tag_reporter:
+                    current = G_REPORTER
+                elif sents[i].tag_group >= 0:
+                    current = sents[i].tag_group
+                elif group[0] >= 0:
+                    current = group[0]
+                else:
+                    current = G_UNRES
+            turns[i] = current if kinds[0] else -1
+        return 0
+
+    cdef int voice_group(self, list texts, Py_ssize_t lo, Py_ssize_t n, object outlet,
+                         bint transcript, bint voiced, int* group, int* evidence) except -1:
+        """``_document._voice_group``: the group whose document this is, and the evidence."""
+        cdef Py_ssize_t i, k, best
+        cdef Sent* sents = <Sent*>self.sents.data
+        cdef Sent* s
+        cdef CMention* men = <CMention*>self.mentions.data
+        cdef int counts[3]
+        cdef int order[3]
+        cdef int seen = 0, g
+        cdef Token* toks
+        cdef uint64_t fl
+        cdef str text
+        found = self.outlet_group(outlet)
+        if found is not None:
+            group[0], evidence[0] = GROUP_NAMES.index(found), E_OUTLET
+            return 0
+        g = self.dateline_group(n)
+        if g >= 0:
+            group[0], evidence[0] = g, E_DATELINE
+            return 0
+        if transcript:
+            g = _most_common(sents, n, True, counts, order)
+            if g >= 0:
+                group[0], evidence[0] = g, E_SPEAKERS
+                return 0
+        for i in range(n):
+            if not (i >= n - 5 or i < 5):
+                continue
+            s = &sents[i]
+            fl = 0
+            toks = <Token*>self.tokens.data + s.tok0
+            for k in range(s.ntok):
+                fl |= toks[k].flags
+            if not ((fl & F_BIO_IS) and (fl & F_BIO_A) and (fl & F_BIO_AT)):
+                continue
+            bio = _doc_py._BIO.search(texts[lo + i])
+            if bio is None:
+                continue
+            for k in range(s.men0, s.men0 + s.nmen):
+                if (men[k].start >= bio.end() and men[k].certain and men[k].group < N_SOURCE
+                        and self.actor_kind[men[k].actor] == K_INSTITUTION):
+                    group[0], evidence[0] = men[k].group, E_AUTHOR
+                    return 0
+        if not voiced:
+            group[0], evidence[0] = -1, E_NONE
+            return 0
+        for i in range(min(3, n)):
+            s = &sents[i]
+            text = texts[lo + i]
+            if not (s.group == G_NONE or s.group == G_UNRES) or not _doc_py._is_title(text):
+                continue
+            for k in range(s.men0, s.men0 + s.nmen):
+                if (men[k].group < N_SOURCE and men[k].certain
+                        and self.actor_kind[men[k].actor] in (K_PERSON, K_INSTITUTION, K_OFFICE,
+                                                              K_AGENCY, K_MEDIA, K_CHANNEL)
+                        and _doc_py._authors(text, self.mention_object(text, &men[k]))):
+                    group[0], evidence[0] = men[k].group, E_TITLE
+                    return 0
+        g = _most_common(sents, n, False, counts, order)
+        if g >= 0:
+            group[0], evidence[0] = g, E_ASSESSOR
+            return 0
+        for i in range(n):
+            s = &sents[i]
+            if not (s.out_flags & (F_V_FIRST | F_V_WE)) or not (s.group == G_NONE
+                                                               or s.group == G_UNRES):
+                continue
+            for k in range(s.men0, s.men0 + s.nmen):
+                if (men[k].group < N_SOURCE and men[k].certain
+                        and self.actor_kind[men[k].actor] in (K_INSTITUTION, K_OFFICE)):
+                    group[0], evidence[0] = men[k].group, E_SELF
+                    return 0
+        group[0], evidence[0] = -1, E_NONE
+        return 0
+
+    # -- features and sums -------------------------------------------------------------------
+
+    cdef inline void add(self, int32_t row, Buffer flat, int64_t* sums,
+                         const int64_t[:, ::1] fixed):
+        cdef Py_ssize_t k
+        if row < 0 or self.stamp[row] == self.stamp_now:
+            return
+        self.stamp[row] = self.stamp_now
+        (<int32_t*>flat.data)[flat.used] = row
+        flat.used += 1
+        for k in range(fixed.shape[1]):
+            sums[k] += fixed[row, k]
+
+    cdef int sentence_features(self, Py_ssize_t i, Py_ssize_t n, str text, Text* t, Text* f,
+                               int* kinds, int group, int evidence, int* turns, int major,
+                               bint prev_voice, Buffer flat, int64_t* sums,
+                               const int64_t[:, ::1] fixed) except -1:
+        """``_features.featurize_article`` for sentence ``i``: rows into ``flat``, sums."""
+        cdef Sent* sents = <Sent*>self.sents.data
+        cdef Sent* here = &sents[i]
+        cdef Token* toks = <Token*>self.tokens.data + here.tok0
+        cdef Py_ssize_t k
+        cdef int32_t row
+        cdef int dist, state, vstate, turn, prev_group, next_group
+        cdef bint unattributed, voice = False
+        cdef Py_UCS4 c
+        self.stamp_now += 1
+        if self.stamp_now >= 0x7FFFFFF0:
+            for k in range(self.n_features + 1):
+                self.stamp[k] = -1
+            self.stamp_now = 0
+        flat.reserve(3 * here.ntok + 64)
+        self.add(self.f_bias, flat, sums, fixed)
+        if self.g_ngrams:
+            for k in range(here.ntok):
+                if toks[k].wid >= 0:
+                    if not (toks[k].flags & F_STOP):
+                        self.add(self.unigram[toks[k].wid], flat, sums, fixed)
+                    if k + 1 < here.ntok and toks[k + 1].wid >= 0:
+                        self.add(self.bigrams.get(toks[k].wid, toks[k + 1].wid), flat, sums,
+                                 fixed)
+        if self.g_attribution:
+            self.add(self.f_spk[here.group], flat, sums, fixed)
+            if here.attr.found:
+                self.add(self.f_spk_how[here.group][here.attr.how], flat, sums, fixed)
+        if self.g_voice:
+            for k in range(9):
+                if here.voice & (1 << k):
+                    self.add(self.f_voice[k], flat, sums, fixed)
+            voice = here.fired
+        if self.g_context:
+            prev_group = sents[i - 1].group if i > 0 else G_START
+            next_group = sents[i + 1].group if i + 1 < n else G_END
+            dist = 0 if here.since <= 2 else 1
+            self.add(self.f_prev[prev_group], flat, sums, fixed)
+            self.add(self.f_last[here.last][dist], flat, sums, fixed)
+            unattributed = here.group == G_NONE
+            if unattributed:
+                # text[:1] in '"“«' (an empty text is "in" any string)
+                c = at(t, 0) if t.n else 34
+                if here.quote_open or c == 34 or c == 0x201C or c == 0xAB:
+                    self.add(self.f_qcont[here.last], flat, sums, fixed)
+                self.add(self.f_cont[here.last][dist], flat, sums, fixed)
+                if voice:
+                    self.add(self.f_cont_voice[here.last][dist], flat, sums, fixed)
+                if self.g_voice and (here.voice & (V_FIRST | V_WE)):
+                    self.add(self.f_cont_person[here.last], flat, sums, fixed)
+                if i + 1 < n and sents[i + 1].quote_open:
+                    self.add(self.f_qnext[next_group], flat, sums, fixed)
+            if major >= 0:
+                self.add(self.f_major[major], flat, sums, fixed)
+            if here.full_text >= 0 and unattributed:
+                self.add(self.f_full[here.full_text], flat, sums, fixed)
+            if here.quote_open:
+                self.add(self.f_quote_open, flat, sums, fixed)
+            if prev_voice:
+                self.add(self.f_prev_voice, flat, sums, fixed)
+        if self.g_document:
+            unattributed = here.group == G_NONE or here.group == G_UNRES
+            if here.furniture or here.dateline:
+                state = S_FURNITURE
+                vstate = 0
+            elif unattributed:
+                state = S_FREE
+                vstate = 1 if voice else 2
+            else:
+                state = S_ATTRIBUTED
+                vstate = 3
+            for k in range(N_KINDS):
+                if kinds[k]:
+                    self.add(self.f_dk[k][vstate], flat, sums, fixed)
+            if group >= 0:
+                self.add(self.f_dv[group][state], flat, sums, fixed)
+                self.add(self.f_dve[evidence][group][state], flat, sums, fixed)
+                for k in range(N_KINDS):
+                    if kinds[k]:
+                        self.add(self.f_dvk[k][group][state], flat, sums, fixed)
+                if voice and unattributed:
+                    self.add(self.f_dv_voice[group], flat, sums, fixed)
+            turn = turns[i]
+            if turn >= 0:
+                self.add(self.f_turn[turn][3 if here.tag else state], flat, sums, fixed)
+            if here.furniture:
+                self.add(self.f_ln_furniture, flat, sums, fixed)
+            if here.dateline:
+                self.add(self.f_ln_dateline, flat, sums, fixed)
+        return 0
+
+    cdef int read_article(self, list texts, Py_ssize_t lo, Py_ssize_t hi, object outlet,
+                          Buffer flat, int64_t[::1] starts, int64_t[:, ::1] sums,
+                          unsigned char[:, ::1] states, const int64_t[:, ::1] fixed) except -1:
+        """One article: its sentences ``texts[lo:hi]`` read in context, their feature rows
+        appended to ``flat``, their first-stage sums and document-stage states written."""
+        cdef Py_ssize_t i, n = hi - lo, k
+        cdef list folds = []
+        cdef Text t, f
+        cdef Sent* s
+        cdef int kinds[7]
+        cdef int group = -1, evidence = E_NONE, major = -1, g
+        cdef int counts[4]
+        cdef int first_seen[4]
+        cdef int seen = 0
+        cdef bint prev_voice = False
+        cdef int* turns = NULL
+        cdef str text
+        if n <= 0:
+            return 0
+        self.prepare(texts, folds, lo, hi)
+        self.attribute_all(texts, folds, lo, n, outlet)
+        for k in range(N_KINDS):
+            kinds[k] = 0
+        for k in range(4):
+            counts[k] = 0
+        turns = <int*>malloc(n * sizeof(int))
+        if not turns:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                turns[i] = -1
+            if self.g_document:
+                self.document(texts, folds, lo, n, outlet, kinds, &group, &evidence, turns)
+            for i in range(n):
+                text = texts[lo + i]
+                text_of(&t, text)
+                text_of(&f, <str>folds[i])
+                s = <Sent*>self.sents.data + i
+                if self.g_voice:
+                    self.voice(&t, &f, s)
+                starts[lo + i] = flat.used
+                self.sentence_features(i, n, text, &t, &f, kinds, group, evidence, turns, major,
+                                       prev_voice, flat, &sums[lo + i, 0], fixed)
+                states[lo + i, 0] = self.g_attribution and (s.group == G_NONE or s.group == G_UNRES)
+                states[lo + i, 1] = self.g_voice and bool(
+                    s.voice & (V_FIRST | V_HEDGE | V_EVAL | V_QUESTION | V_EXCLAIM | V_YOU))
+                prev_voice = self.g_voice and s.fired
+                g = s.group
+                if g < 4:  # _features._major: the most frequent speaker's group so far
+                    if counts[g] == 0:
+                        first_seen[g] = seen
+                        seen += 1
+                    counts[g] += 1
+                    if major < 0 or counts[g] > counts[major]:
+                        major = g
+                    elif counts[g] == counts[major] and g != major and first_seen[g] < first_seen[major]:
+                        major = g
+        finally:
+            free(turns)
+        return 0
+
+    def read(self, list texts, list bounds, list outlets, const int64_t[:, ::1] fixed):
+        """Read articles ``texts[lo:hi]`` for each ``(lo, hi)`` of ``bounds`` (``outlets``: one
+        per article, a str or None) with weights ``fixed`` (rows x labels, int64).
+
+        Returns ``(sums, flat, starts, states)``: the first stage's fixed-point sums (n x
+        labels, int64), the feature rows of every sentence in one array with where each
+        sentence's start, and the document stage's states (n x 2 bool).
+        """
+        cdef Py_ssize_t n = len(texts), a, lo, hi
+        sums = np.zeros((n, fixed.shape[1]), dtype=np.int64)
+        starts = np.zeros(n, dtype=np.int64)
+        states = np.zeros((n, 2), dtype=np.uint8)
+        cdef int64_t[:, ::1] sums_view = sums
+        cdef int64_t[::1] starts_view = starts
+        cdef unsigned char[:, ::1] states_view = states
+        cdef Buffer flat = Buffer(sizeof(int32_t), 64 * n + 64)
+        for a in range(len(bounds)):
+            lo, hi = bounds[a]
+            self.read_article(texts, lo, hi, outlets[a], flat, starts_view, sums_view,
+                              states_view, fixed)
+        rows = np.empty(flat.used, dtype=np.int32)
+        cdef int32_t[::1] rows_view = rows
+        cdef Py_ssize_t k
+        for k in range(flat.used):
+            rows_view[k] = (<int32_t*>flat.data)[k]
+        return sums, rows, starts, states.view(bool)
+
+    # -- the same reading, as the Python reference's objects (for the equality tests) ----------
+
+    def find(self, str text):
+        """``Gazetteer.find(text)``: the mentions, as Mention objects."""
+        cdef Text t, f
+        cdef str folded = fold(text)
+        cdef Py_ssize_t ntok, k
+        text_of(&t, text)
+        text_of(&f, folded)
+        self.tokens.used = 0
+        self.mentions.used = 0
+        ntok = self.tokenize(&t, &f)
+        self.find_mentions(text, &t, &f, <Token*>self.tokens.data, ntok)
+        men = <CMention*>self.mentions.data
+        return [self.mention_object(text, &men[k]) for k in range(self.mentions.used)]
+
+    def inspect(self, list sentences, object outlet=None):
+        """One article read by this core: ``(mentions, attributions, rows)`` per sentence, as
+        the reference has them (Mention lists, Attribution or None, sets of feature rows)."""
+        cdef Py_ssize_t n = len(sentences), i, k
+        cdef Sent* s
+        cdef CMention* men
+        fixed = np.zeros((self.n_features + 1, 1), dtype=np.int64)
+        sums, rows, starts, states = self.read(sentences, [(0, n)], [outlet], fixed)
+        # read() leaves the last article's reading in the buffers
+        mentions = []
+        attributions = []
+        for i in range(n):
+            s = <Sent*>self.sents.data + i
+            text = sentences[i]
+            men = <CMention*>self.mentions.data + s.men0
+            mentions.append([self.mention_object(text, &men[k]) for k in range(s.nmen)])
+            attributions.append(self.attribution_object(text, &s.attr) if s.attr.found else None)
+        ends = [*starts[1:].tolist(), len(rows)]
+        features = [set(rows[a:b].tolist()) for a, b in zip(starts.tolist(), ends)]
+        return mentions, attributions, features
+
+    cdef object attribution_object(self, str text, Found* a):
+        return Attribution(
+            Span(a.sp_start, a.sp_end, text[a.sp_start:a.sp_end]),
+            Span(a.cue_start, a.cue_end, text[a.cue_start:a.cue_end]),
+            self.actors[a.actor] if a.actor >= 0 else None,
+            GROUP_NAMES[a.group] if a.group >= 0 else None,
+            HOW_NAMES[a.how],
+        )
+
+
+# -- splitting -------------------------------------------------------------------------------
+
+cdef inline bint is_line_break(Py_UCS4 c) noexcept:
+    return (c == 10 or c == 13 or c == 11 or c == 12 or c == 0x1C or c == 0x1D or c == 0x1E
+            or c == 0x85 or c == 0x2028 or c == 0x2029)
+
+
+cdef inline bint is_split_space(Py_UCS4 c) noexcept:
+    """``_splitting._SPACE``: white space, less the separators \\x1c-\\x1f."""
+    return Py_UNICODE_ISSPACE(c) and not (0x1C <= c <= 0x1F)
+
+
+cdef bint is_word_breaker(Py_UCS4 c) noexcept:
+    # _splitting._WORD_BREAKERS: ()[]{}"'‘’“”«»;:*@?!
+    return (c == 40 or c == 41 or c == 91 or c == 93 or c == 123 or c == 125 or c == 34
+            or c == 39 or c == 0x2018 or c == 0x2019 or c == 0x201C or c == 0x201D or c == 0xAB
+            or c == 0xBB or c == 59 or c == 58 or c == 42 or c == 64 or c == 63 or c == 33)
+
+
+cdef bint has_candidate(Text* t, Py_ssize_t start, Py_ssize_t stop):
+    """Whether ``_splitting._CANDIDATE`` matches in ``text[start:stop]``: a stop that a
+    breaker, or white space and then anything, follows. Without one a line has no break."""
+    cdef Py_ssize_t i, j
+    cdef Py_UCS4 c
+    for i in range(start, stop - 1):
+        c = at(t, i)
+        if c != 46 and c != 63 and c != 33:
+            continue
+        c = at(t, i + 1)
+        if is_word_breaker(c):
+            return True
+        if is_split_space(c):
+            j = i + 2
+            while j < stop and is_split_space(at(t, j)):
+                j += 1
+            if j < stop:
+                return True
+    return False
+
+
+cdef Py_ssize_t cut_point(Text* t, Py_ssize_t start, Py_ssize_t limit):
+    """``_splitting._cut_point``: the last space or tab in text[start + 1:limit + 1]."""
+    cdef Py_ssize_t i, hi = limit + 1
+    if hi > t.n:
+        hi = t.n
+    for i in range(hi - 1, start, -1):
+        if at(t, i) == 32 or at(t, i) == 9:
+            return i
+    return limit
+
+
+cdef bint trimmed(Text* t, Py_ssize_t start, Py_ssize_t end, Py_ssize_t* a, Py_ssize_t* b):
+    """``_splitting._trimmed``: the piece without its outer white space, if any is left."""
+    while start < end and Py_UNICODE_ISSPACE(at(t, start)):
+        start += 1
+    while end > start and Py_UNICODE_ISSPACE(at(t, end - 1)):
+        end -= 1
+    a[0] = start
+    b[0] = end
+    return end > start
+
+
+cdef int bounded_in(str text, Text* t, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t max_chars,
+                    bint cut_before, bint cut_after, list out) except -1:
+    """``_splitting._bounded_in``."""
+    cdef Py_ssize_t i, number, last, left, right, a, b, piece_start, piece_stop
+    cdef bint edge
+    for i in range(start, stop):
+        if not Py_UNICODE_ISSPACE(at(t, i)):
+            break
+    else:
+        return 0
+    bounds = [0]
+    if has_candidate(t, start, stop):
+        bounds.extend(_split_py._line_breaks(text[start:stop]))
+    bounds.append(stop - start)
+    last = len(bounds) - 2
+    for number in range(len(bounds) - 1):
+        left = bounds[number]
+        right = bounds[number + 1]
+        if not trimmed(t, start + left, start + right, &a, &b):
+            continue
+        edge = (number == 0 and cut_before) or (number == last and cut_after)
+        if b - a <= max_chars:
+            out.append((a, b, edge))
+            continue
+        piece_start = a
+        while piece_start < b:
+            while Py_UNICODE_ISSPACE(at(t, piece_start)):
+                piece_start += 1
+            piece_stop = min(piece_start + max_chars, b)
+            if piece_stop < b:
+                piece_stop = cut_point(t, piece_start, piece_stop)
+            if trimmed(t, piece_start, piece_stop, &left, &right):
+                out.append((left, right, True))
+            piece_start = piece_stop
+    return 0
+
+
+def split_spans(str text, Py_ssize_t max_chars, Py_ssize_t window=100_000):
+    """``_splitting.split_bounded(text, max_chars)`` as a list of ``(start, end, cut)``."""
+    cdef Text t
+    cdef Py_ssize_t i = 0, line_start, line_end, start, stop
+    cdef list out = []
+    text_of(&t, text)
+    while i < t.n:
+        if is_line_break(at(&t, i)):
+            i += 1
+            continue
+        line_start = i
+        while i < t.n and not is_line_break(at(&t, i)):
+            i += 1
+        line_end = i
+        start = line_start
+        while start < line_end:
+            stop = line_end
+            if stop - start > window:
+                stop = cut_point(&t, start, start + window)
+            bounded_in(text, &t, start, stop, max_chars, start > line_start, stop < line_end, out)
+            start = stop
+    return out
+
+
+# -- cues ------------------------------------------------------------------------------------
+
+def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_t[::1] best,
+             const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top):
+    """``Model._top_cues`` over this core's rows: per sentence, ``(row, weight)`` of its
+    ``top`` features with the largest positive weight towards its label (ties by the
+    feature's name), or its single strongest feature when none is positive."""
+    cdef Py_ssize_t n = starts.shape[0], i, j, k, lo, hi, chosen, count
+    cdef double w, bw
+    cdef bint positive
+    cdef char* taken = NULL
+    cdef list out = []
+    cdef list cues
+    for i in range(n):
+        lo = starts[i]
+        hi = starts[i + 1] if i + 1 < n else flat.shape[0]
+        cues = []
+        positive = False
+        for k in range(lo, hi):
+            if lift[flat[k], best[i]] > 0:
+                positive = True
+                break
+        count = top if positive else 1
+        taken = <char*>realloc(taken, (hi - lo + 1) * sizeof(char))
+        memset(taken, 0, hi - lo + 1)
+        for j in range(count):
+            chosen = -1
+            bw = 0
+            for k in range(lo, hi):
+                if taken[k - lo]:
+                    continue
+                w = lift[flat[k], best[i]]
+                if positive and not w > 0:
+                    continue
+                if chosen < 0 or w > bw or (w == bw and rank[flat[k]] < rank[flat[chosen]]):
+                    chosen = k
+                    bw = w
+            if chosen < 0:
+                break
+            taken[chosen - lo] = 1
+            cues.append((flat[chosen], bw))
+        out.append(cues)
+    free(taken)
+    return out
