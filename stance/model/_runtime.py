@@ -235,11 +235,9 @@ class Model:
         """:meth:`_top_cues`, computed by the compiled core over its rows."""
         compiled = _core.compiled()
         assert compiled is not None
-        names = self._names
-        chosen = compiled.top_cues(
-            flat, starts, best.astype(np.intp), self._lift, self._name_rank, top
+        return compiled.top_cues(
+            flat, starts, best.astype(np.intp), self._lift, self._name_rank, top, self._names, Cue
         )
-        return [[Cue(names[row], weight) for row, weight in sentence] for sentence in chosen]
 
     def _add_document_cues(
         self, rows: np.ndarray, best: np.ndarray, cues: list[list[Cue]], top: int

@@ -19,6 +19,7 @@ ids and probabilities.
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISALPHA,
+    Py_UNICODE_ISDECIMAL,
     Py_UNICODE_ISDIGIT,
     Py_UNICODE_ISLOWER,
     Py_UNICODE_ISSPACE,
@@ -59,6 +60,34 @@ SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
 import re as _re
 
 _TOKEN_WORD = _re.compile(r"[^\W_]+")
+
+
+cdef str fold_fast(str text):
+    """``_tokens.fold(text)``: ``text.lower()`` unless it holds one of the four letters that
+    ``fold`` maps first (then ``fold`` itself)."""
+    cdef Text t
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    if text.isascii():
+        return text.lower()
+    text_of(&t, text)
+    for i in range(t.n):
+        c = at(&t, i)
+        if c == 0x130 or c == 0x131 or c == 0x17F or c == 0x212A:
+            return fold(text)
+    return text.lower()
+
+
+def char_class_mismatches():
+    """Code points where this core's character classes differ from Python's (none)."""
+    cdef Py_UCS4 c
+    cdef list bad = []
+    for c in range(0x110000):
+        if (u_alnum(c) != Py_UNICODE_ISALNUM(c) or u_space(c) != Py_UNICODE_ISSPACE(c)
+                or u_upper(c) != Py_UNICODE_ISUPPER(c) or u_lower(c) != Py_UNICODE_ISLOWER(c)
+                or u_digit(c) != Py_UNICODE_ISDIGIT(c)):
+            bad.append(c)
+    return bad
 
 
 cdef list _tokens_of(str folded):
@@ -129,41 +158,47 @@ DEF V_QUESTION = 128
 DEF V_EXCLAIM = 256
 
 # Word flags: the word lists a word is in, and a few words the reading names.
-DEF F_VERB = 1 << 0
-DEF F_NOUNISH = 1 << 1
-DEF F_DET = 1 << 2
-DEF F_SUBJ = 1 << 3
-DEF F_PART = 1 << 4
-DEF F_INVERT = 1 << 5
-DEF F_NEG = 1 << 6
-DEF F_AUX = 1 << 7
-DEF F_POSS = 1 << 8
-DEF F_DOCNOUN = 1 << 9
-DEF F_STOP = 1 << 10
-DEF F_V_FIRST = 1 << 11
-DEF F_V_WE = 1 << 12
-DEF F_V_YOU = 1 << 13
-DEF F_V_HEDGE = 1 << 14
-DEF F_V_EVAL = 1 << 15
-DEF F_WHEN = 1 << 16
-DEF F_ASSESSMENT = 1 << 17
-DEF F_FURNITURE = 1 << 18
-DEF F_EDITORIAL = 1 << 19
-DEF F_ASSESSING = 1 << 20
-DEF F_BIO_IS = 1 << 21
-DEF F_BIO_A = 1 << 22
-DEF F_BIO_AT = 1 << 23
-DEF F_ACCORDING = 1 << 24
-DEF F_IN = 1 << 25
-DEF F_TO = 1 << 26
-DEF F_NEED = 1 << 27
-DEF F_TOLD = 1 << 28
-DEF F_ALIAS_FIRST = 1 << 29
-DEF F_ALIAS_ONE = 1 << 30  # a one-word alias
+cdef uint64_t F_VERB = (<uint64_t>1) << 0
+cdef uint64_t F_NOUNISH = (<uint64_t>1) << 1
+cdef uint64_t F_DET = (<uint64_t>1) << 2
+cdef uint64_t F_SUBJ = (<uint64_t>1) << 3
+cdef uint64_t F_PART = (<uint64_t>1) << 4
+cdef uint64_t F_INVERT = (<uint64_t>1) << 5
+cdef uint64_t F_NEG = (<uint64_t>1) << 6
+cdef uint64_t F_AUX = (<uint64_t>1) << 7
+cdef uint64_t F_POSS = (<uint64_t>1) << 8
+cdef uint64_t F_DOCNOUN = (<uint64_t>1) << 9
+cdef uint64_t F_STOP = (<uint64_t>1) << 10
+cdef uint64_t F_V_FIRST = (<uint64_t>1) << 11
+cdef uint64_t F_V_WE = (<uint64_t>1) << 12
+cdef uint64_t F_V_YOU = (<uint64_t>1) << 13
+cdef uint64_t F_V_HEDGE = (<uint64_t>1) << 14
+cdef uint64_t F_V_EVAL = (<uint64_t>1) << 15
+cdef uint64_t F_WHEN = (<uint64_t>1) << 16
+cdef uint64_t F_ASSESSMENT = (<uint64_t>1) << 17
+cdef uint64_t F_FURNITURE = (<uint64_t>1) << 18
+cdef uint64_t F_EDITORIAL = (<uint64_t>1) << 19
+cdef uint64_t F_ASSESSING = (<uint64_t>1) << 20
+cdef uint64_t F_BIO_IS = (<uint64_t>1) << 21
+cdef uint64_t F_BIO_A = (<uint64_t>1) << 22
+cdef uint64_t F_BIO_AT = (<uint64_t>1) << 23
+cdef uint64_t F_ACCORDING = (<uint64_t>1) << 24
+cdef uint64_t F_IN = (<uint64_t>1) << 25
+cdef uint64_t F_TO = (<uint64_t>1) << 26
+cdef uint64_t F_NEED = (<uint64_t>1) << 27
+cdef uint64_t F_TOLD = (<uint64_t>1) << 28
+cdef uint64_t F_ALIAS_FIRST = (<uint64_t>1) << 29
+cdef uint64_t F_ALIAS_ONE = (<uint64_t>1) << 30  # a one-word alias
 # Token-only flags (not of the word): its first character is a digit; it starts "disgrace".
-DEF T_DIGIT = 1 << 31
-DEF T_DISGRACE = 1 << 32
-DEF T_ASCII = 1 << 33  # every character of the word in the original text is ASCII
+cdef uint64_t T_DIGIT = (<uint64_t>1) << 31
+cdef uint64_t T_DISGRACE = (<uint64_t>1) << 32
+cdef uint64_t T_ASCII = (<uint64_t>1) << 33  # every character of the word in the original text is ASCII
+cdef uint64_t F_DECLINE = (<uint64_t>1) << 34  # declined refused declining refusing
+cdef uint64_t F_WHAT = (<uint64_t>1) << 35
+# Characters a sentence holds (Sent.chars): the tests before the reference's expressions.
+DEF C_COLON = 1
+DEF C_HYPHEN = 2
+DEF C_DASH = 4  # – or —
 
 cdef uint64_t F_CUE_WORD = F_VERB | F_ACCORDING | F_POSS
 cdef uint64_t F_CUE_TRIGGER = F_VERB | F_ACCORDING | F_IN
@@ -186,14 +221,46 @@ cdef inline Py_UCS4 at(Text* t, Py_ssize_t i) noexcept:
     return PyUnicode_READ(t.kind, t.data, i)
 
 
+# Character classes of str.isalnum, isspace, isupper, islower and isdigit, with an ASCII fast
+# path (the same answers: tests/test_core_equality.py checks every code point).
+cdef inline bint u_alnum(Py_UCS4 c) noexcept:
+    if c < 128:
+        return (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122)
+    return Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint u_space(Py_UCS4 c) noexcept:
+    if c < 128:
+        return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)
+    return Py_UNICODE_ISSPACE(c)
+
+
+cdef inline bint u_upper(Py_UCS4 c) noexcept:
+    if c < 128:
+        return 65 <= c <= 90
+    return Py_UNICODE_ISUPPER(c)
+
+
+cdef inline bint u_lower(Py_UCS4 c) noexcept:
+    if c < 128:
+        return 97 <= c <= 122
+    return Py_UNICODE_ISLOWER(c)
+
+
+cdef inline bint u_digit(Py_UCS4 c) noexcept:
+    if c < 128:
+        return 48 <= c <= 57
+    return Py_UNICODE_ISDIGIT(c)
+
+
 cdef inline bint is_word(Py_UCS4 c) noexcept:
     """A character of a word (``[^\\W_]``, str.isalnum)."""
-    return Py_UNICODE_ISALNUM(c)
+    return u_alnum(c)
 
 
 cdef inline bint is_re_word(Py_UCS4 c) noexcept:
     """``\\w`` of Python's regular expressions: alphanumeric or underscore."""
-    return c == 95 or Py_UNICODE_ISALNUM(c)
+    return c == 95 or u_alnum(c)
 
 
 cdef inline bint is_quote_mark(Py_UCS4 c) noexcept:
@@ -447,6 +514,7 @@ cdef struct Sent:
     bint furniture
     bint dateline
     bint assesses  # the attribution's cue is an assessment ("ISW assesses")
+    uint32_t chars
 
 
 cdef class Buffer:
@@ -485,7 +553,7 @@ cdef class Buffer:
 cdef bint ends_with_stop(Text* t):
     """``_ENDS_WITH_STOP = [.!?]['\\"’”]?\\s*$`` of _attribution."""
     cdef Py_ssize_t i = t.n - 1
-    while i >= 0 and Py_UNICODE_ISSPACE(at(t, i)):
+    while i >= 0 and u_space(at(t, i)):
         i -= 1
     if i < 0:
         return False
@@ -563,8 +631,8 @@ cdef int quoted_regions(Text* t, Buffer out) except -1:
         if i > 0:
             before = at(t, i - 1)
             if (before == 46 or before == 44 or before == 63 or before == 33 or before == 0x2026
-                    or Py_UNICODE_ISALNUM(before)) and (
-                    i + 1 == t.n or not Py_UNICODE_ISALNUM(at(t, i + 1))):
+                    or u_alnum(before)) and (
+                    i + 1 == t.n or not u_alnum(at(t, i + 1))):
                 out.reserve(1)
                 r = <Region*>out.data + out.used
                 r.start, r.end = 0, i + 1
@@ -604,12 +672,122 @@ cdef bint quote_open_after(Text* t, bint state):
 
 # -- the attribution's scanners ------------------------------------------------------------
 
-cdef bint _has_curly_nt(Text* f):
-    """Whether the folded text holds "n’t"."""
+_AUX_NOT = ("did", "does", "do", "has", "have", "had", "could", "would")
+
+
+cdef Py_ssize_t _may_decline(Text* f, Token* toks, Py_ssize_t ntok):
+    """Where ``_attribution._DECLINED`` can first match, or -1 where it cannot: it needs a
+    word "declined", "refused", "declining" or "refusing", or a word that starts with did,
+    does, do, has, have, had, could or would followed (after white space, if any) by "not"
+    or "n't"; a match starts at such a word."""
+    cdef Py_ssize_t k, p
+    cdef str aux
+    cdef Py_UCS4 c
+    for k in range(ntok):
+        if toks[k].flags & F_DECLINE:
+            return toks[k].start
+        c = at(f, toks[k].start)
+        if c != 100 and c != 104 and c != 99 and c != 119:  # d h c w
+            continue
+        for aux in _AUX_NOT:
+            if toks[k].end - toks[k].start >= len(aux) and has_text(f, toks[k].start, aux):
+                p = toks[k].start + len(aux)
+                while p < f.n and u_space(at(f, p)):
+                    p += 1
+                if p + 3 <= f.n and (
+                        (at(f, p) == 110 and at(f, p + 1) == 111 and at(f, p + 2) == 116)
+                        or (at(f, p) == 110 and (at(f, p + 1) == 39 or at(f, p + 1) == 0x2019)
+                            and at(f, p + 2) == 116)):
+                    return toks[k].start
+    return -1
+
+
+cdef Py_ssize_t _first_flag(Token* toks, Py_ssize_t ntok, uint64_t flag):
+    """The start of the first word with ``flag``, or -1."""
+    cdef Py_ssize_t k
+    for k in range(ntok):
+        if toks[k].flags & flag:
+            return toks[k].start
+    return -1
+
+
+cdef Py_ssize_t _tail_start(Text* t):
+    """Where ``_attribution._HEADLINE_TAIL`` can first match: it starts with white space
+    before a dash, or with a colon."""
     cdef Py_ssize_t i
-    for i in range(f.n - 2):
-        if at(f, i) == 110 and at(f, i + 1) == 0x2019 and at(f, i + 2) == 116:
+    cdef Py_UCS4 c
+    for i in range(t.n):
+        c = at(t, i)
+        if c == 58:
+            return i
+        if c == 45 or c == 0x2013 or c == 0x2014:
+            return i - 1 if i > 0 else 0
+    return t.n
+
+
+cdef bint _may_be_headline(Text* t):
+    """False only where ``_attribution._HEADLINE_COLON`` cannot match: its colon is the first
+    one, with no quotation mark before it, at most 40 characters of text (besides white
+    space around them) before it, and white space and a character after it."""
+    cdef Py_ssize_t i, first = -1, last = -1
+    cdef Py_UCS4 c
+    for i in range(t.n):
+        c = at(t, i)
+        if c == 58:
+            break
+        if c == 34 or c == 0x201C or c == 0x201D:
+            return False
+        if not u_space(c):
+            if first < 0:
+                first = i
+            last = i
+    else:
+        return False
+    if first < 0 or last - first + 1 > 40:
+        return False
+    i += 1
+    if i >= t.n or not u_space(at(t, i)):
+        return False
+    while i < t.n and u_space(at(t, i)):
+        i += 1
+    return i < t.n
+
+
+cdef bint _may_be_tag(Text* t):
+    """False only where ``_document._TAG`` and ``_WHITE_HOUSE_Q`` cannot match: "Q" and white
+    space or a stop; or, before the first colon (a parenthesis aside), words that start with
+    a capital A-Z, or are "of", "the", "de", "von", "van", "al" or one digit."""
+    cdef Py_ssize_t i = 0, start
+    cdef Py_UCS4 c
+    while i < t.n and u_space(at(t, i)):
+        i += 1
+    if i + 1 < t.n and at(t, i) == 81 and (u_space(at(t, i + 1)) or at(t, i + 1) == 46):
+        return True
+    if i >= t.n or not (65 <= at(t, i) <= 90):
+        return False
+    while i < t.n:
+        c = at(t, i)
+        if c == 58:
             return True
+        if c == 40:
+            return True  # a parenthesis: leave it to the expression
+        if u_space(c):
+            i += 1
+            continue
+        start = i
+        while i < t.n and not u_space(at(t, i)) and at(t, i) != 58 and at(t, i) != 40:
+            i += 1
+        c = at(t, start)
+        if 65 <= c <= 90:
+            continue
+        if i - start == 1 and Py_UNICODE_ISDECIMAL(c):
+            continue
+        if not (has_text(t, start, "of") and i - start == 2 or has_text(t, start, "the")
+                and i - start == 3 or has_text(t, start, "de") and i - start == 2
+                or has_text(t, start, "von") and i - start == 3
+                or has_text(t, start, "van") and i - start == 3
+                or has_text(t, start, "al") and i - start == 2):
+            return False
     return False
 
 
@@ -655,8 +833,8 @@ cdef Py_ssize_t boundary_at(Text* t, Text* f, Py_ssize_t pos, Py_ssize_t endpos)
     cdef Py_ssize_t e
     if is_boundary_char(c):
         return pos + 1
-    if Py_UNICODE_ISSPACE(c):
-        if pos + 2 < endpos and at(t, pos + 1) == 45 and Py_UNICODE_ISSPACE(at(t, pos + 2)):
+    if u_space(c):
+        if pos + 2 < endpos and at(t, pos + 1) == 45 and u_space(at(t, pos + 2)):
             return pos + 3
         return -1
     c = at(f, pos)
@@ -737,7 +915,7 @@ cdef bint subordinate_at(Text* t, Text* f, Py_ssize_t pos):
     """``_attribution._SUBORDINATE.match(text, pos)``."""
     cdef str word
     cdef Py_ssize_t m
-    while pos < t.n and Py_UNICODE_ISSPACE(at(t, pos)):
+    while pos < t.n and u_space(at(t, pos)):
         pos += 1
     for word in _SUBORDINATES:
         m = len(word)
@@ -762,7 +940,7 @@ cdef bint _may_be_dateline(Text* t):
     letter."""
     cdef Py_ssize_t i = 0
     cdef Py_UCS4 c
-    while i < t.n and Py_UNICODE_ISSPACE(at(t, i)):
+    while i < t.n and u_space(at(t, i)):
         i += 1
     if i < t.n and (at(t, i) == 47 or at(t, i) == 40):
         return True
@@ -770,7 +948,7 @@ cdef bint _may_be_dateline(Text* t):
         c = at(t, i)
         if c == 44 or c == 40 or c == 0x2014 or c == 45:
             return True
-        if Py_UNICODE_ISLOWER(c):
+        if u_lower(c):
             return False
         i += 1
     return True
@@ -876,6 +1054,7 @@ cdef class Reader:
     cdef Buffer sents
     cdef Buffer cues
     cdef int32_t* stamp  # per feature row: the last sentence that had it
+    cdef Py_ssize_t width  # labels: the columns of the weights
     cdef int32_t stamp_now
     cdef public object names
     # an article's attribution state (Attributor): the last speaker, the last person speaking
@@ -968,6 +1147,8 @@ cdef class Reader:
             F_TO: frozenset(["to"]),
             F_NEED: frozenset(["need"]),
             F_TOLD: frozenset(["told"]),
+            F_DECLINE: frozenset(["declined", "refused", "declining", "refusing"]),
+            F_WHAT: frozenset(["what"]),
         }
         aliases = {fold(alias) for actor in self.gazetteer.actors for alias in actor.aliases}
         alias_words = {word for alias in aliases for word in _tokens_of(alias)}
@@ -1083,15 +1264,24 @@ cdef class Reader:
 
     # -- one sentence: words, regions, mentions ----------------------------------------------
 
-    cdef Py_ssize_t tokenize(self, Text* t, Text* f) except -1:
-        """Append the words of the folded text ``f`` to the token buffer; their number."""
+    cdef Py_ssize_t tokenize(self, Text* t, Text* f, uint32_t* chars) except -1:
+        """Append the words of the folded text ``f`` to the token buffer; their number. Sets
+        ``chars``: the marks the sentence holds (C_COLON...)."""
         cdef Py_ssize_t i = 0, start, n = 0, k
         cdef Token* tok
         cdef Py_UCS4 c
         cdef uint64_t extra
         cdef int32_t wid
+        chars[0] = 0
         while i < f.n:
-            if not is_word(at(f, i)):
+            c = at(f, i)
+            if not is_word(c):
+                if c == 58:
+                    chars[0] |= C_COLON
+                elif c == 45:
+                    chars[0] |= C_HYPHEN
+                elif c == 0x2013 or c == 0x2014:
+                    chars[0] |= C_DASH
                 i += 1
                 continue
             start = i
@@ -1107,7 +1297,7 @@ cdef class Reader:
             tok.wid = wid
             tok.outside = True
             extra = 0
-            if Py_UNICODE_ISDIGIT(at(f, start)):
+            if u_digit(at(f, start)):
                 extra |= T_DIGIT
             if i - start >= 8 and has_text(f, start, "disgrace"):
                 extra |= T_DISGRACE
@@ -1150,7 +1340,7 @@ cdef class Reader:
                         if at(f, start + q) != at(&a, q):
                             matched = False
                             break
-                    if matched and (alias_end == t.n or not Py_UNICODE_ISALNUM(at(t, alias_end))):
+                    if matched and (alias_end == t.n or not u_alnum(at(t, alias_end))):
                         end = alias_end
                         break
             if end < 0:
@@ -1208,11 +1398,11 @@ cdef class Reader:
             if fl & F_VERB:
                 if i > 0 and (toks[i - 1].flags & F_DET):
                     continue
-                if i > 0 and Py_UNICODE_ISUPPER(at(t, toks[i].start)):
+                if i > 0 and u_upper(at(t, toks[i].start)):
                     if capital < 0:
                         upper = 0
                         for j in range(ntok):
-                            if Py_UNICODE_ISUPPER(at(t, toks[j].start)):
+                            if u_upper(at(t, toks[j].start)):
                                 upper += 1
                         capital = ntok >= 4 and (<double>upper) / (<double>ntok) > 0.6
                     if not capital:
@@ -1244,7 +1434,7 @@ cdef class Reader:
     cdef bint subject_before(self, str text, Text* t, Token* tok):
         """``_attribution._subject_before`` of the word ``tok``."""
         if tok.flags & T_ASCII:
-            return (Py_UNICODE_ISUPPER(at(t, tok.start)) and not (tok.flags & F_DET)) or bool(
+            return (u_upper(at(t, tok.start)) and not (tok.flags & F_DET)) or bool(
                 tok.flags & F_SUBJ)
         return _attr_py._subject_before(text[tok.start:tok.end])
 
@@ -1335,7 +1525,7 @@ cdef class Reader:
             return self.speaker(out, text, t, f, cue0, cue0 + 2, men, nmen, cue0, cue1, True,
                                 False)
         b = cue0  # len(text[:cue0].rstrip())
-        while b > 0 and Py_UNICODE_ISSPACE(at(t, b - 1)):
+        while b > 0 and u_space(at(t, b - 1)):
             b -= 1
         if b > 0:
             c = at(t, b - 1)
@@ -1419,12 +1609,12 @@ cdef class Reader:
 
     cdef bint attribute(self, Found* out, str text, Text* t, Text* f, Token* toks,
                         Py_ssize_t ntok, CMention* men, Py_ssize_t nmen, Region* regs,
-                        Py_ssize_t nreg) except -1:
+                        Py_ssize_t nreg, uint32_t chars) except -1:
         """``Attributor._attribute``: the regular expressions of the reference, where an exact
         test of the text says they can match."""
         cdef Py_ssize_t k, start, end, ws, we
-        cdef bint colon = contains_char(t, 58, 0, t.n)
-        if colon:
+        cdef bint colon = chars & C_COLON
+        if colon and _may_be_headline(t):
             headline = _attr_py._HEADLINE_COLON.match(text)
             if headline is not None and not _attr_py._NOT_A_SPEAKER.search(headline.group("who")):
                 ws, we = headline.span("who")
@@ -1432,10 +1622,8 @@ cdef class Reader:
                         out.actor >= 0 and out.sp_end - out.sp_start <= 40):
                     out.how = H_HEADLINE
                     return True
-        if not ends_with_stop(t) and (colon or contains_char(t, 45, 0, t.n)
-                                      or contains_char(t, 0x2013, 0, t.n)
-                                      or contains_char(t, 0x2014, 0, t.n)):
-            tail = _attr_py._HEADLINE_TAIL.search(text)
+        if (chars & (C_COLON | C_HYPHEN | C_DASH)) and not ends_with_stop(t):
+            tail = _attr_py._HEADLINE_TAIL.search(text, _tail_start(t))
             if tail is not None:
                 ws, we = tail.span("who")
                 for k in range(nmen):
@@ -1445,10 +1633,9 @@ cdef class Reader:
                             out.how = H_HEADLINE
                             return True
                         break
-        if (find_ascii(f, b"not", 3, 0, f.n) >= 0 or find_ascii(f, b"n't", 3, 0, f.n) >= 0
-                or find_ascii(f, b"declin", 6, 0, f.n) >= 0
-                or find_ascii(f, b"refus", 5, 0, f.n) >= 0 or _has_curly_nt(f)):
-            declined = _attr_py._DECLINED.search(text)
+        start = _may_decline(f, toks, ntok)
+        if start >= 0:
+            declined = _attr_py._DECLINED.search(text, start)
             if declined is not None and not inside(regs, nreg, declined.start()):
                 end = declined.start()
                 start = clause_before(t, f, end)
@@ -1464,19 +1651,21 @@ cdef class Reader:
         for cue in cues:
             if self.speaker_for_cue(out, text, t, f, cue, men, nmen):
                 return True
-        if find_ascii(f, b"what", 4, 0, f.n) >= 0:
-            match = _attr_py._FRAMING.search(text)
+        start = _first_flag(toks, ntok, F_WHAT)
+        if start >= 0:
+            match = _attr_py._FRAMING.search(text, start)
             if match is not None and not inside(regs, nreg, match.start()):
                 return self.framing(out, text, t, f, match, men, nmen)
         out.found = False
         return False
 
     cdef int step(self, Found* out, str text, Text* t, Text* f, Token* toks, Py_ssize_t ntok,
-                  CMention* men, Py_ssize_t nmen, Region* regs, Py_ssize_t nreg) except -1:
+                  CMention* men, Py_ssize_t nmen, Region* regs, Py_ssize_t nreg,
+                  uint32_t chars) except -1:
         """``Attributor.step``: attribute, then remember surnames and the speaker."""
         cdef Py_ssize_t k
         cdef bint personal
-        if not self.attribute(out, text, t, f, toks, ntok, men, nmen, regs, nreg):
+        if not self.attribute(out, text, t, f, toks, ntok, men, nmen, regs, nreg, chars):
             out.found = False
         for k in range(nmen):
             if self.actor_kind[men[k].actor] == K_PERSON and contains_char(
@@ -1522,14 +1711,14 @@ cdef class Reader:
         self.sents.reserve(n)
         for i in range(n):
             text = texts[lo + i]
-            folded = fold(text)
+            folded = fold_fast(text)
             folds.append(folded)
             text_of(&t, text)
             text_of(&f, folded)
             s = <Sent*>self.sents.data + i
             memset(s, 0, sizeof(Sent))
             s.tok0 = self.tokens.used
-            s.ntok = self.tokenize(&t, &f)
+            s.ntok = self.tokenize(&t, &f, &s.chars)
             s.reg0 = self.regions.used
             quoted_regions(&t, self.regions)
             s.nreg = self.regions.used - s.reg0
@@ -1588,7 +1777,7 @@ cdef class Reader:
             last = self.last_group if self.last_group >= 0 else G_NONE
             self.step(&s.attr, text, &t, &f, <Token*>self.tokens.data + s.tok0, s.ntok,
                       <CMention*>self.mentions.data + s.men0, s.nmen,
-                      <Region*>self.regions.data + s.reg0, s.nreg)
+                      <Region*>self.regions.data + s.reg0, s.nreg, s.chars)
             found = s.attr.found
             if found and s.attr.group >= 0:
                 s.group = s.attr.group
@@ -1614,7 +1803,7 @@ cdef class Reader:
     cdef bint lead_in(self, str text, Text* t, Token* toks, Py_ssize_t ntok) except -1:
         """``_features._is_lead_in``."""
         cdef Py_ssize_t i = t.n - 1
-        while i >= 0 and Py_UNICODE_ISSPACE(at(t, i)):
+        while i >= 0 and u_space(at(t, i)):
             i -= 1
         if i < 0 or at(t, i) != 58:
             return False
@@ -1680,14 +1869,14 @@ cdef class Reader:
         cdef Py_ssize_t k = 0, a, b
         cdef bint space = False
         cdef Py_UCS4 c
-        while k < t.n and Py_UNICODE_ISSPACE(at(t, k)):
+        while k < t.n and u_space(at(t, k)):
             k += 1
         s.tag = False
         s.tag_group = -1
         if k < t.n:
             c = at(t, k)
             # _WHITE_HOUSE_Q starts with "Q"; _TAG with [A-Z] and needs a colon.
-            if c == 81 or (65 <= c <= 90 and contains_char(t, 58, k, t.n)):
+            if _may_be_tag(t):
                 if surnames[0] is None:
                     surnames[0] = self.gazetteer.surnames
                 men = <CMention*>self.mentions.data + s.men0
@@ -1701,9 +1890,9 @@ cdef class Reader:
         if 1 <= s.nout <= 6:
             a = 0
             b = t.n
-            while a < b and Py_UNICODE_ISSPACE(at(t, a)):
+            while a < b and u_space(at(t, a)):
                 a += 1
-            while b > a and Py_UNICODE_ISSPACE(at(t, b - 1)):
+            while b > a and u_space(at(t, b - 1)):
                 b -= 1
             space = contains_char(t, 32, a, b)
             if not space and _doc_py._USER.match(text[a:b]):
@@ -1827,7 +2016,7 @@ cdef class Reader:
                 fl |= toks[k].flags
             if not ((fl & F_BIO_IS) and (fl & F_BIO_A) and (fl & F_BIO_AT)):
                 continue
-            bio = _doc_py._BIO.search(texts[lo + i])
+            bio = _doc_py._BIO.search(texts[lo + i], _first_flag(toks, s.ntok, F_BIO_IS))
             if bio is None:
                 continue
             for k in range(s.men0, s.men0 + s.nmen):
@@ -1870,20 +2059,22 @@ cdef class Reader:
     # -- features and sums -------------------------------------------------------------------
 
     cdef inline void add(self, int32_t row, Buffer flat, int64_t* sums,
-                         const int64_t[:, ::1] fixed):
-        cdef Py_ssize_t k
+                         const int64_t* fixed) noexcept:
+        cdef Py_ssize_t k, width = self.width
+        cdef const int64_t* weights
         if row < 0 or self.stamp[row] == self.stamp_now:
             return
         self.stamp[row] = self.stamp_now
         (<int32_t*>flat.data)[flat.used] = row
         flat.used += 1
-        for k in range(fixed.shape[1]):
-            sums[k] += fixed[row, k]
+        weights = fixed + row * width
+        for k in range(width):
+            sums[k] += weights[k]
 
     cdef int sentence_features(self, Py_ssize_t i, Py_ssize_t n, str text, Text* t, Text* f,
                                int* kinds, int group, int evidence, int* turns, int major,
                                bint prev_voice, Buffer flat, int64_t* sums,
-                               const int64_t[:, ::1] fixed) except -1:
+                               const int64_t* fixed) except -1:
         """``_features.featurize_article`` for sentence ``i``: rows into ``flat``, sums."""
         cdef Sent* sents = <Sent*>self.sents.data
         cdef Sent* here = &sents[i]
@@ -2017,7 +2208,7 @@ cdef class Reader:
                     self.voice(&t, &f, s)
                 starts[lo + i] = flat.used
                 self.sentence_features(i, n, text, &t, &f, kinds, group, evidence, turns, major,
-                                       prev_voice, flat, &sums[lo + i, 0], fixed)
+                                       prev_voice, flat, &sums[lo + i, 0], &fixed[0, 0])
                 states[lo + i, 0] = self.g_attribution and (s.group == G_NONE or s.group == G_UNRES)
                 states[lo + i, 1] = self.g_voice and bool(
                     s.voice & (V_FIRST | V_HEDGE | V_EVAL | V_QUESTION | V_EXCLAIM | V_YOU))
@@ -2052,6 +2243,9 @@ cdef class Reader:
         cdef int64_t[::1] starts_view = starts
         cdef unsigned char[:, ::1] states_view = states
         cdef Buffer flat = Buffer(sizeof(int32_t), 64 * n + 64)
+        if fixed.shape[0] < self.n_features:
+            raise ValueError("the weights have fewer rows than the model has features")
+        self.width = fixed.shape[1]
         for a in range(len(bounds)):
             lo, hi = bounds[a]
             self.read_article(texts, lo, hi, outlets[a], flat, starts_view, sums_view,
@@ -2068,13 +2262,14 @@ cdef class Reader:
     def find(self, str text):
         """``Gazetteer.find(text)``: the mentions, as Mention objects."""
         cdef Text t, f
-        cdef str folded = fold(text)
+        cdef str folded = fold_fast(text)
         cdef Py_ssize_t ntok, k
+        cdef uint32_t chars
         text_of(&t, text)
         text_of(&f, folded)
         self.tokens.used = 0
         self.mentions.used = 0
-        ntok = self.tokenize(&t, &f)
+        ntok = self.tokenize(&t, &f, &chars)
         self.find_mentions(text, &t, &f, <Token*>self.tokens.data, ntok)
         men = <CMention*>self.mentions.data
         return [self.mention_object(text, &men[k]) for k in range(self.mentions.used)]
@@ -2119,7 +2314,7 @@ cdef inline bint is_line_break(Py_UCS4 c) noexcept:
 
 cdef inline bint is_split_space(Py_UCS4 c) noexcept:
     """``_splitting._SPACE``: white space, less the separators \\x1c-\\x1f."""
-    return Py_UNICODE_ISSPACE(c) and not (0x1C <= c <= 0x1F)
+    return u_space(c) and not (0x1C <= c <= 0x1F)
 
 
 cdef bint is_word_breaker(Py_UCS4 c) noexcept:
@@ -2163,9 +2358,9 @@ cdef Py_ssize_t cut_point(Text* t, Py_ssize_t start, Py_ssize_t limit):
 
 cdef bint trimmed(Text* t, Py_ssize_t start, Py_ssize_t end, Py_ssize_t* a, Py_ssize_t* b):
     """``_splitting._trimmed``: the piece without its outer white space, if any is left."""
-    while start < end and Py_UNICODE_ISSPACE(at(t, start)):
+    while start < end and u_space(at(t, start)):
         start += 1
-    while end > start and Py_UNICODE_ISSPACE(at(t, end - 1)):
+    while end > start and u_space(at(t, end - 1)):
         end -= 1
     a[0] = start
     b[0] = end
@@ -2178,7 +2373,7 @@ cdef int bounded_in(str text, Text* t, Py_ssize_t start, Py_ssize_t stop, Py_ssi
     cdef Py_ssize_t i, number, last, left, right, a, b, piece_start, piece_stop
     cdef bint edge
     for i in range(start, stop):
-        if not Py_UNICODE_ISSPACE(at(t, i)):
+        if not u_space(at(t, i)):
             break
     else:
         return 0
@@ -2198,7 +2393,7 @@ cdef int bounded_in(str text, Text* t, Py_ssize_t start, Py_ssize_t stop, Py_ssi
             continue
         piece_start = a
         while piece_start < b:
-            while Py_UNICODE_ISSPACE(at(t, piece_start)):
+            while u_space(at(t, piece_start)):
                 piece_start += 1
             piece_stop = min(piece_start + max_chars, b)
             if piece_stop < b:
@@ -2236,8 +2431,9 @@ def split_spans(str text, Py_ssize_t max_chars, Py_ssize_t window=100_000):
 # -- cues ------------------------------------------------------------------------------------
 
 def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_t[::1] best,
-             const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top):
-    """``Model._top_cues`` over this core's rows: per sentence, ``(row, weight)`` of its
+             const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top, list names,
+             type cue):
+    """``Model._top_cues`` over this core's rows: per sentence, ``cue(name, weight)`` of its
     ``top`` features with the largest positive weight towards its label (ties by the
     feature's name), or its single strongest feature when none is positive."""
     cdef Py_ssize_t n = starts.shape[0], i, j, k, lo, hi, chosen, count
@@ -2273,7 +2469,7 @@ def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_
             if chosen < 0:
                 break
             taken[chosen - lo] = 1
-            cues.append((flat[chosen], bw))
+            cues.append(tuple.__new__(cue, (names[flat[chosen]], bw)))
         out.append(cues)
     free(taken)
     return out
