@@ -14,6 +14,9 @@ from stance.text import load_gazetteer
 from stance.text._document import read_document, speaker_tag
 from stance.text._features import _read_article
 
+# Predictions depend on the reading core: every test here runs under each (conftest.py).
+pytestmark = pytest.mark.usefixtures("each_core")
+
 TRANSCRIPT = [
     ("Department of Defense Press Briefing by Pentagon Press Secretary", "neutral"),
     ("MR. RYDER: Good afternoon, everybody.", "western_intelligence"),

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stance
 from stance.annotate._records import read_annotations, shipped_path
 from stance.model._files import ESTIMATOR_FILE, MANIFEST_FILE, WEIGHTS_FILE, default_model_dir
+
+# Predictions depend on the reading core: every test here runs under each (conftest.py).
+pytestmark = pytest.mark.usefixtures("each_core")
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +113,7 @@ def test_fast_path_equals_sklearn_on_the_seeds(model: stance.Model) -> None:
 
 
 @given(st.lists(st.text(max_size=200), max_size=8))
-@settings(max_examples=60)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
     model = stance.load()
     fast = model.predict_proba(texts, doc_ids=["d"] * len(texts))

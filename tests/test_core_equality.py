@@ -1,0 +1,268 @@
+"""One behaviour, two implementations: the compiled reading core equals the Python reference.
+
+The Python modules of stance.text are the specification; stance/text/_compiled.pyx is the same
+reading in C (stance/_core.py chooses the core). These tests hold the compiled core to the
+reference on arbitrary unicode, on news-like fragments made of the words and marks the reading
+turns on, and on every annotated sentence read as articles: the same sentence spans, gazetteer
+mentions, attributions, feature rows (ids into the model), first-stage scores, probabilities
+(to 1e-9) and cues. Without a built core they are skipped (failed in CI: conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import compiled_or_skip
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import stance
+from stance import _core
+from stance.text._actors import load_gazetteer
+from stance.text._features import _read_article, featurize_article
+from stance.text._splitting import split_bounded
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Words, names and marks the reading turns on: reporting verbs, pronouns, gazetteer names
+# (ambiguous ones too), denials, "what it calls", speaker tags, datelines, abbreviations,
+# quotation marks, dashes, colons, line breaks, and letters whose case is special.
+WORDS = (
+    "said says told according to in its his their daily update briefing he she they it we I "
+    "you the ministry Russia Russian Ukraine Ukrainian British UK U.S. US NATO Kremlin Moscow "
+    "Kyiv Zelensky Zelenskiy Peskov Shoigu Kirby Price Ned MoD officials official spokesman "
+    "what calls called need to disgrace disgraceful not didn't didn’t declined refused comment "
+    "is was a an at of for TASS Reuters ISW assesses assess Institute Study War Q QUESTION "
+    "MR. KIRBY MOSCOW Dec 20 Feb. Mr. J. 3. 2022 St. adding saying warned claims report reports "
+    "thanks also has have had would could again Comments Reply Editorial Opinion view on "
+    "likely probably must shameful Below full text address"
+).split()
+MARKS = [*" .,:;!?\"'“”«»‘’—–-()[]_/…\n\t\u2028\x1c\x1f", "İ", "ı", "ſ", "K", "Σ"]
+
+
+@st.composite
+def fragments(draw: st.DrawFn) -> str:
+    """A news-like fragment: words and marks of the reading, joined loosely."""
+    parts = draw(st.lists(st.sampled_from(WORDS + MARKS), max_size=24))
+    glue = draw(st.sampled_from([" ", "", " ", "  "]))
+    return glue.join(parts)
+
+
+sentences = st.one_of(st.text(max_size=120), fragments())
+articles = st.lists(sentences, min_size=1, max_size=6)
+outlets = st.sampled_from([None, "", "TASS", "Reuters", "ISW", "the Pentagon", "Ukrinform"])
+
+
+@pytest.fixture(scope="module")
+def compiled() -> object:
+    compiled_or_skip()
+    return _core.compiled()
+
+
+@pytest.fixture(scope="module")
+def model() -> stance.Model:
+    return stance.load()
+
+
+@pytest.fixture(scope="module")
+def reader(compiled: object, model: stance.Model) -> object:
+    return compiled.Reader(model._names, model.feature_groups)  # type: ignore[attr-defined]
+
+
+def reference(sentences: list[str], outlet: str | None, model: stance.Model) -> tuple:
+    """The Python reference's reading of one article: mentions, attributions, feature rows."""
+    gazetteer = load_gazetteer()
+    read = _read_article(sentences, gazetteer, outlet)
+    rows = [
+        {model._index[name] for name in names if name in model._index}
+        for names in featurize_article(sentences, model.feature_groups, outlet=outlet)
+    ]
+    return [r.mentions for r in read], [r.attribution for r in read], rows
+
+
+def assert_same_reading(
+    reader: object, model: stance.Model, sentences: list[str], outlet: str | None
+) -> None:
+    mentions, attributions, rows = reference(sentences, outlet, model)
+    c_mentions, c_attributions, c_rows = reader.inspect(sentences, outlet)  # type: ignore[attr-defined]
+    for i, sentence in enumerate(sentences):
+        assert c_mentions[i] == mentions[i], (sentence, "mentions")
+        assert c_attributions[i] == attributions[i], (sentence, "attribution")
+        assert c_rows[i] == rows[i], (
+            sentence,
+            sorted(model._names[r] for r in rows[i] ^ c_rows[i]),
+        )
+
+
+def assert_same_labels(model: stance.Model, sentences: list[str], **kwargs: object) -> None:
+    with _core.using("python"):
+        expected = model.label(sentences, top=3, **kwargs)
+    with _core.using("compiled"):
+        found = model.label(sentences, top=3, **kwargs)
+    np.testing.assert_allclose(found.proba, expected.proba, rtol=0, atol=1e-9)
+    assert found.best.tolist() == expected.best.tolist()
+    assert found.cues == expected.cues
+
+
+def assert_same_spans(compiled: object, text: str, max_chars: int) -> None:
+    expected = [(span.start, span.end, cut) for span, cut in split_bounded(text, max_chars)]
+    assert compiled.split_spans(text, max_chars) == expected, text  # type: ignore[attr-defined]
+
+
+# -- arbitrary text ----------------------------------------------------------------------------
+
+
+@given(articles, outlets)
+@settings(max_examples=400)
+def test_the_same_reading_of_arbitrary_articles(
+    reader: object, model: stance.Model, sentences: list[str], outlet: str | None
+) -> None:
+    assert_same_reading(reader, model, sentences, outlet)
+
+
+@given(st.lists(articles, min_size=1, max_size=4), outlets)
+@settings(max_examples=150)
+def test_the_same_probabilities_and_cues(
+    compiled: object, model: stance.Model, docs: list[list[str]], outlet: str | None
+) -> None:
+    texts = [s for doc in docs for s in doc]
+    ids = [n for n, doc in enumerate(docs) for _ in doc]
+    assert_same_labels(model, texts, doc_ids=ids, outlets=[outlet] * len(texts))
+    assert_same_labels(model, texts)  # each sentence alone
+
+
+@given(st.lists(sentences, max_size=8), st.integers(min_value=1, max_value=60))
+@settings(max_examples=300)
+def test_the_same_spans(compiled: object, lines: list[str], max_chars: int) -> None:
+    for glue in ("\n", " ", "  "):
+        text = glue.join(lines)
+        assert_same_spans(compiled, text, max_chars)
+        assert_same_spans(compiled, text, 1_000)
+
+
+def test_the_same_spans_of_a_line_longer_than_the_window(
+    compiled: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stance.text import _splitting
+
+    # The windows of a line over 100,000 characters, on a short line: the same cuts.
+    monkeypatch.setattr(_splitting, "LINE_WINDOW", 97)
+    text = ("Kyiv held. " * 30 + "x" * 50 + " ") * 3
+    expected = [(s.start, s.end, cut) for s, cut in split_bounded(text, 40)]
+    assert any(cut for _, _, cut in expected)
+    assert compiled.split_spans(text, 40, 97) == expected  # type: ignore[attr-defined]
+
+
+def test_character_classes_are_python_s(compiled: object) -> None:
+    assert compiled.char_class_mismatches() == []  # type: ignore[attr-defined]
+
+
+# -- every annotated sentence, read as articles ------------------------------------------------
+
+
+def annotated_articles() -> Iterator[tuple[str, list[str], str | None]]:
+    """Each annotation file's documents: sentences grouped by doc, in idx order."""
+    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
+        docs: dict[str, list[dict]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                docs.setdefault(str(record["doc"]), []).append(record)
+        for doc, records in docs.items():
+            records.sort(key=lambda r: r.get("idx", 0))
+            outlet = records[0].get("outlet") or None
+            yield f"{path.name}:{doc}", [r["text"] for r in records], outlet
+
+
+ANNOTATED = list(annotated_articles())
+
+
+def test_there_are_annotated_articles() -> None:
+    assert len(ANNOTATED) > 300
+    assert sum(len(sentences) for _, sentences, _ in ANNOTATED) > 8_000
+
+
+@pytest.mark.parametrize("outlet", [None, "own", "TASS"])
+def test_the_same_reading_of_every_annotated_article(
+    reader: object, model: stance.Model, outlet: str | None
+) -> None:
+    for _name, sentences, own in ANNOTATED:
+        assert_same_reading(reader, model, sentences, own if outlet == "own" else outlet)
+
+
+@pytest.mark.parametrize("with_outlets", [False, True])
+def test_the_same_probabilities_on_every_annotated_article(
+    compiled: object, model: stance.Model, with_outlets: bool
+) -> None:
+    texts = [s for _, sentences, _ in ANNOTATED for s in sentences]
+    ids = [name for name, sentences, _ in ANNOTATED for _ in sentences]
+    sources = [own or "TASS" for _, sentences, own in ANNOTATED for _ in sentences]
+    assert_same_labels(model, texts, doc_ids=ids, outlets=sources if with_outlets else None)
+
+
+def test_the_same_spans_of_every_annotated_passage_and_seed(compiled: object) -> None:
+    for _name, sentences, _ in ANNOTATED:
+        for glue in ("\n", " "):
+            assert_same_spans(compiled, glue.join(sentences), 1_000)
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        assert_same_spans(compiled, path.read_text(encoding="utf-8"), 1_000)
+
+
+def test_the_same_rows_from_label_articles(compiled: object, seed_texts: dict[str, str]) -> None:
+    articles = [{"id": name, "text": text, "outlet": "TASS"} for name, text in seed_texts.items()]
+    model = stance.load()
+    with _core.using("python"):
+        expected = [row.row() for row in stance.label_articles(articles, model=model)]
+    with _core.using("compiled"):
+        found = [row.row() for row in stance.label_articles(articles, model=model)]
+        in_two = [row.row() for row in stance.label_articles(articles, model=model, jobs=2)]
+    assert len(found) == len(expected) > 200
+    for got, want in zip(found, expected):
+        assert {k: v for k, v in got.items() if not k.startswith("p_")} == {
+            k: v for k, v in want.items() if not k.startswith("p_")
+        }
+        assert all(abs(got[k] - want[k]) <= 1e-9 for k in got if k.startswith("p_"))
+    assert in_two == found
+
+
+# -- choosing the core -------------------------------------------------------------------------
+
+
+def test_the_environment_variable_forces_the_reference(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = "from stance import _core; print(_core.active())"
+    env = {**os.environ, "STANCE_CORE": "python"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "python"
+    version = subprocess.run(
+        [sys.executable, "-m", "stance", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "python core" in version.stdout
+
+
+def test_version_names_the_core_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    from stance._cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"stance {stance.__version__} (")
+    assert ("compiled core" in shown) == (_core.active() == "compiled")
+
+
+def test_a_stale_build_is_not_used(compiled: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compiled, "SOURCE_SHA256", "0" * 64)
+    assert "another version" in (_core._stale(compiled) or "")  # type: ignore[arg-type]
