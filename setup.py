@@ -57,17 +57,21 @@ def extensions() -> list[Extension]:
         define_macros=[("STANCE_SOURCE_SHA256", f'"{digest}"')],
         extra_compile_args=["-O2"],
     )
-    return cythonize(
-        [extension],
-        language_level=3,
-        compiler_directives={
-            "boundscheck": False,
-            "wraparound": False,
-            "cdivision": True,
-            "initializedcheck": False,
-        },
-        quiet=True,
-    )
+    try:
+        return cythonize(
+            [extension],
+            language_level=3,
+            compiler_directives={
+                "boundscheck": False,
+                "wraparound": False,
+                "cdivision": True,
+                "initializedcheck": False,
+            },
+            quiet=True,
+        )
+    except Exception as err:  # a Cython that cannot translate this source
+        _warn(f"Cython failed: {type(err).__name__}: {err}")
+        return []
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -25,6 +25,10 @@ Prints a table (with the ratios stance/peer) and writes JSON::
     .venv/bin/python benchmarks/bench.py --profile       # cProfile of label_articles, by function
     .venv/bin/python benchmarks/bench.py --steps         # each step alone, CPU µs per sentence
 
+Each of stance's measurements (1-4) is made for each reading core (``--cores``, default
+``compiled,python`` when the compiled core is built): the child processes get
+``STANCE_CORE``, and report the core they used. The peers are measured once.
+
 A row for Spark is added from ``benchmarks/results/spark.json`` when that file exists.
 """
 
@@ -61,11 +65,13 @@ ONE_THREAD = {
     )
 }
 COLD_START = """\
-import time
+import os, time
 started = time.perf_counter()
 import stance
 stance.load().predict_proba(["British intelligence said Russia had lost momentum."])
 print(time.perf_counter() - started)
+from stance import _core
+assert _core.active() == (os.environ.get("STANCE_CORE") or _core.active()), _core.describe()
 """
 # Figures whose best run is shown beside the median (the machine is shared: load moves them).
 BEST = {
@@ -80,8 +86,10 @@ BEST = {
 }
 # The issue's targets: (result key, comparison, bound or peer key, description).
 TARGETS: list[tuple[str, str, Any, str]] = [
-    ("predict_proba_sps", ">=", "fasttext_sps", "classification >= fastText, one core"),
+    ("predict_proba_sps", ">=", "fasttext_sps", "classification >= fastText, one core (goal)"),
+    ("predict_proba_vs_fasttext", ">=", 0.5, "classification >= 0.5 x fastText (floor)"),
     ("label_jobs1_sps", ">=", 60_000, "end-to-end labelling >= 60,000 sentences/s"),
+    ("cli_vs_label", ">=", 0.8, "stance label CLI within 20% of label_articles"),
     ("jobs2_speedup", ">=", 1.8, "2 jobs >= 1.8 x 1 job"),
     ("cold_start_s", "<", 0.3, "import stance + first prediction < 0.3 s"),
     ("peak_rss_mb", "<", 200, "peak RSS < 200 MB while streaming"),
@@ -156,10 +164,13 @@ def training_data() -> tuple[list[str], list[str]]:
 # -- measurements, each run in a child process ----------------------------------------------
 
 
-def timed(work: Callable[[], int]) -> dict[str, float]:
+def timed(work: Callable[[], int]) -> dict[str, Any]:
     started = time.perf_counter()
     n = work()
-    return {"seconds": time.perf_counter() - started, "n": n}
+    seconds = time.perf_counter() - started
+    from stance import _core
+
+    return {"seconds": seconds, "n": n, "core": _core.active()}
 
 
 def peak_rss_mb() -> float:
@@ -338,55 +349,62 @@ def child_profile(corpus: Path, top: int = 30) -> dict[str, Any]:
 
 
 def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
-    """Each step of the labelling path timed alone over the corpus (CPU time of this process,
-    median of ``repeats``), in microseconds per sentence: where the time goes."""
+    """Each step of the labelling path timed alone over the corpus with the active core (CPU
+    time of this process, median of ``repeats``), in microseconds per sentence."""
     import stance
+    from stance import _core
     from stance.batch import _labelling as batch
-    from stance.text import _features as features
     from stance.text._actors import load_gazetteer
     from stance.text._attribution import Attributor
-    from stance.text._splitting import split_sentences
+    from stance.text._splitting import split_bounded
 
     texts = [article["text"] for article in stream_articles(corpus)]
     sentences, docs = corpus_sentences(corpus)
     articles = [text.split("\n") for text in texts]
     model, gazetteer = stance.load(), load_gazetteer()
-    mentions = [gazetteer.find(s) for s in sentences]
-    feats = model.featurize(sentences, docs)
     records = [batch.Article(str(n), text) for n, text in enumerate(texts)]
+    size = ARTICLE_SENTENCES * BATCH_ARTICLES
 
-    def attribution() -> None:
-        position = 0
-        for article in articles:
-            attributor = Attributor(gazetteer)
-            for sentence in article:
-                attributor.step(sentence, mentions[position])
-                position += 1
+    def per_batch(step: Callable[[list[Any]], Any], items: list[Any], n: int) -> Callable[[], None]:
+        return lambda: [step(items[i : i + n]) for i in range(0, len(items), n)]
 
-    def per_batch(
-        step: Callable[[list[Any]], Any], items: list[Any], size: int
-    ) -> Callable[[], None]:
-        return lambda: [step(items[i : i + size]) for i in range(0, len(items), size)]
+    steps: dict[str, Callable[[], Any]]
+    compiled = _core.compiled() if _core.active() == "compiled" else None
+    if compiled is not None:
+        reader = compiled.Reader(model._names, model.feature_groups)
+        bounds = [(a, a + ARTICLE_SENTENCES) for a in range(0, len(sentences), ARTICLE_SENTENCES)]
+        steps = {
+            "split (split_spans)": lambda: [compiled.split_spans(t, 1000) for t in texts],
+            "gazetteer (Reader.find)": lambda: [reader.find(s) for s in sentences],
+            "reading: words, gazetteer, attribution, voice, document, rows, sums (Reader.read)": (
+                lambda: reader.read(sentences, bounds, [None] * len(bounds), model._fixed)
+            ),
+        }
+    else:
+        mentions = [gazetteer.find(s) for s in sentences]
 
-    sentences_per_batch = ARTICLE_SENTENCES * BATCH_ARTICLES
-    steps: dict[str, Callable[[], Any]] = {
-        "split_sentences": lambda: [split_sentences(t) for t in texts],
-        "Gazetteer.find": lambda: [gazetteer.find(s) for s in sentences],
-        "Attributor.step (mentions given)": attribution,
-        "features._voice": lambda: [features._voice(s, set()) for s in sentences],
-        "features._ngrams": lambda: [features._ngrams(s, set()) for s in sentences],
-        "featurize (all features, in context)": lambda: model.featurize(sentences, docs),
-        "Model.scores (lookups + sums)": per_batch(model.scores, feats, sentences_per_batch),
-        "Model.scores_and_cues": per_batch(
-            lambda f: model.scores_and_cues(f, batch.N_CUES), feats, sentences_per_batch
-        ),
-        "predict_proba (featurize + scores + softmax)": lambda: model.predict_proba(
-            sentences, doc_ids=docs
-        ),
-        "label_rows (split + features + scores + cues + rows)": per_batch(
-            lambda b: batch.label_rows(model, b), records, BATCH_ARTICLES
-        ),
-    }
+        def attribution() -> None:
+            position = 0
+            for article in articles:
+                attributor = Attributor(gazetteer)
+                for sentence in article:
+                    attributor.step(sentence, mentions[position])
+                    position += 1
+
+        steps = {
+            "split (split_bounded)": lambda: [list(split_bounded(t, 1000)) for t in texts],
+            "gazetteer (Gazetteer.find)": lambda: [gazetteer.find(s) for s in sentences],
+            "attribution (Attributor.step, mentions given)": attribution,
+            "features (Model.featurize, in context)": lambda: model.featurize(sentences, docs),
+        }
+    steps["predict_proba (reading + both stages + softmax)"] = per_batch(
+        lambda b: model.predict_proba(b, doc_ids=[i // ARTICLE_SENTENCES for i in range(len(b))]),
+        sentences,
+        size,
+    )
+    steps["label_rows (split + reading + scores + cues + rows)"] = per_batch(
+        lambda b: batch.label_rows(model, b), records, BATCH_ARTICLES
+    )
     result = {}
     for name, step in steps.items():
         step()  # warm: caches, first-use compiles
@@ -396,7 +414,12 @@ def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
             step()
             times.append(time.process_time() - started)
         result[name] = 1e6 * statistics.median(times) / len(sentences)
-    return {"sentences": len(sentences), "repeats": repeats, "us_per_sentence": result}
+    return {
+        "sentences": len(sentences),
+        "repeats": repeats,
+        "core": _core.active(),
+        "us_per_sentence": result,
+    }
 
 
 CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
@@ -415,31 +438,37 @@ CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
 # -- the parent: fresh processes, medians, the table ------------------------------------------
 
 
-def child_env() -> dict[str, str]:
+def child_env(core: str | None = None) -> dict[str, str]:
     # Bytecode as an installed package has it (pip compiles at install time): a shell with
     # PYTHONDONTWRITEBYTECODE=1 would otherwise recompile stance's sources at every start.
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
+    env = {**env, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
+    if core is not None:
+        env["STANCE_CORE"] = core
+    return env
 
 
-def run_child(kind: str, corpus: Path) -> dict[str, Any]:
+def run_child(kind: str, corpus: Path, core: str | None = None) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(corpus)]
-    done = subprocess.run(command, env=child_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=child_env(core), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"bench child {kind} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if core is not None and result.get("core", core) != core:
+        raise RuntimeError(f"bench child {kind} read with the {result['core']} core, not {core}")
+    return result
 
 
-def run_wall(command: list[str]) -> dict[str, Any]:
+def run_wall(command: list[str], core: str | None = None) -> dict[str, Any]:
     started = time.perf_counter()
-    done = subprocess.run(command, env=child_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=child_env(core), capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
     return {"seconds": wall, "stdout": done.stdout.strip()}
 
 
-def cli_run(corpus: Path, jobs: int) -> dict[str, Any]:
+def cli_run(corpus: Path, jobs: int, core: str | None = None) -> dict[str, Any]:
     stance_cli = Path(sys.executable).with_name("stance")
     output = corpus.with_name(f"labelled-j{jobs}.jsonl")
     wall = run_wall(
@@ -453,15 +482,16 @@ def cli_run(corpus: Path, jobs: int) -> dict[str, Any]:
             str(jobs),
             "-q",
             "--overwrite",
-        ]
+        ],
+        core,
     )
     rows = sum(1 for _ in output.open(encoding="utf-8"))
     output.unlink()
     return {"seconds": wall["seconds"], "n": rows}
 
 
-def cold_run() -> dict[str, Any]:
-    wall = run_wall([sys.executable, "-c", COLD_START])
+def cold_run(core: str | None = None) -> dict[str, Any]:
+    wall = run_wall([sys.executable, "-c", COLD_START], core)
     return {"seconds": float(wall["stdout"].splitlines()[-1]), "process_wall_s": wall["seconds"]}
 
 
@@ -496,29 +526,52 @@ def has_fasttext() -> bool:
     return importlib.util.find_spec("fasttext") is not None
 
 
-def measure(corpus: Path, runs: int) -> dict[str, dict[str, Any] | None]:
-    """Every measurement's runs; fastText's is None when it is not installed."""
-    plan: list[tuple[str, Callable[[], dict[str, Any]]]] = [
-        ("predict_proba", lambda: run_child("predict", corpus)),
+def available_cores() -> list[str]:
+    """The cores this checkout can measure: the compiled one when it is built, the Python one."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from stance import _core; print(_core.compiled() is not None)"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return ["compiled", "python"] if done.stdout.strip() == "True" else ["python"]
+
+
+def measure(
+    corpus: Path, runs: int, cores: list[str]
+) -> tuple[dict[str, dict[str, Any] | None], dict[str, dict[str, dict[str, Any]]]]:
+    """Every measurement's runs: the peers' (fastText's is None when it is not installed),
+    and stance's for each core."""
+    peers: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("tfidf_lr", lambda: run_child("tfidf", corpus)),
         ("fasttext", lambda: run_child("fasttext", corpus)),
-        ("label_articles_jobs1", lambda: run_child("label1", corpus)),
-        ("label_articles_jobs2", lambda: run_child("label2", corpus)),
-        ("label_articles_jobs2_cold_pool", lambda: run_child("label2cold", corpus)),
         ("python_floor", lambda: run_child("floor", corpus)),
-        ("cli_jobs1", lambda: cli_run(corpus, 1)),
-        ("cold_start", cold_run),
     ]
     if not has_fasttext():
         print(
             "fastText is not installed (pip install fasttext): its peer row is left out",
             file=sys.stderr,
         )
-        plan = [(name, once) for name, once in plan if name != "fasttext"]
+        peers = [(name, once) for name, once in peers if name != "fasttext"]
     cold_run()  # writes the bytecode of the checkout, as `pip install` would have
-    raw: dict[str, dict[str, Any] | None] = {"fasttext": None}
-    raw.update({name: repeat(runs, name, once) for name, once in plan})
-    return raw
+    shared: dict[str, dict[str, Any] | None] = {"fasttext": None}
+    shared.update({name: repeat(runs, name, once) for name, once in peers})
+    by_core: dict[str, dict[str, dict[str, Any]]] = {}
+    for core in cores:
+
+        def plan(core: str = core) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+            return [
+                ("predict_proba", lambda: run_child("predict", corpus, core)),
+                ("label_articles_jobs1", lambda: run_child("label1", corpus, core)),
+                ("label_articles_jobs2", lambda: run_child("label2", corpus, core)),
+                ("label_articles_jobs2_cold_pool", lambda: run_child("label2cold", corpus, core)),
+                ("cli_jobs1", lambda: cli_run(corpus, 1, core)),
+                ("cold_start", lambda: cold_run(core)),
+            ]
+
+        by_core[core] = {name: repeat(runs, f"{core} {name}", once) for name, once in plan()}
+    return shared, by_core
 
 
 def machine() -> dict[str, Any]:
@@ -596,6 +649,10 @@ def figures(
         "model_weights_mb": files["bytes"]["framing.weights.npz"] / 1e6,
         "model_estimator_mb": files["bytes"]["framing.joblib"] / 1e6,
     }
+    out["predict_proba_vs_fasttext"] = (
+        raw["predict_proba"]["sps"] / fasttext["sps"] if fasttext else None
+    )
+    out["cli_vs_label"] = raw["cli_jobs1"]["sps"] / raw["label_articles_jobs1"]["sps"]
     out["jobs2_speedup"] = raw["label_articles_jobs2"]["sps"] / raw["label_articles_jobs1"]["sps"]
     out["jobs2_cold_pool_speedup"] = (
         raw["label_articles_jobs2_cold_pool"]["sps"] / raw["label_articles_jobs1"]["sps"]
@@ -655,6 +712,7 @@ def table(fig: dict[str, Any], spark: dict[str, Any] | None) -> str:
             "`label_articles`, jobs=2, workers started inside the timing", "label_jobs2_cold_pool"
         ),
         measured("`stance label -j 1` → JSONL (wall, start-up incl.)", "cli_jobs1"),
+        f"| `stance label` / `label_articles` | {fig['cli_vs_label']:.2f} × | | |",
         f"| jobs=2 / jobs=1 | {fig['jobs2_speedup']:.2f} × (workers' start-up timed too: "
         f"{fig['jobs2_cold_pool_speedup']:.2f} ×) | | |",
         f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} "
@@ -702,7 +760,7 @@ def steps_table(steps: dict[str, Any]) -> str:
 def verdict_lines(checks: list[dict[str, Any]]) -> str:
     def line(check: dict[str, Any]) -> str:
         if check["met"] is None:
-            return f"- not measured {check['target']} (fastText is not installed)"
+            return f"- not measured: {check['target']} (fastText is not installed)"
         return (
             f"- {'met   ' if check['met'] else 'MISSED'} {check['target']}: "
             f"{check['figure']:,.3f} (bound {check['bound']:,.3f})"
@@ -741,6 +799,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="time each step of the labelling path alone (CPU µs per sentence, "
         "median of 5) and exit",
     )
+    parser.add_argument(
+        "--cores",
+        default=None,
+        help="reading cores to measure, comma-separated (default: compiled,python when the "
+        "compiled core is built; --steps and --profile use the first)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "CORPUS"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -755,23 +819,28 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="stance-bench-") as folder:
         corpus = Path(folder) / "corpus.jsonl"
         info = write_corpus(corpus, n)
+        cores = args.cores.split(",") if args.cores else available_cores()
         if args.profile:
-            print(json.dumps(run_child("profile", corpus), indent=1))
+            print(json.dumps(run_child("profile", corpus, cores[0]), indent=1))
             return 0
         if args.steps:
-            print(steps_table(run_child("steps", corpus)))
+            print(steps_table(run_child("steps", corpus, cores[0])))
             return 0
         load_before = os.getloadavg()
         started = time.perf_counter()
         model_before = model_files()["weights_sha256"]
-        raw = measure(corpus, args.runs)
+        shared, by_core = measure(corpus, args.runs, cores)
         load_after = os.getloadavg()
     files = model_files()
     files["changed_during_run"] = files["weights_sha256"] != model_before
     if files["changed_during_run"]:
         print("warning: the model was retrained during the run; run again", file=sys.stderr)
-    fig = figures(raw, files)
-    checks = verdicts(fig)
+    results = {}
+    for core, measured in by_core.items():
+        raw = {**shared, **measured}
+        fig = figures(raw, files)
+        results[core] = {"figures": fig, "targets": verdicts(fig), "measurements": raw}
+    first = results[cores[0]]
     spark = spark_row()
     report = {
         "command": " ".join(["benchmarks/bench.py", *sys.argv[1:]]),
@@ -782,15 +851,20 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_before": load_before,
         "loadavg_after": load_after,
         "elapsed_s": time.perf_counter() - started,
-        "figures": fig,
-        "targets": checks,
-        "measurements": raw,
+        "cores_measured": cores,
+        # The first core's figures (the compiled one when it is built); each core's below.
+        "figures": first["figures"],
+        "targets": first["targets"],
+        "measurements": first["measurements"],
+        "cores": results,
         "spark": spark,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(table(fig, spark))
-    print(verdict_lines(checks))
+    for core, result in results.items():
+        print(f"\n## {core} core\n")
+        print(table(result["figures"], spark))
+        print(verdict_lines(result["targets"]))
     print(
         f"load average before/after (1, 5, 15 min): {load_before} / {load_after}; written {output}"
     )

@@ -28,6 +28,7 @@ FIGURES = (
     "jobs2_cold_pool_speedup",
     "cold_start_s",
     "cold_start_process_s",
+    "cli_vs_label",
     "peak_rss_mb",
     "peak_rss_10pct_mb",
     "model_weights_mb",
@@ -93,8 +94,20 @@ def test_every_measurement_has_its_runs(report: dict[str, Any]) -> None:
     assert report["measurements"]["predict_proba"]["n"] == report["corpus"]["sentences"]
 
 
+def test_each_core_is_measured(report: dict[str, Any]) -> None:
+    from stance import _core
+
+    expected = ["compiled", "python"] if _core.compiled() is not None else ["python"]
+    assert report["cores_measured"] == expected
+    for core in expected:
+        measured = report["cores"][core]
+        assert measured["measurements"]["predict_proba"]["n"] == report["corpus"]["sentences"]
+        for name in FIGURES:
+            assert measured["figures"][name] > 0, (core, name)
+
+
 def test_targets_machine_and_model_are_recorded(report: dict[str, Any]) -> None:
-    assert len(report["targets"]) == 6
+    assert len(report["targets"]) == 8
     assert all(
         isinstance(check["met"], bool)
         for check in report["targets"]

@@ -101,9 +101,13 @@ def wait_until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.05)
 
 
-def start(command: list[str]) -> subprocess.Popen[bytes]:
+def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env=env,
     )
 
 
@@ -168,7 +172,9 @@ def test_two_writers_at_once_one_is_refused(reference: tuple[Path, Path], tmp_pa
     source, clean = reference
     out = tmp_path / "rows.jsonl"
     command = [*STANCE, "label", str(source), "-o", str(out), "-q", "-j", "1"]
-    first = start(command)
+    # The first writer reads with the Python reference core, the slower of the two (same rows),
+    # so that it still holds the lock when the second starts.
+    first = start(command, env={**os.environ, "STANCE_CORE": "python"})
     journal = out.with_name(out.name + ".stance-journal")
     try:
         wait_until(lambda: journal.exists() and b"run\t" in journal.read_bytes(), "the lock")

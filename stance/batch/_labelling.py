@@ -327,8 +327,8 @@ def label_article(
 def _worker_batch(units: list[_Unit], model_dir: str | None, core: str = "compiled") -> _Labels:
     from stance.model._runtime import load
 
-    if _core.active() != core:  # a worker reads with the caller's core
-        _core.select(core)
+    if _core.active() != core and (core == "python" or _core.compiled() is not None):
+        _core.select(core)  # a worker reads with the caller's core (both give the same rows)
     return _label_columns(load(model_dir), units)
 
 

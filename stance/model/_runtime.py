@@ -208,7 +208,9 @@ class Model:
                 return None
             with self._reader_lock:
                 if self._reader is None:
-                    self._reader = compiled.Reader(self._names, self.feature_groups)
+                    self._reader = compiled.Reader(
+                        self._names, self.feature_groups, index=self._index
+                    )
         return self._reader
 
     def _label(self, reading: _Reading, slices: list[slice], top: int, compiled: bool) -> Labelled:

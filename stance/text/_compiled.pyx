@@ -59,8 +59,6 @@ SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
 
 import re as _re
 
-_TOKEN_WORD = _re.compile(r"[^\W_]+")
-
 
 cdef str fold_fast(str text):
     """``_tokens.fold(text)``: ``text.lower()`` unless it holds one of the four letters that
@@ -88,10 +86,6 @@ def char_class_mismatches():
                 or u_digit(c) != Py_UNICODE_ISDIGIT(c)):
             bad.append(c)
     return bad
-
-
-cdef list _tokens_of(str folded):
-    return _TOKEN_WORD.findall(folded)
 
 
 # re.sub(r"^(?:the\s+)?(?:country's|ukrainian|russian)\s+", "the ", ..., flags=re.I) of
@@ -320,7 +314,6 @@ cdef class WordTable:
     cdef Py_ssize_t* offsets  # word id -> start in pool, length
     cdef Py_ssize_t* lengths
     cdef Py_ssize_t capacity
-    cdef public list words
 
     def __cinit__(self, Py_ssize_t expected):
         self.size = 1
@@ -337,7 +330,6 @@ cdef class WordTable:
         self.pool = <Py_UCS4*>malloc(self.pool_size * sizeof(Py_UCS4))
         self.pool_used = 0
         self.count = 0
-        self.words = []
         if not (self.hashes and self.ids and self.offsets and self.lengths and self.pool):
             raise MemoryError()
 
@@ -378,23 +370,28 @@ cdef class WordTable:
     cdef int32_t add(self, str word) except -2:
         cdef Text t
         text_of(&t, word)
-        cdef int32_t wid = self.find(&t, 0, t.n)
+        return self.add_range(&t, 0, t.n)
+
+    cdef int32_t add_range(self, Text* t, Py_ssize_t start, Py_ssize_t end) except -2:
+        """The id of the word ``t[start:end]``, added if new."""
+        cdef int32_t wid = self.find(t, start, end)
+        cdef Py_ssize_t k, m = end - start
         if wid >= 0:
             return wid
         if self.count >= self.capacity or 2 * self.count >= self.size:
             raise MemoryError("word table full")
-        while self.pool_used + t.n > self.pool_size:
+        while self.pool_used + m > self.pool_size:
             self.pool_size *= 2
             self.pool = <Py_UCS4*>realloc(self.pool, self.pool_size * sizeof(Py_UCS4))
             if not self.pool:
                 raise MemoryError()
         wid = <int32_t>self.count
         self.offsets[wid] = self.pool_used
-        self.lengths[wid] = t.n
-        for k in range(t.n):
-            self.pool[self.pool_used + k] = at(&t, k)
-        self.pool_used += t.n
-        cdef uint64_t h = self.hash_of(&t, 0, t.n)
+        self.lengths[wid] = m
+        for k in range(m):
+            self.pool[self.pool_used + k] = at(t, start + k)
+        self.pool_used += m
+        cdef uint64_t h = self.hash_of(t, start, end)
         cdef Py_ssize_t mask = self.size - 1
         cdef Py_ssize_t slot = <Py_ssize_t>(h & mask)
         while self.hashes[slot] != 0:
@@ -402,7 +399,6 @@ cdef class WordTable:
         self.hashes[slot] = h
         self.ids[slot] = wid
         self.count += 1
-        self.words.append(word)
         return wid
 
 
@@ -1083,8 +1079,9 @@ cdef class Reader:
         free(self.actor_groups)
         free(self.stamp)
 
-    def __init__(self, names, groups, gazetteer=None):
-        """``names``: the model's feature names, row by row; ``groups``: its feature groups."""
+    def __init__(self, names, groups, gazetteer=None, dict index=None):
+        """``names``: the model's feature names, row by row; ``groups``: its feature groups;
+        ``index``: name -> row, when the caller has it already."""
         cdef Py_ssize_t i, n
         unknown = set(groups) - SUPPORTED_GROUPS
         if unknown:
@@ -1098,7 +1095,8 @@ cdef class Reader:
         names = list(names)
         self.names = names
         self.n_features = len(names)
-        index = {name: row for row, name in enumerate(names)}
+        if index is None:
+            index = {name: row for row, name in enumerate(names)}
         self.tokens = Buffer(sizeof(Token), 256)
         self.mentions = Buffer(sizeof(CMention), 64)
         self.regions = Buffer(sizeof(Region), 64)
@@ -1150,9 +1148,9 @@ cdef class Reader:
             F_DECLINE: frozenset(["declined", "refused", "declining", "refusing"]),
             F_WHAT: frozenset(["what"]),
         }
-        aliases = {fold(alias) for actor in self.gazetteer.actors for alias in actor.aliases}
-        alias_words = {word for alias in aliases for word in _tokens_of(alias)}
-        expected = 2 * len(names) + len(alias_words) + sum(len(v) for v in lists.values()) + 64
+        aliases = [fold(alias) for actor in self.gazetteer.actors for alias in actor.aliases]
+        expected = (2 * len(names) + 4 * len(aliases) + sum(len(v) for v in lists.values())
+                    + 64)
         self.words = WordTable(expected)
         self.unigram = <int32_t*>malloc(expected * sizeof(int32_t))
         self.flags = <uint64_t*>calloc(expected, sizeof(uint64_t))
@@ -1164,20 +1162,45 @@ cdef class Reader:
             for word in found:
                 wid = self.words.add(word)
                 self.flags[wid] |= <uint64_t>bit
-        for word in alias_words:
-            self.words.add(word)
-        bigram_rows = []
+        cdef Text t
+        cdef Py_ssize_t k, start, space, n_bigrams = 0
+        cdef Py_UCS4 c
+        for word in aliases:  # their words, as _tokens.words cuts them
+            text_of(&t, word)
+            k = 0
+            while k < t.n:
+                if not is_word(at(&t, k)):
+                    k += 1
+                    continue
+                start = k
+                while k < t.n and is_word(at(&t, k)):
+                    k += 1
+                self.words.add_range(&t, start, k)
+        for name in names:
+            text_of(&t, name)
+            if t.n >= 2 and at(&t, 0) == 98 and at(&t, 1) == 58:  # "b:"
+                n_bigrams += 1
+        self.bigrams = PairTable(n_bigrams + 16)
         for i in range(len(names)):
             name = names[i]
-            if name.startswith("w:"):
-                wid = self.words.add(name[2:])
+            text_of(&t, name)
+            if t.n < 2 or at(&t, 1) != 58:
+                continue
+            c = at(&t, 0)
+            if c == 119:  # "w:word"
+                wid = self.words.add_range(&t, 2, t.n)
                 self.unigram[wid] = <int32_t>i
-            elif name.startswith("b:"):
-                first, _, second = name[2:].partition(" ")
-                bigram_rows.append((self.words.add(first), self.words.add(second), i))
-        self.bigrams = PairTable(len(bigram_rows) + 16)
-        for a, b, i in bigram_rows:
-            self.bigrams.put(a, b, <int32_t>i)
+            elif c == 98:  # "b:first second" (words hold no space)
+                space = -1
+                for k in range(2, t.n):
+                    if at(&t, k) == 32:
+                        space = k
+                        break
+                if space < 0:
+                    continue
+                a = self.words.add_range(&t, 2, space)
+                b = self.words.add_range(&t, space + 1, t.n)
+                self.bigrams.put(a, b, <int32_t>i)
         return 0
 
     cdef int _build_gazetteer(self) except -1:
