@@ -12,6 +12,14 @@ sentences: start-up, imports and the model load cancel out. ::
 
     .venv/bin/python benchmarks/instructions.py --against 3407e50
     .venv/bin/python benchmarks/instructions.py --articles 20 --step gazetteer
+    .venv/bin/python benchmarks/instructions.py --core python --step reading
+
+``--core`` picks the reading core of the working tree (``STANCE_CORE``; a revision from
+before the compiled core always reads with Python). The steps: ``label_rows`` (split, reading,
+both stages, cues, rows), ``predict_proba`` (reading and both stages, in article context),
+``split`` (sentence spans), ``gazetteer`` (mentions) and ``reading`` (every feature of every
+sentence in context: the Python reference's ``Model.featurize``, the compiled core's
+``Reader.read``, which adds the first-stage sums).
 
 Needs ``valgrind`` (Debian's package). Slow: about 40 s per revision for 40 articles.
 """
@@ -32,36 +40,59 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("label_rows", "gazetteer", "featurize")
+STEPS = ("label_rows", "predict_proba", "split", "gazetteer", "reading", "featurize")
 WORKLOAD = """\
 import json, sys
 from itertools import islice
 from stance.batch._labelling import _batches, label_rows
 from stance.text._actors import load_gazetteer
+from stance.text._splitting import split_bounded
 import stance
 
+try:
+    from stance import _core
+    compiled = _core.compiled() if _core.active() == "compiled" else None
+except ImportError:  # a revision from before the compiled core
+    compiled = None
 step, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open(path, encoding="utf-8") as handle:
     articles = [json.loads(line) for line in islice(handle, n + 1)]
 model = stance.load()
 label_rows(model, next(_batches(articles[:1], 1)))  # warm: every lazy table is built
 gazetteer = load_gazetteer()
+reader = model._compiled_reader() if compiled is not None else None
 for batch in _batches(articles[1:], 32):
+    lines = [line for article in batch for line in article.text.split("\\n")]
+    docs = [i for i, article in enumerate(batch) for _ in article.text.split("\\n")]
     if step == "label_rows":
         label_rows(model, batch)
-    elif step == "gazetteer":
+    elif step == "predict_proba":
+        model.predict_proba(lines, doc_ids=docs)
+    elif step == "split":
         for article in batch:
-            for line in article.text.split("\\n"):
-                gazetteer.find(line)
-    else:
-        lines = [line for article in batch for line in article.text.split("\\n")]
-        docs = [i for i, article in enumerate(batch) for _ in article.text.split("\\n")]
+            if compiled is not None:
+                compiled.split_spans(article.text, 1000)
+            else:
+                list(split_bounded(article.text, 1000))
+    elif step == "gazetteer":
+        for line in lines:
+            reader.find(line) if reader is not None else gazetteer.find(line)
+    elif step == "reading" and reader is not None:
+        bounds = [(a, a + 30) for a in range(0, len(lines), 30)]
+        reader.read(lines, bounds, [None] * len(bounds), model._fixed)
+    else:  # "reading" with the Python core, and "featurize": the reference's features
         model.featurize(lines, docs)
 """
 
 
-def count(source: Path, workload: Path, step: str, corpus: Path, articles: int) -> int:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(source), **bench.ONE_THREAD}
+def count(source: Path, workload: Path, step: str, corpus: Path, articles: int, core: str) -> int:
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "PYTHONPATH": str(source),
+        "STANCE_CORE": core,
+        **bench.ONE_THREAD,
+    }
     done = subprocess.run(
         [
             "valgrind",
@@ -84,10 +115,13 @@ def count(source: Path, workload: Path, step: str, corpus: Path, articles: int) 
     return int(found.group(1))
 
 
-def per_sentence(source: Path, workload: Path, step: str, corpus: Path, articles: int) -> float:
+def per_sentence(
+    source: Path, workload: Path, step: str, corpus: Path, articles: int, core: str
+) -> float:
     sentences = articles * bench.ARTICLE_SENTENCES
     return (
-        count(source, workload, step, corpus, articles) - count(source, workload, step, corpus, 0)
+        count(source, workload, step, corpus, articles, core)
+        - count(source, workload, step, corpus, 0, core)
     ) / sentences
 
 
@@ -96,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", metavar="REV", help="a git revision to compare with")
     parser.add_argument("--articles", type=int, default=40, help="articles of 30 sentences")
     parser.add_argument("--step", choices=STEPS, default="label_rows")
+    parser.add_argument(
+        "--core",
+        choices=("compiled", "python"),
+        default="compiled",
+        help="the working tree's reading core (default compiled)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="stance-instr-") as folder:
         corpus = Path(folder) / "corpus.jsonl"
@@ -122,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             sources[args.against] = checkout
         try:
             counts = {
-                name: per_sentence(source, workload, args.step, corpus, args.articles)
+                name: per_sentence(source, workload, args.step, corpus, args.articles, args.core)
                 for name, source in sources.items()
             }
         finally:
@@ -140,13 +180,19 @@ def main(argv: list[str] | None = None) -> int:
                     check=False,
                 )
     for name, value in counts.items():
-        print(f"{args.step}: {value:,.0f} instructions per sentence ({name})")
+        shown = f"{name}, {args.core} core" if name == "working tree" else name
+        print(f"{args.step}: {value:,.0f} instructions per sentence ({shown})")
     if args.against:
         ratio = counts[args.against] / counts["working tree"]
         print(f"{args.against} / working tree: {ratio:.3f}")
     print(
         json.dumps(
-            {"step": args.step, "articles": args.articles, "instructions_per_sentence": counts}
+            {
+                "step": args.step,
+                "core": args.core,
+                "articles": args.articles,
+                "instructions_per_sentence": counts,
+            }
         )
     )
     return 0
