@@ -54,16 +54,24 @@ try:
     compiled = _core.compiled() if _core.active() == "compiled" else None
 except ImportError:  # a revision from before the compiled core
     compiled = None
-step, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+step, path, n, total = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 with open(path, encoding="utf-8") as handle:
-    articles = [json.loads(line) for line in islice(handle, n + 1)]
+    articles = [json.loads(line) for line in islice(handle, total + 1)]
 model = stance.load()
 label_rows(model, next(_batches(articles[:1], 1)))  # warm: every lazy table is built
 gazetteer = load_gazetteer()
 reader = model._compiled_reader() if compiled is not None else None
+# The harness's own work (batches, lines) is the same for every n: only the step differs.
+work = []
 for batch in _batches(articles[1:], 32):
     lines = [line for article in batch for line in article.text.split("\\n")]
     docs = [i for i, article in enumerate(batch) for _ in article.text.split("\\n")]
+    work.append((batch, lines, docs))
+done = 0
+for batch, lines, docs in work:
+    if done >= n:
+        break
+    done += len(batch)
     if step == "label_rows":
         label_rows(model, batch)
     elif step == "predict_proba":
@@ -85,7 +93,9 @@ for batch in _batches(articles[1:], 32):
 """
 
 
-def count(source: Path, workload: Path, step: str, corpus: Path, articles: int, core: str) -> int:
+def count(
+    source: Path, workload: Path, step: str, corpus: Path, articles: int, core: str, total: int
+) -> int:
     env = {
         **os.environ,
         "PYTHONHASHSEED": "0",
@@ -103,6 +113,7 @@ def count(source: Path, workload: Path, step: str, corpus: Path, articles: int, 
             step,
             str(corpus),
             str(articles),
+            str(total),
         ],
         env=env,
         capture_output=True,
@@ -120,8 +131,8 @@ def per_sentence(
 ) -> float:
     sentences = articles * bench.ARTICLE_SENTENCES
     return (
-        count(source, workload, step, corpus, articles, core)
-        - count(source, workload, step, corpus, 0, core)
+        count(source, workload, step, corpus, articles, core, articles)
+        - count(source, workload, step, corpus, 0, core, articles)
     ) / sentences
 
 

@@ -666,6 +666,210 @@ cdef bint quote_open_after(Text* t, bint state):
     return state
 
 
+# -- the side of an ambiguous name (_actors._SIDE_BEFORE) -----------------------------------
+
+# The side words of _actors._SIDE_WORDS, in order: group, word, and what may follow the word
+# (0 nothing, 1 more word characters "\\w*", 2 "'?s?").
+cdef int N_SIDE = 34
+cdef int SIDE_GROUP[34]
+cdef const char* SIDE_WORD[34]
+cdef int SIDE_TAIL[34]
+_SIDE = (
+    (0, b"ukrain", 1), (0, b"kyiv", 2), (0, b"kiev", 2), (0, b"zelensk", 1),
+    (1, b"russia", 1), (1, b"moscow", 2), (1, b"kremlin", 1), (1, b"putin", 2),
+    (1, b"pro-russian", 0), (1, b"pro-kremlin", 0), (1, b"russian-installed", 0),
+    (1, b"russian-backed", 0), (1, b"russian-appointed", 0),
+    (2, b"british", 0), (2, b"britain", 2), (2, b"uk", 0), (2, b"u.k.", 0), (2, b"english", 0),
+    (2, b"us", 0), (2, b"u.s.", 0), (2, b"american", 0), (2, b"united states", 0),
+    (2, b"nato", 2), (2, b"western", 0), (2, b"german", 1), (2, b"french", 0),
+    (2, b"france", 2), (2, b"polish", 0), (2, b"eu", 0), (2, b"european", 0),
+)
+N_SIDE = len(_SIDE)
+for _k, (_g, _w, _tail) in enumerate(_SIDE):
+    SIDE_GROUP[_k] = _g
+    SIDE_WORD[_k] = _w
+    SIDE_TAIL[_k] = _tail
+
+
+cdef bint side_tail(Text* t, Text* f, Py_ssize_t e, Py_ssize_t hi):
+    """Whether ``[’'s]*\\W+(?:\\w+\\W+){0,2}$`` matches the window from ``e`` to its end
+    ``hi``: after quote marks and s's, white space or punctuation, then at most two words,
+    each followed by a non-word character."""
+    cdef Py_ssize_t k, p, runs
+    cdef Py_UCS4 c
+    cdef bint in_word
+    k = e
+    while True:
+        # rest[k:] = \W+ (\w+ \W+){0,2}: starts and ends with \W, at most two word runs
+        if k < hi and not is_re_word(at(t, k)) and not is_re_word(at(t, hi - 1)):
+            runs = 0
+            in_word = False
+            for p in range(k, hi):
+                if is_re_word(at(t, p)):
+                    if not in_word:
+                        runs += 1
+                        in_word = True
+                else:
+                    in_word = False
+            if runs <= 2:
+                return True
+        if k >= hi:
+            return False
+        c = at(f, k)
+        if c == 0x2019 or c == 39 or c == 115:  # [’'s]
+            k += 1
+        else:
+            return False
+
+
+cdef int side_group(Text* t, Text* f, Py_ssize_t lo, Py_ssize_t hi):
+    """The group of ``_actors._SIDE_BEFORE.search(text[lo:hi])`` (-1: no match): the first
+    side word, leftmost, that the last few words of the window follow."""
+    cdef Py_ssize_t q, k, m, b, e
+    cdef int a
+    cdef const char* word
+    cdef bint same
+    for q in range(lo, hi):
+        if q > lo and is_re_word(at(t, q - 1)):
+            continue
+        for a in range(N_SIDE):
+            word = SIDE_WORD[a]
+            if at(f, q) != <Py_UCS4>word[0]:
+                continue
+            m = 0
+            same = True
+            while word[m] != 0:
+                if q + m >= hi or at(f, q + m) != <Py_UCS4>word[m]:
+                    same = False
+                    break
+                m += 1
+            if not same:
+                continue
+            b = q + m
+            if SIDE_TAIL[a] == 0:
+                if side_tail(t, f, b, hi):
+                    return SIDE_GROUP[a]
+            elif SIDE_TAIL[a] == 1:
+                e = b
+                while e < hi and is_re_word(at(t, e)):
+                    e += 1
+                while e >= b:
+                    if side_tail(t, f, e, hi):
+                        return SIDE_GROUP[a]
+                    e -= 1
+            else:
+                if b < hi and at(f, b) == 39:
+                    if b + 1 < hi and at(f, b + 1) == 115 and side_tail(t, f, b + 2, hi):
+                        return SIDE_GROUP[a]
+                    if side_tail(t, f, b + 1, hi):
+                        return SIDE_GROUP[a]
+                if b < hi and at(f, b) == 115 and side_tail(t, f, b + 1, hi):
+                    return SIDE_GROUP[a]
+                if side_tail(t, f, b, hi):
+                    return SIDE_GROUP[a]
+    return -1
+
+
+# -- the speaker phrase's tests (_attribution._PRONOUN, _PHRASE, _NAME) ----------------------
+
+_PRONOUNS = ("he", "she", "they", "it", "we", "i")
+_TITLES = ("president", "minister", "spokesman", "spokeswoman", "spokesperson", "governor",
+           "mayor", "official", "officials", "ministry", "agency", "general", "commander",
+           "adviser", "advisor", "department", "office", "military", "army", "statement",
+           "update", "report", "bulletin", "source", "sources", "leader", "chief", "head",
+           "secretary", "kremlin", "alliance", "bloc")
+_NATIONALS = ("country's", "ukrainian", "russian")
+
+
+cdef bint equals_at(Text* f, Py_ssize_t start, Py_ssize_t end, str word):
+    return end - start == len(word) and has_text(f, start, word)
+
+
+cdef bint is_title(Text* f, Py_ssize_t start, Py_ssize_t end):
+    """``(?:president|...|prime\\s+minister|kremlin|alliance|bloc)$`` on the folded span."""
+    cdef str word
+    cdef Py_ssize_t p
+    for word in _TITLES:
+        if equals_at(f, start, end, word):
+            return True
+    if has_text(f, start, "prime") and start + 5 < end and u_space(at(f, start + 5)):
+        p = start + 5
+        while p < end and u_space(at(f, p)):
+            p += 1
+        return equals_at(f, p, end, "minister")
+    return False
+
+
+cdef Py_ssize_t after_spaces(Text* f, Py_ssize_t p, Py_ssize_t end):
+    """Past a run of white space at ``p`` (at least one character), or -1."""
+    if p >= end or not u_space(at(f, p)):
+        return -1
+    while p < end and u_space(at(f, p)):
+        p += 1
+    return p
+
+
+cdef bint pronoun_like(Text* f, Py_ssize_t start, Py_ssize_t end):
+    """``_PRONOUN.match(span) or _PRONOUN.match(_PHRASE.sub("the ", span))`` on the folded
+    span: a pronoun or "the" + a title, also after "the country's", "Ukrainian", "Russian"."""
+    cdef str word
+    cdef Py_ssize_t p, q
+    if end > start and at(f, end - 1) == 10:  # $ also matches before a final line break
+        end -= 1
+    for word in _PRONOUNS:
+        if equals_at(f, start, end, word):
+            return True
+    if has_text(f, start, "the"):
+        p = after_spaces(f, start + 3, end)
+        if p >= 0 and is_title(f, p, end):
+            return True
+    # _PHRASE: an optional "the" and white space, a national word, white space: "the " + rest
+    for q in range(2):
+        p = start
+        if q == 0:
+            if not has_text(f, start, "the"):
+                continue
+            p = after_spaces(f, start + 3, end)
+            if p < 0:
+                continue
+        for word in _NATIONALS:
+            if has_text(f, p, word):
+                p = after_spaces(f, p + len(word), end)
+                if p >= 0:
+                    return is_title(f, p, end)
+                break
+    return False
+
+
+cdef bint has_name(Text* t, Py_ssize_t start, Py_ssize_t end):
+    """``_NAME.search(span)``: a capital A-Z starting a word, and one more word character,
+    quote mark or hyphen."""
+    cdef Py_ssize_t p
+    cdef Py_UCS4 c
+    for p in range(start, end - 1):
+        if not (65 <= at(t, p) <= 90):
+            continue
+        if p > start and is_re_word(at(t, p - 1)):
+            continue
+        c = at(t, p + 1)
+        if is_re_word(c) or c == 39 or c == 0x2019 or c == 45:
+            return True
+    return False
+
+
+cdef Py_ssize_t count_words(Text* t, Py_ssize_t start, Py_ssize_t end):
+    """``len(span.split())``."""
+    cdef Py_ssize_t p, n = 0
+    cdef bint in_word = False
+    for p in range(start, end):
+        if u_space(at(t, p)):
+            in_word = False
+        elif not in_word:
+            in_word = True
+            n += 1
+    return n
+
+
 # -- the attribution's scanners ------------------------------------------------------------
 
 _AUX_NOT = ("did", "does", "do", "has", "have", "had", "could", "would")
@@ -1340,6 +1544,7 @@ cdef class Reader:
         cdef CMention* cm
         cdef str alias
         cdef Text a
+        cdef int side
         for k in range(ntok):
             if not (toks[k].flags & F_ALIAS_FIRST):
                 continue
@@ -1385,10 +1590,14 @@ cdef class Reader:
             cm.start = start
             cm.end = end
             cm.actor = actor
-            if self.actor_ambiguous[actor]:
-                resolved = _actors_py._resolve(self.actors[actor], text, start)
-                cm.certain = resolved is not None
-                cm.group = GROUP_NAMES.index(resolved) if resolved is not None else self.actor_group[actor]
+            if self.actor_ambiguous[actor]:  # _actors._resolve
+                side = side_group(t, f, start - 40 if start > 40 else 0, start)
+                if side >= 0 and (self.actor_groups[actor] >> side) & 1:
+                    cm.certain = True
+                    cm.group = side
+                else:
+                    cm.certain = False
+                    cm.group = self.actor_group[actor]
             else:
                 cm.certain = True
                 cm.group = self.actor_group[actor]
@@ -1511,26 +1720,24 @@ cdef class Reader:
             out.group = m.group if m.certain else self.from_context(m)
             out.how = H_NAMED
             return True
-        span_text = text[start:end]
         if self.surnames:
             known = None
-            for word in span_text.split():
+            for word in text[start:end].split():
                 if word in self.surnames:
                     known = self.surnames[word]
             if known is not None:
                 out.actor, out.group = known
                 out.how = H_NAMED
                 return True
-        phrase = _PHRASE.sub("the ", span_text)
-        if _attr_py._PRONOUN.match(span_text) or _attr_py._PRONOUN.match(phrase):
-            if _attr_py._PERSONAL.match(span_text) and self.lastp_group >= 0:
+        if pronoun_like(f, start, end):
+            if _is_personal_text(f, start, end) and self.lastp_group >= 0:
                 out.actor, out.group, out.how = self.lastp_actor, self.lastp_group, H_PRONOUN
             elif self.last_group >= 0:
                 out.actor, out.group, out.how = self.last_actor, self.last_group, H_PRONOUN
             else:
                 out.actor, out.group, out.how = -1, -1, H_UNRES
             return True
-        if _attr_py._NAME.search(span_text) or len(span_text.split()) <= 6:
+        if has_name(t, start, end) or count_words(t, start, end) <= 6:
             out.actor, out.group, out.how = -1, -1, H_UNRES
             return True
         out.found = False
@@ -2347,23 +2554,41 @@ cdef bint is_word_breaker(Py_UCS4 c) noexcept:
             or c == 0xBB or c == 59 or c == 58 or c == 42 or c == 64 or c == 63 or c == 33)
 
 
+cdef inline bint is_closing(Py_UCS4 c) noexcept:
+    # _splitting._CLOSING's characters: "')]}‘’“”«»
+    return (c == 34 or c == 39 or c == 41 or c == 93 or c == 125 or c == 0x2018 or c == 0x2019
+            or c == 0x201C or c == 0x201D or c == 0xAB or c == 0xBB)
+
+
 cdef bint has_candidate(Text* t, Py_ssize_t start, Py_ssize_t stop):
-    """Whether ``_splitting._CANDIDATE`` matches in ``text[start:stop]``: a stop that a
-    breaker, or white space and then anything, follows. Without one a line has no break."""
-    cdef Py_ssize_t i, j
+    """Whether ``text[start:stop]`` (a line) has a candidate end (``_splitting._CANDIDATE``: a
+    stop that a breaker, or white space and then anything, follows) that can break it.
+
+    Two kinds cannot, whatever their context: a stop followed by closing quotes and brackets
+    alone up to the line's last non-space character (they stay with the sentence, and no
+    next sentence starts), and a stop followed by white space and a lower-case letter (news
+    prose does not break there: ``_news_breaks``). A line with no other candidate has no
+    break; one with another is judged by ``_splitting._line_breaks`` itself."""
+    cdef Py_ssize_t i, j, end = stop
     cdef Py_UCS4 c
+    while end > start and u_space(at(t, end - 1)):
+        end -= 1
     for i in range(start, stop - 1):
         c = at(t, i)
         if c != 46 and c != 63 and c != 33:
             continue
         c = at(t, i + 1)
         if is_word_breaker(c):
-            return True
-        if is_split_space(c):
+            j = i + 1
+            while j < end and is_closing(at(t, j)):
+                j += 1
+            if j < end:
+                return True
+        elif is_split_space(c):
             j = i + 2
             while j < stop and is_split_space(at(t, j)):
                 j += 1
-            if j < stop:
+            if j < stop and not u_lower(at(t, j)):
                 return True
     return False
 
