@@ -238,24 +238,31 @@ def _label_columns(model: Model, units: list[_Unit]) -> _Labels:
     )
 
 
+# SentenceLabel(*fields) without the named tuple's Python-level __new__: rows are made by the
+# hundred thousand.
+_new_row = tuple.__new__
+
+
 def _rows_of(units: list[_Unit], labels: _Labels) -> list[SentenceLabel]:
     probabilities = labels.proba.tolist()
     chosen = [LABELS[k] for k in labels.best.tolist()]
     bounds = labels.bounds.tolist()
     cut = labels.cut.tolist()
+    cues = labels.cues
     rows = []
+    append = rows.append
     position = 0
     for unit, count in zip(units, labels.counts):
         article, offset, first = unit.article, unit.offset, unit.first
-        text = article.text
+        text, article_id, outlet, date = article.text, article.id, article.outlet, article.date
         for idx in range(count):
             start, end = bounds[position]
-            rows.append(SentenceLabel(
-                article.id, article.outlet, article.date, first + idx, offset + start,
-                offset + end, text[start:end], chosen[position],
-                dict(zip(LABELS, probabilities[position])), labels.cues[position],
-                cut[position],
-            ))  # fmt: skip
+            fields = (
+                article_id, outlet, date, first + idx, offset + start, offset + end,
+                text[start:end], chosen[position], dict(zip(LABELS, probabilities[position])),
+                cues[position], cut[position],
+            )  # fmt: skip
+            append(_new_row(SentenceLabel, fields))
             position += 1
     return rows
 

@@ -31,7 +31,7 @@ from cpython.unicode cimport (
 )
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memset
+from libc.string cimport memset, strlen
 
 import numpy as np
 
@@ -261,14 +261,15 @@ cdef inline bint is_quote_mark(Py_UCS4 c) noexcept:
     return c == 0x201C or c == 0x201D or c == 0xAB or c == 0xBB or c == 34
 
 
-cdef bint has_text(Text* t, Py_ssize_t pos, str word):
+cdef bint has_text(Text* t, Py_ssize_t pos, const char* word) noexcept:
     """Whether the folded text ``t`` holds ``word`` (ASCII) at ``pos``."""
-    cdef Py_ssize_t k, m = len(word)
-    if pos < 0 or pos + m > t.n:
+    cdef Py_ssize_t k = 0
+    if pos < 0:
         return False
-    for k in range(m):
-        if at(t, pos + k) != <Py_UCS4>ord(word[k]):
+    while word[k] != 0:
+        if pos + k >= t.n or at(t, pos + k) != <Py_UCS4>word[k]:
             return False
+        k += 1
     return True
 
 
@@ -772,31 +773,31 @@ cdef int side_group(Text* t, Text* f, Py_ssize_t lo, Py_ssize_t hi):
 
 # -- the speaker phrase's tests (_attribution._PRONOUN, _PHRASE, _NAME) ----------------------
 
-_PRONOUNS = ("he", "she", "they", "it", "we", "i")
-_TITLES = ("president", "minister", "spokesman", "spokeswoman", "spokesperson", "governor",
-           "mayor", "official", "officials", "ministry", "agency", "general", "commander",
-           "adviser", "advisor", "department", "office", "military", "army", "statement",
-           "update", "report", "bulletin", "source", "sources", "leader", "chief", "head",
-           "secretary", "kremlin", "alliance", "bloc")
-_NATIONALS = ("country's", "ukrainian", "russian")
+_PRONOUNS = (b"he", b"she", b"they", b"it", b"we", b"i")
+_TITLES = (b"president", b"minister", b"spokesman", b"spokeswoman", b"spokesperson", b"governor",
+           b"mayor", b"official", b"officials", b"ministry", b"agency", b"general", b"commander",
+           b"adviser", b"advisor", b"department", b"office", b"military", b"army", b"statement",
+           b"update", b"report", b"bulletin", b"source", b"sources", b"leader", b"chief", b"head",
+           b"secretary", b"kremlin", b"alliance", b"bloc")
+_NATIONALS = (b"country's", b"ukrainian", b"russian")
 
 
-cdef bint equals_at(Text* f, Py_ssize_t start, Py_ssize_t end, str word):
-    return end - start == len(word) and has_text(f, start, word)
+cdef bint equals_at(Text* f, Py_ssize_t start, Py_ssize_t end, const char* word):
+    return end - start == <Py_ssize_t>strlen(word) and has_text(f, start, word)
 
 
 cdef bint is_title(Text* f, Py_ssize_t start, Py_ssize_t end):
     """``(?:president|...|prime\\s+minister|kremlin|alliance|bloc)$`` on the folded span."""
-    cdef str word
+    cdef bytes word
     cdef Py_ssize_t p
     for word in _TITLES:
         if equals_at(f, start, end, word):
             return True
-    if has_text(f, start, "prime") and start + 5 < end and u_space(at(f, start + 5)):
+    if has_text(f, start, b"prime") and start + 5 < end and u_space(at(f, start + 5)):
         p = start + 5
         while p < end and u_space(at(f, p)):
             p += 1
-        return equals_at(f, p, end, "minister")
+        return equals_at(f, p, end, b"minister")
     return False
 
 
@@ -812,14 +813,14 @@ cdef Py_ssize_t after_spaces(Text* f, Py_ssize_t p, Py_ssize_t end):
 cdef bint pronoun_like(Text* f, Py_ssize_t start, Py_ssize_t end):
     """``_PRONOUN.match(span) or _PRONOUN.match(_PHRASE.sub("the ", span))`` on the folded
     span: a pronoun or "the" + a title, also after "the country's", "Ukrainian", "Russian"."""
-    cdef str word
+    cdef bytes word
     cdef Py_ssize_t p, q
     if end > start and at(f, end - 1) == 10:  # $ also matches before a final line break
         end -= 1
     for word in _PRONOUNS:
         if equals_at(f, start, end, word):
             return True
-    if has_text(f, start, "the"):
+    if has_text(f, start, b"the"):
         p = after_spaces(f, start + 3, end)
         if p >= 0 and is_title(f, p, end):
             return True
@@ -827,7 +828,7 @@ cdef bint pronoun_like(Text* f, Py_ssize_t start, Py_ssize_t end):
     for q in range(2):
         p = start
         if q == 0:
-            if not has_text(f, start, "the"):
+            if not has_text(f, start, b"the"):
                 continue
             p = after_spaces(f, start + 3, end)
             if p < 0:
@@ -872,7 +873,7 @@ cdef Py_ssize_t count_words(Text* t, Py_ssize_t start, Py_ssize_t end):
 
 # -- the attribution's scanners ------------------------------------------------------------
 
-_AUX_NOT = ("did", "does", "do", "has", "have", "had", "could", "would")
+_AUX_NOT = (b"did", b"does", b"do", b"has", b"have", b"had", b"could", b"would")
 
 
 cdef Py_ssize_t _may_decline(Text* f, Token* toks, Py_ssize_t ntok):
@@ -881,7 +882,7 @@ cdef Py_ssize_t _may_decline(Text* f, Token* toks, Py_ssize_t ntok):
     does, do, has, have, had, could or would followed (after white space, if any) by "not"
     or "n't"; a match starts at such a word."""
     cdef Py_ssize_t k, p
-    cdef str aux
+    cdef bytes aux
     cdef Py_UCS4 c
     for k in range(ntok):
         if toks[k].flags & F_DECLINE:
@@ -982,11 +983,11 @@ cdef bint _may_be_tag(Text* t):
             continue
         if i - start == 1 and Py_UNICODE_ISDECIMAL(c):
             continue
-        if not (has_text(t, start, "of") and i - start == 2 or has_text(t, start, "the")
-                and i - start == 3 or has_text(t, start, "de") and i - start == 2
-                or has_text(t, start, "von") and i - start == 3
-                or has_text(t, start, "van") and i - start == 3
-                or has_text(t, start, "al") and i - start == 2):
+        if not (has_text(t, start, b"of") and i - start == 2 or has_text(t, start, b"the")
+                and i - start == 3 or has_text(t, start, b"de") and i - start == 2
+                or has_text(t, start, b"von") and i - start == 3
+                or has_text(t, start, b"van") and i - start == 3
+                or has_text(t, start, b"al") and i - start == 2):
             return False
     return False
 
@@ -1012,10 +1013,10 @@ cdef bint is_boundary_char(Py_UCS4 c) noexcept:
             or c == 0x2014 or c == 0x2013)
 
 
-cdef Py_ssize_t word_at(Text* t, Text* f, Py_ssize_t pos, Py_ssize_t endpos, str word):
+cdef Py_ssize_t word_at(Text* t, Text* f, Py_ssize_t pos, Py_ssize_t endpos, const char* word):
     """The end of ``\\bword\\b`` matched at ``pos`` (case-insensitively: ``f`` is the folded
     text), ``endpos`` taken for the end of the string; -1 when it does not match."""
-    cdef Py_ssize_t m = len(word)
+    cdef Py_ssize_t m = strlen(word)
     if pos + m > endpos:
         return -1
     if pos > 0 and is_re_word(at(t, pos - 1)):
@@ -1039,13 +1040,13 @@ cdef Py_ssize_t boundary_at(Text* t, Text* f, Py_ssize_t pos, Py_ssize_t endpos)
         return -1
     c = at(f, pos)
     if c == 116:  # t
-        return word_at(t, f, pos, endpos, "that")
+        return word_at(t, f, pos, endpos, b"that")
     if c == 119:  # w
-        return word_at(t, f, pos, endpos, "while")
+        return word_at(t, f, pos, endpos, b"while")
     if c == 98:  # b
-        return word_at(t, f, pos, endpos, "but")
+        return word_at(t, f, pos, endpos, b"but")
     if c == 97:  # a
-        return word_at(t, f, pos, endpos, "and")
+        return word_at(t, f, pos, endpos, b"and")
     return -1
 
 
@@ -1107,13 +1108,13 @@ cdef void trim(Text* t, Py_ssize_t* start, Py_ssize_t* end) noexcept:
     end[0] = right if right > left else left
 
 
-_SUBORDINATES = ("after", "as", "while", "because", "since", "when", "although", "though",
-                 "before", "until", "once", "if", "unless")
+_SUBORDINATES = (b"after", b"as", b"while", b"because", b"since", b"when", b"although", b"though",
+                 b"before", b"until", b"once", b"if", b"unless")
 
 
 cdef bint subordinate_at(Text* t, Text* f, Py_ssize_t pos):
     """``_attribution._SUBORDINATE.match(text, pos)``."""
-    cdef str word
+    cdef bytes word
     cdef Py_ssize_t m
     while pos < t.n and u_space(at(t, pos)):
         pos += 1
@@ -1161,7 +1162,7 @@ cdef bint _is_comments(Text* f):
         a += 1
     while b > a and (at(f, b - 1) == 32 or at(f, b - 1) == 58):
         b -= 1
-    return b - a == 8 and has_text(f, a, "comments")
+    return b - a == 8 and has_text(f, a, b"comments")
 
 
 cdef bint _cue_assesses(Token* toks, Py_ssize_t ntok, Py_ssize_t start, Py_ssize_t end):
@@ -1526,7 +1527,7 @@ cdef class Reader:
             extra = 0
             if u_digit(at(f, start)):
                 extra |= T_DIGIT
-            if i - start >= 8 and has_text(f, start, "disgrace"):
+            if i - start >= 8 and has_text(f, start, b"disgrace"):
                 extra |= T_DISGRACE
             for k in range(start, i):
                 if at(t, k) >= 128:
@@ -2678,46 +2679,61 @@ def split_spans(str text, Py_ssize_t max_chars, Py_ssize_t window=100_000):
 
 # -- cues ------------------------------------------------------------------------------------
 
+_tuple_new = tuple.__new__
+
+
 def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_t[::1] best,
              const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top, list names,
              type cue):
     """``Model._top_cues`` over this core's rows: per sentence, ``cue(name, weight)`` of its
     ``top`` features with the largest positive weight towards its label (ties by the
     feature's name), or its single strongest feature when none is positive."""
-    cdef Py_ssize_t n = starts.shape[0], i, j, k, lo, hi, chosen, count
-    cdef double w, bw
+    cdef Py_ssize_t n = starts.shape[0], i, j, k, k2, lo, hi, kept, count, label
+    cdef double w
+    cdef int32_t row
     cdef bint positive
-    cdef char* taken = NULL
+    cdef double* kept_w = <double*>malloc((top + 1) * sizeof(double))
+    cdef int32_t* kept_r = <int32_t*>malloc((top + 1) * sizeof(int32_t))
     cdef list out = []
     cdef list cues
-    for i in range(n):
-        lo = starts[i]
-        hi = starts[i + 1] if i + 1 < n else flat.shape[0]
-        cues = []
-        positive = False
-        for k in range(lo, hi):
-            if lift[flat[k], best[i]] > 0:
-                positive = True
-                break
-        count = top if positive else 1
-        taken = <char*>realloc(taken, (hi - lo + 1) * sizeof(char))
-        memset(taken, 0, hi - lo + 1)
-        for j in range(count):
-            chosen = -1
-            bw = 0
+    if not kept_w or not kept_r:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            lo = starts[i]
+            hi = starts[i + 1] if i + 1 < n else flat.shape[0]
+            label = best[i]
+            positive = False
             for k in range(lo, hi):
-                if taken[k - lo]:
-                    continue
-                w = lift[flat[k], best[i]]
+                if lift[flat[k], label] > 0:
+                    positive = True
+                    break
+            count = top if positive else 1
+            kept = 0
+            for k in range(lo, hi):
+                row = flat[k]
+                w = lift[row, label]
                 if positive and not w > 0:
                     continue
-                if chosen < 0 or w > bw or (w == bw and rank[flat[k]] < rank[flat[chosen]]):
-                    chosen = k
-                    bw = w
-            if chosen < 0:
-                break
-            taken[chosen - lo] = 1
-            cues.append(tuple.__new__(cue, (names[flat[chosen]], bw)))
-        out.append(cues)
-    free(taken)
+                # insert (w, row) into the kept list, strongest first, ties by name
+                j = kept
+                while j > 0 and (w > kept_w[j - 1] or (
+                        w == kept_w[j - 1] and rank[row] < rank[kept_r[j - 1]])):
+                    j -= 1
+                if j >= count:
+                    continue
+                if kept < count:
+                    kept += 1
+                for k2 in range(kept - 1, j, -1):
+                    kept_w[k2] = kept_w[k2 - 1]
+                    kept_r[k2] = kept_r[k2 - 1]
+                kept_w[j] = w
+                kept_r[j] = row
+            cues = []
+            for j in range(kept):
+                cues.append(_tuple_new(cue, (names[kept_r[j]], kept_w[j])))
+            out.append(cues)
+    finally:
+        free(kept_w)
+        free(kept_r)
     return out
