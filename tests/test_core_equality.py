@@ -39,7 +39,9 @@ WORDS = (
     "is was a an at of for TASS Reuters ISW assesses assess Institute Study War Q QUESTION "
     "MR. KIRBY MOSCOW Dec 20 Feb. Mr. J. 3. 2022 St. adding saying warned claims report reports "
     "thanks also has have had would could again Comments Reply Editorial Opinion view on "
-    "likely probably must shameful Below full text address"
+    "likely probably must shameful Below full text address Britain's Kyiv's pro-Russian "
+    "Russian-backed German EU French Ukrainian-backed defence ministry the country's prime "
+    "minister President Russians"
 ).split()
 MARKS = [*" .,:;!?\"'“”«»‘’—–-()[]_/…\n\t\u2028\x1c\x1f", "İ", "ı", "ſ", "K", "Σ"]
 
