@@ -231,6 +231,37 @@ def test_the_same_rows_from_label_articles(compiled: object, seed_texts: dict[st
     assert in_two == found
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=12),
+            st.text(max_size=12),
+            st.integers(min_value=0, max_value=10**9),
+            st.text(max_size=40),
+            st.lists(st.floats(min_value=0, max_value=1), min_size=5, max_size=5),
+            st.lists(st.text(max_size=12), max_size=3),
+            st.booleans(),
+        ),
+        max_size=5,
+    )
+)
+@settings(max_examples=300)
+def test_the_same_json_lines(compiled: object, rows: list[tuple]) -> None:
+    from stance._io import _ENCODER
+    from stance._labels import LABELS
+    from stance.batch._labelling import SentenceLabel
+
+    labelled = [
+        SentenceLabel(
+            ident, outlet, "2022-03-01", n, n, n + len(text), text, LABELS[n % 5],
+            dict(zip(LABELS, proba)), tuple(cues), cut,
+        )  # fmt: skip
+        for ident, outlet, n, text, proba, cues, cut in rows
+    ]
+    expected = "".join(_ENCODER.encode(row.row()) + "\n" for row in labelled)
+    assert compiled.jsonl_rows(labelled) == expected  # type: ignore[attr-defined]
+
+
 # -- choosing the core -------------------------------------------------------------------------
 
 

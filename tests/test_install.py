@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,69 @@ def test_installed_model_is_verified_against_its_manifest(installed: Path, tmp_p
     finally:
         data[-10] ^= 0x01
         weights.write_bytes(bytes(data))
+
+
+def test_the_install_builds_the_compiled_core(installed: Path, tmp_path: Path) -> None:
+    if shutil.which(os.environ.get("CC", "cc")) is None:
+        pytest.skip("no C compiler: the install has the Python core only")
+    code = "from stance import _core; print(_core.active()); print(_core.compiled().__file__)"
+    core, where = run_installed(installed, code, tmp_path).splitlines()
+    assert core == "compiled"
+    assert where.startswith(str(installed / "stance" / "text" / "_compiled."))
+
+
+_NOT_SOURCE = (
+    ".git", ".venv", "build", "dist", "*.egg-info", "*.so", "_compiled.c", "__pycache__",
+    ".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".stance-cache", "out",
+)  # fmt: skip
+
+
+def test_an_install_without_a_compiler_runs_on_the_python_core(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    target = tmp_path_factory.mktemp("site-no-cc")
+    # A clean copy of the source: a checkout's build/ folder keeps the extension of an earlier
+    # build, which setuptools would put into this install even though its compile failed.
+    source = tmp_path_factory.mktemp("source") / "stance"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-v",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        cwd=target,
+        env={**os.environ, "CC": "/bin/false", "LDSHARED": "/bin/false"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "the compiled reading core was not built" in done.stdout + done.stderr
+    assert not list((target / "stance" / "text").glob("_compiled.*.so"))
+    code = (
+        "import stance; from stance import _core; print(_core.active()); "
+        "print(stance.load().predict(['British intelligence said Russia had lost momentum.']))"
+    )
+    assert run_installed(target, code, tmp_path).splitlines() == [
+        "python",
+        "['western_intelligence']",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    version = subprocess.run(
+        [sys.executable, "-m", "stance", "--version"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "python core: the compiled core is not built" in version.stdout
 
 
 def readme_commands() -> list[str]:

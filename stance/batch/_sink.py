@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from stance import _io
+from stance import _core, _io
 from stance._errors import InputError, StanceError
 from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, SentenceLabel
 from stance.batch._sources import JOURNAL_SUFFIX, PARTS_SUFFIX
@@ -48,6 +48,15 @@ try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+
+
+def _jsonl(rows: list[SentenceLabel]) -> bytes:
+    """The rows as JSON Lines: :func:`stance._io.jsonl_bytes` of their :meth:`row` dicts,
+    written by the compiled core without the dicts when it is active (the same bytes)."""
+    compiled = _core.compiled() if _core.active() == "compiled" else None
+    if compiled is None:
+        return _io.jsonl_bytes([r.row() for r in rows])
+    return _io.jsonl_text_bytes(compiled.jsonl_rows(rows), lambda: [r.row() for r in rows])
 
 
 def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
@@ -385,9 +394,8 @@ class RowSink:
         for only when its last chunk is recorded.
         """
         done = list(finished)
-        flat = [r.row() for r in rows]
         try:
-            self._write_rows(flat)
+            self._write_rows(rows)
             if done and self._journal is not None:
                 self._commit(done)
         except OSError as err:
@@ -397,17 +405,17 @@ class RowSink:
             self._roll_back()
             raise
 
-    def _write_rows(self, flat: list[dict[str, Any]]) -> None:
+    def _write_rows(self, rows: list[SentenceLabel]) -> None:
         if self.fmt == "parquet":
-            if flat:
-                self._write_part_rows(flat)
+            if rows:
+                self._write_part_rows([r.row() for r in rows])
             return
-        if not flat:
+        if not rows:
             return
         if self.fmt == "jsonl":
-            data = _io.jsonl_bytes(flat)
+            data = _jsonl(rows)
         else:
-            data = _csv_lines(flat, header=not self._header_written)
+            data = _csv_lines([r.row() for r in rows], header=not self._header_written)
             self._header_written = True
         if self._fd is not None:
             _write_all(self._fd, data)

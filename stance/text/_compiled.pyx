@@ -2737,3 +2737,86 @@ def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_
         free(kept_w)
         free(kept_r)
     return out
+
+
+# -- JSON Lines rows -------------------------------------------------------------------------
+
+cdef int json_string(list out, str value) except -1:
+    """``value`` as ``json.JSONEncoder(ensure_ascii=False)`` writes a string."""
+    cdef Text t
+    cdef Py_ssize_t i, last = 0
+    cdef Py_UCS4 c
+    text_of(&t, value)
+    out.append('"')
+    for i in range(t.n):
+        c = at(&t, i)
+        if c >= 32 and c != 34 and c != 92:
+            continue
+        if i > last:
+            out.append(value[last:i])
+        if c == 34:
+            out.append('\\"')
+        elif c == 92:
+            out.append('\\\\')
+        elif c == 10:
+            out.append('\\n')
+        elif c == 13:
+            out.append('\\r')
+        elif c == 9:
+            out.append('\\t')
+        elif c == 8:
+            out.append('\\b')
+        elif c == 12:
+            out.append('\\f')
+        else:
+            out.append('\\u%04x' % <long>c)
+        last = i + 1
+    if last == 0:
+        out.append(value)
+    elif last < t.n:
+        out.append(value[last:])
+    out.append('"')
+    return 0
+
+
+_INFINITY = float("inf")
+
+
+def jsonl_rows(rows):
+    """The JSON Lines text of labelled rows (``SentenceLabel``): exactly
+    ``"".join(_io._ENCODER.encode(row.row()) + "\\n" for row in rows)``, without building the
+    row dicts (tests/test_core_equality.py holds it to that)."""
+    cdef list out = []
+    cdef double value
+    for row in rows:
+        (article_id, outlet, date, idx, start, end, text, label, probabilities, cues,
+         cut) = row
+        out.append('{"article_id": ')
+        json_string(out, article_id)
+        out.append(', "outlet": ')
+        json_string(out, outlet)
+        out.append(', "date": ')
+        json_string(out, date)
+        out.append(', "idx": ')
+        out.append(int.__repr__(idx))
+        out.append(', "start": ')
+        out.append(int.__repr__(start))
+        out.append(', "end": ')
+        out.append(int.__repr__(end))
+        out.append(', "text": ')
+        json_string(out, text)
+        out.append(', "label": ')
+        json_string(out, label)
+        for name, number in probabilities.items():
+            out.append(', ')
+            json_string(out, "p_" + name)
+            out.append(': ')
+            value = number
+            if value != value or value == _INFINITY or value == -_INFINITY:
+                raise ValueError("Out of range float values are not JSON compliant: "
+                                 + repr(value))
+            out.append(float.__repr__(value))
+        out.append(', "cues": ')
+        json_string(out, "; ".join(cues))
+        out.append(', "cut": true}\n' if cut else ', "cut": false}\n')
+    return "".join(out)
