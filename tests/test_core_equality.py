@@ -251,13 +251,13 @@ def test_the_same_json_lines(compiled: object, rows: list[tuple]) -> None:
     from stance._labels import LABELS
     from stance.batch._labelling import SentenceLabel
 
-    labelled = [
-        SentenceLabel(
-            ident, outlet, "2022-03-01", n, n, n + len(text), text, LABELS[n % 5],
-            dict(zip(LABELS, proba)), tuple(cues), cut,
-        )  # fmt: skip
-        for ident, outlet, n, text, proba, cues, cut in rows
-    ]
+    labelled = []
+    for ident, outlet, n, text, proba, cues, cut in rows:
+        probabilities = dict(zip(LABELS, proba))
+        where = (n, n, n + len(text))
+        label = LABELS[n % 5]
+        row = SentenceLabel(ident, outlet, "2022", *where, text, label, probabilities, (), cut)
+        labelled.append(row._replace(cues=tuple(cues)))
     expected = "".join(_ENCODER.encode(row.row()) + "\n" for row in labelled)
     assert compiled.jsonl_rows(labelled) == expected  # type: ignore[attr-defined]
 
