@@ -10,6 +10,7 @@ __all__ = [
     "SHORT_NAMES",
     "SOURCE_LABELS",
     "UNCERTAIN",
+    "check_confidence",
     "check_label",
 ]
 
@@ -58,3 +59,17 @@ def check_label(label: object, where: str = "label") -> str:
 
         raise InputError(f"{where} must be one of {', '.join(LABELS)}; got {label!r}")
     return label  # type: ignore[return-value]
+
+
+def check_confidence(value: object) -> float | None:
+    """``min_confidence`` as a float in [0, 1], or None; else a clear error."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        from stance._errors import InputError
+
+        raise InputError(
+            f"min_confidence must be a probability between 0 and 1 (or None for no "
+            f"abstention), got {value!r}"
+        )
+    return float(value)
