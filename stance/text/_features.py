@@ -284,7 +284,11 @@ def _document(i: int, here: _Sentence, doc: DocumentVoice, voice: bool, out: set
     # An editorial's judgement and its plain background differ by the sentence's own voice.
     voiced_state = f"{state}:{'voice' if voice else 'plain'}" if state == "free" else state
     for kind in doc.kinds:
-        out.add(f"dk:{kind}:{voiced_state}")
+        # "We" and a personal voice say a document speaks for itself, not for whom: alone they
+        # are no evidence of a side (an editorial's "we", a president's); with the voice's
+        # group they are (below).
+        if kind not in _WHOSE_UNKNOWN:
+            out.add(f"dk:{kind}:{voiced_state}")
     if doc.group is not None:
         out.add(f"dv:{doc.group}:{state}")
         out.add(f"dve:{doc.evidence}:{doc.group}:{state}")
@@ -301,6 +305,7 @@ def _document(i: int, here: _Sentence, doc: DocumentVoice, voice: bool, out: set
         out.add("ln:dateline")
 
 
+_WHOSE_UNKNOWN = frozenset(["institutional", "personal"])
 _KIND_NAMES = {
     "transcript": "a transcript",
     "assessment": "an assessment",
