@@ -1,4 +1,4 @@
-"""The five framing labels of LABELS.md, in a fixed order shared by model, data and reports."""
+"""The five framing labels (docs/annotation-guide.md), in one order for model, data and reports."""
 
 from __future__ import annotations
 
