@@ -235,7 +235,8 @@ def label_studio_config(labels: Sequence[str] = LABELS) -> str:
     choices = "\n".join(f'    <Choice value="{label}"/>' for label in labels)
     return (
         "<View>\n"
-        '  <Header value="Whose account or voice does this sentence carry? See the stance annotation guide"/>\n'
+        '  <Header value="Whose account or voice does this sentence carry? '
+        'See the stance annotation guide"/>\n'
         f'  <Text name="{TEXT_NAME}" value="${TEXT_NAME}"/>\n'
         f'  <Choices name="{CHOICE_NAME}" toName="{TEXT_NAME}" choice="single" '
         'showInLine="true">\n'

@@ -62,6 +62,7 @@ _BIO_SPAN = 5  # author lines stand at the top or the foot of a page
 # An author's line: "X is a Research Fellow in the Military Sciences team at RUSI."
 _BIO = re.compile(r"\b(?:is|was|are)\s+(?:a|an|the)\s+[^.;]{0,90}?\b(?:at|of|with|for)\b")
 _PERSONAL_SHARE = 0.3
+_FURNITURE_SHARE = 0.1
 _USER = re.compile(r"^(?:u/|@)?[\w.\-]*(?:\d|_)[\w.\-]*$|^(?:u/|@)\S+$")
 _EDITORIAL_SPAN = 4  # an opinion kicker counts near the top of the page
 _ASSESSMENT_SHARE = 0.2
@@ -166,8 +167,8 @@ def _is_own_voice(sentence: str, tokens: list[str]) -> bool:
 
 def _is_furniture(sentence: str, tokens: list[str]) -> bool:
     """A comment thread's furniture line: "Reply", "12 likes", "3 hours ago", a user name."""
-    if not tokens or len(tokens) > 6:
-        return False
+    if not tokens or len(tokens) > 6 or sentence.rstrip().endswith(":"):
+        return False  # a lead-in ("More in this report:") announces text, it is no furniture
     stripped = sentence.strip()
     if " " not in stripped and _USER.match(stripped):
         return True
@@ -213,7 +214,11 @@ def read_document(
         kinds.append("assessment")
     if any(datelines):
         kinds.append("agency")
-    if sum(furniture) >= 2 or any(fold(s).strip(" :") == "comments" for s in sentences):
+    # A thread's furniture (user names, "Reply", likes) is a good part of its lines; a page's
+    # "Comments" link and share buttons are not.
+    headers = [fold(s).strip(" :") == "comments" for s in sentences]
+    thread = sum(f and not h for f, h in zip(furniture, headers))
+    if thread >= 2 and (any(headers) or thread >= _FURNITURE_SHARE * n):
         kinds.append("comments")
     if any(_is_editorial_marker(s, t) for s, t in zip(sentences[:_EDITORIAL_SPAN], tokens)):
         kinds.append("editorial")
