@@ -328,7 +328,6 @@ _EVIDENCE = {
     "dateline": "its dateline",
     "speakers": "its speakers",
     "title": "its title",
-    "self": "its speaker's own words",
     "author": "its author's line",
     "assessor": "who assesses in it",
     "attribution": "its attributions",
