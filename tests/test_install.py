@@ -89,3 +89,11 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "stance label seeds/" in setup_and_run and "stance compare" in setup_and_run
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     assert ci == test
+    # CI lints, checks the format and the types before it tests, and stops at the first finding.
+    checks = [
+        ".venv/bin/ruff check stance tests benchmarks",
+        ".venv/bin/ruff format --check stance tests benchmarks",
+        ".venv/bin/mypy stance",
+        ".venv/bin/python -m pytest",
+    ]
+    assert test.split(" && ")[-len(checks) :] == checks

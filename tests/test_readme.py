@@ -1,8 +1,8 @@
 """The README's commands run as printed.
 
 Every Python block runs from the repository root. Of the two bash blocks, the set-up and test
-commands themselves (a virtualenv, pip, pytest) are covered by tests/test_install.py and CI;
-the stance commands that follow the set-up run here as printed, with this interpreter's
+commands themselves (a virtualenv, pip, ruff, mypy, pytest) are covered by tests/test_install.py
+and CI; the stance commands that follow the set-up run here as printed, with this interpreter's
 ``stance``. Every ``stance ...`` command in the table parses with the real argument parser,
 placeholders filled in.
 """
