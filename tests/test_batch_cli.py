@@ -13,11 +13,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import stance
 from stance._cli import main
 from stance.batch._labelling import COLUMNS
+from tests.strategies import sentence_lists
 
 ROOT = Path(__file__).resolve().parent.parent
 STANCE = [sys.executable, "-m", "stance"]
@@ -201,7 +201,7 @@ def test_other_arguments_do_not_resume_silently(
     assert "--overwrite" in capsys.readouterr().err
 
 
-@given(st.lists(st.text(max_size=200), min_size=1, max_size=5))
+@given(sentence_lists(5, 200, min_sentences=1))
 @settings(max_examples=25)
 def test_any_text_survives_jsonl_in_and_out(texts: list[str]) -> None:
     import tempfile

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 
 from stance._cli import main
@@ -23,6 +22,7 @@ from stance._labels import LABELS
 from stance.batch._labelling import COLUMNS, SentenceLabel
 from stance.compare import bootstrap_shares, compare, compare_outlets, read_rows
 from stance.compare._rows import UNDATED
+from tests.strategies import bootstrap_seeds, labelled_rows, periods
 
 VOCABULARY = [
     f"{a}{b}"
@@ -434,15 +434,9 @@ def test_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 # -- properties ------------------------------------------------------------------------------
 
-random_rows = st.lists(
-    st.tuples(st.sampled_from(["A", "B", "C"]), st.integers(0, 5), st.sampled_from(LABELS)),
-    min_size=1,
-    max_size=60,
-)
-
 
 @settings(max_examples=60, deadline=None)
-@given(random_rows, st.sampled_from([None, "month"]), st.integers(0, 3))
+@given(labelled_rows(60), periods, bootstrap_seeds)
 def test_shares_are_proportions_inside_ordered_intervals(
     drawn: list[tuple[str, int, str]], by: str | None, seed: int
 ) -> None:

@@ -9,18 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from sklearn.metrics import f1_score
 
 import stance
 from stance._cli import main
 from stance._labels import LABELS, UNCERTAIN
 from stance.model._evaluation import report, risk_coverage
+from tests.strategies import label_pairs
 
-labels = st.sampled_from(LABELS)
 
-
-@given(st.lists(st.tuples(labels, labels), min_size=1, max_size=60))
+@given(label_pairs(60))
 @settings(max_examples=200)
 def test_macro_f1_averages_all_five_labels_as_scikit_learn(pairs: list[tuple[str, str]]) -> None:
     truth, pred = zip(*pairs)

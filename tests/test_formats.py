@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from stance import AnnotationError, InputError
 from stance._cli import main
 from stance._labels import LABELS
 from stance.annotate._formats import FORMATS, export_tasks, import_annotations, label_studio_config
+from tests.strategies import nonblank_sentences, unicode_text
 
 ARTICLE = "Kyiv says it held the line. Moscow disagrees.\nIt feels like a turning point."
 ITEMS = [
@@ -379,8 +379,8 @@ TOOL_EXPORT = {
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    texts=st.lists(st.text(min_size=1).filter(str.strip), min_size=1, max_size=4),
-    doc=st.text(min_size=1),
+    texts=nonblank_sentences(4),
+    doc=unicode_text(min_size=1),
 )
 def test_any_text_survives_a_round_trip(
     tmp_path: Path, fmt: str, texts: list[str], doc: str

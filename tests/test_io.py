@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from stance import InputError, StanceError
 from stance._io import dumps, read_jsonl, read_text, write_jsonl, write_text
+from tests.strategies import json_records
 
 STANCE = [sys.executable, "-m", "stance"]
 SEPARATORS = "\u2028\u2029\x85"
@@ -127,14 +127,7 @@ def test_writing_is_atomic_a_failure_keeps_the_old_file(tmp_path: Path) -> None:
         write_text(tmp_path, "x")
 
 
-@given(
-    st.lists(
-        st.dictionaries(
-            st.text(), st.text() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-        ),
-        max_size=5,
-    )
-)
+@given(json_records(5))
 @settings(max_examples=50)
 def test_what_is_written_reads_back(records: list[dict]) -> None:
     data = b"".join((dumps(record) + "\n").encode("utf-8") for record in records)

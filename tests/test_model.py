@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import stance
 from stance.annotate._records import read_annotations, shipped_path
 from stance.model._files import ESTIMATOR_FILE, MANIFEST_FILE, WEIGHTS_FILE, default_model_dir
+from tests.strategies import sentence_lists
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_fast_path_equals_sklearn_on_the_seeds(model: stance.Model) -> None:
     np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-9)
 
 
-@given(st.lists(st.text(max_size=200), max_size=8))
+@given(sentence_lists(8, 200))
 @settings(max_examples=60)
 def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
     model = stance.load()
@@ -118,7 +118,7 @@ def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
     np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-9)
 
 
-@given(st.lists(st.text(max_size=300), max_size=10))
+@given(sentence_lists(10, 300))
 @settings(max_examples=100)
 def test_probabilities_are_finite_and_sum_to_one(texts: list[str]) -> None:
     model = stance.load()

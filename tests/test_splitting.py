@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import stance
 from stance.text._splitting import ABBREVIATIONS, Span, _news_breaks, split_sentences
+from tests.strategies import news_fragments, unicode_text
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
 
@@ -41,39 +41,13 @@ def check_invariants(text: str, spans: list[Span]) -> None:
     assert text[position:].strip() == ""
 
 
-@given(st.text())
+@given(unicode_text())
 @settings(max_examples=400)
 def test_invariants_on_arbitrary_unicode(text: str) -> None:
     check_invariants(text, split_sentences(text))
 
 
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "Mr",
-                "U.S.",
-                "p.m.",
-                "8.21",
-                "“",
-                "”",
-                '"',
-                ".",
-                "?",
-                "!",
-                "\n",
-                " ",
-                "Kyiv",
-                "said",
-                "Feb.",
-                "1,000.5",
-                "Видео",
-                "’",
-            ]
-        ),
-        max_size=40,
-    ).map("".join)
-)
+@given(news_fragments())
 @settings(max_examples=400)
 def test_invariants_on_news_like_fragments(text: str) -> None:
     check_invariants(text, split_sentences(text))
@@ -225,97 +199,7 @@ def test_agrees_with_punkt_on_annotated_passages(punkt: Any) -> None:
     assert disagreements == []
 
 
-NEWS_TOKENS = [
-    "Mr",
-    "Mr.",
-    "Mrs.",
-    "Dr.",
-    "Gen.",
-    "Lt.-Gen.",
-    "St.",
-    "No.",
-    "Feb.",
-    "Oct.",
-    "vs.",
-    "etc.",
-    "Inc.",
-    "Co.",
-    "e.g.",
-    "i.e.",
-    "U.S.",
-    "U.K.",
-    "u.s.",
-    "U.S.A.",
-    "EU.",
-    "p.m.",
-    "a.m.",
-    "J.",
-    "R.",
-    "x.",
-    "é.",
-    "3.",
-    "2022.",
-    "8.21",
-    "1,000.5",
-    "-3.",
-    "2,",
-    "...",
-    "..",
-    "…",
-    ". . .",
-    "--",
-    "“",
-    "”",
-    '"',
-    "’",
-    "‘",
-    "'",
-    "«",
-    "»",
-    "(",
-    ")",
-    "[1]",
-    "[",
-    "]",
-    ".",
-    "?",
-    "!",
-    "?!",
-    '?"',
-    '."',
-    ".”",
-    "?”",
-    "?’",
-    ":",
-    ";",
-    ",",
-    "-",
-    "Kyiv",
-    "Видео",
-    "Smith",
-    "The",
-    "Why",
-    "A",
-    "I",
-    "said",
-    "he",
-    "asked",
-    "war",
-    "a",
-    "de",
-    "Ukraine's",
-    "3",
-    " ",
-    " ",
-    " ",
-    "  ",
-    "\t",
-    "\xa0",
-    "\n",
-]
-
-
-@given(st.lists(st.sampled_from(NEWS_TOKENS), max_size=40).map("".join))
+@given(news_fragments())
 @settings(max_examples=300)
 def test_agrees_with_punkt_on_news_like_fragments(punkt: Any, text: str) -> None:
     assert split_sentences(text) == punkt_split(punkt, text)
