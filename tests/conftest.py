@@ -1,13 +1,22 @@
-"""Shared fixtures: the repository's paths, and small article texts."""
+"""Shared fixtures: the repository's paths, small article texts, and the tiny model."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+import stance
+from tests import tiny_model as tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+# Timing belongs in benchmarks/, never in tests: no per-example deadline.
+settings.register_profile("stance", deadline=None)
+settings.load_profile("stance")
 
 
 @pytest.fixture(scope="session")
@@ -15,8 +24,27 @@ def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
 
-# Timing belongs in benchmarks/, never in tests: no per-example deadline.
-from hypothesis import settings  # noqa: E402
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model (tests/tiny_model.py) saved as a model directory, for ``--model``."""
+    return tiny.save(tmp_path_factory.mktemp("tiny-model"))
 
-settings.register_profile("stance", deadline=None)
-settings.load_profile("stance")
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_model_dir: Path) -> stance.Model:
+    """The tiny model, loaded (and verified) from its directory like any saved model."""
+    return stance.load(tiny_model_dir)
+
+
+@pytest.fixture
+def tiny_default_model(tiny_model_dir: Path) -> Iterator[stance.Model]:
+    """The tiny model in place of the shipped one for this test: ``stance.load()`` and every
+    command run without ``--model`` load it, in this process and in worker processes (which
+    are given the loaded model's directory). Processes started anew load the shipped model:
+    give them ``--model`` with :func:`tiny_model_dir`. (A patch of its own, which a test's
+    ``monkeypatch.undo()`` leaves in place.)"""
+    from stance.model import _files
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_files, "default_model_dir", lambda: tiny_model_dir)
+        yield stance.load()

@@ -1,4 +1,8 @@
-"""Batch labelling through files, the API and the CLI: formats, bad input, resuming, jobs."""
+"""Batch labelling through files, the API and the CLI: formats, bad input, resuming, jobs.
+
+The tiny model (tests/tiny_model.py) labels here in place of the shipped one: these are
+mechanics. Processes started anew (stdin and stdout, the killed run) use the shipped model.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 import stance
 from stance._cli import main
@@ -21,6 +25,8 @@ from tests.strategies import sentence_lists
 
 ROOT = Path(__file__).resolve().parent.parent
 STANCE = [sys.executable, "-m", "stance"]
+
+pytestmark = pytest.mark.usefixtures("tiny_default_model")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -202,7 +208,7 @@ def test_other_arguments_do_not_resume_silently(
 
 
 @given(sentence_lists(5, 200, min_sentences=1))
-@settings(max_examples=25)
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_survives_jsonl_in_and_out(texts: list[str]) -> None:
     import tempfile
 

@@ -1,5 +1,9 @@
 """stance label at its edges: outputs and inputs, repeated ids, resuming with new or changed
-inputs, one writer per output, long input, cues."""
+inputs, one writer per output, long input, cues.
+
+The tiny model (tests/tiny_model.py) labels here in place of the shipped one: these are
+mechanics.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from stance.batch._labelling import CHUNK_CHARS, COLUMNS, MAX_SENTENCE_CHARS
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 STANCE = [sys.executable, "-m", "stance"]
+
+pytestmark = pytest.mark.usefixtures("tiny_default_model")
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -112,7 +118,7 @@ def repeated(tmp_path: Path) -> Path:
 
 
 def test_repeated_ids_are_reported_and_the_first_kept_the_same_everywhere(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tiny_model_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = repeated(tmp_path)
     outputs = []
@@ -125,7 +131,9 @@ def test_repeated_ids_are_reported_and_the_first_kept_the_same_everywhere(
     assert f"{source}:9: repeated id ('7', first seen at {source}:8; here the string" in err
     assert "skipped 2: 2 repeated id" in err
     to_stdout = subprocess.run(
-        [*STANCE, "label", str(source), "-q", "-j", "2"], capture_output=True, check=True
+        [*STANCE, "label", str(source), "-q", "-j", "2", "--model", str(tiny_model_dir)],
+        capture_output=True,
+        check=True,
     ).stdout
     assert outputs[0] == outputs[1] == to_stdout
     rows = [json.loads(line) for line in to_stdout.splitlines()]

@@ -117,6 +117,7 @@ def read_only(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_an_unwritable_output_is_a_clean_error_for_every_writer(
     read_only: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -150,6 +150,7 @@ def test_json_report_is_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str
     json.loads(capsys.readouterr().out, parse_constant=refuse)
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl"])
 def test_compare_on_an_empty_output_of_stance_label(
     tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
@@ -166,6 +167,7 @@ def test_compare_on_an_empty_output_of_stance_label(
     assert "Traceback" not in err and "no labelled rows; label some articles first" in err
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_compare_reads_a_stance_label_output(tmp_path: Path) -> None:
     out = tmp_path / "seeds.jsonl"
     assert main(["label", str(ROOT / "seeds"), "-o", str(out), "-q", "-j", "1"]) == 0

@@ -56,6 +56,7 @@ def _write_records(path: Path) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_evaluate_by_any_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write_records(tmp_path / "labelled.jsonl")
     assert main(["evaluate", "--annotations", str(path), "--by", "style", "--json"]) == 0
@@ -68,7 +69,8 @@ def test_evaluate_by_any_field(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "by outlet" in text and "accuracy against coverage" in text
 
 
-def test_abstention_below_a_confidence(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("tiny_default_model")
+def test_abstention_below_a_confidence() -> None:
     model = stance.load()
     sentences = ["British intelligence said Russia had lost momentum.", "It is what it is."]
     proba = model.predict_proba(sentences)
@@ -83,6 +85,7 @@ def test_abstention_below_a_confidence(tmp_path: Path) -> None:
         model.predict(sentences, min_confidence=1.5)
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_label_min_confidence_writes_uncertain_and_compare_leaves_it_out(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

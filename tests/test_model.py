@@ -129,9 +129,9 @@ def test_probabilities_are_finite_and_sum_to_one(texts: list[str]) -> None:
     assert all(label in stance.LABELS for label in model.predict(texts))
 
 
-def test_empty_input_is_well_defined(model: stance.Model) -> None:
-    assert model.predict([]) == []
-    assert model.predict_proba([]).shape == (0, len(stance.LABELS))
+def test_empty_input_is_well_defined(tiny_model: stance.Model) -> None:
+    assert tiny_model.predict([]) == []
+    assert tiny_model.predict_proba([]).shape == (0, len(stance.LABELS))
 
 
 @pytest.mark.parametrize(
@@ -143,14 +143,14 @@ def test_empty_input_is_well_defined(model: stance.Model) -> None:
         (42, "got int"),
     ],
 )
-def test_bad_input_gets_a_clear_error(model: stance.Model, bad: object, message: str) -> None:
+def test_bad_input_gets_a_clear_error(tiny_model: stance.Model, bad: object, message: str) -> None:
     with pytest.raises(stance.InputError, match=message):
-        model.predict(bad)  # type: ignore[arg-type]
+        tiny_model.predict(bad)  # type: ignore[arg-type]
 
 
-def test_doc_ids_must_match(model: stance.Model) -> None:
+def test_doc_ids_must_match(tiny_model: stance.Model) -> None:
     with pytest.raises(stance.InputError, match="one entry per sentence"):
-        model.predict(["a", "b"], doc_ids=["x"])
+        tiny_model.predict(["a", "b"], doc_ids=["x"])
 
 
 def test_explain_gives_the_cues_of_the_decision(model: stance.Model) -> None:

@@ -50,6 +50,7 @@ def test_every_reader_finds_the_same_problem(tmp_path: Path, bad: dict, problem:
     assert reported[0].startswith(where) and kept == [GOOD]
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_evaluate_reports_bad_records_and_keeps_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,4 +1,7 @@
-"""The one article source: every command that reads articles reads the same ones, the same way."""
+"""The one article source: every command that reads articles reads the same ones, the same way.
+
+The tiny model (tests/tiny_model.py) labels here in place of the shipped one.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from stance.batch._sources import Skips, iter_located
 
 ROOT = Path(__file__).resolve().parent.parent
 STANCE = [sys.executable, "-m", "stance"]
+
+pytestmark = pytest.mark.usefixtures("tiny_default_model")
 
 
 @pytest.fixture
