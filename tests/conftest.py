@@ -1,14 +1,19 @@
-"""Shared fixtures: the repository's paths, small article texts, and the tiny model."""
+"""Shared fixtures: the repository's paths, small article texts, forty annotated sentences, and
+the tiny model."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy  # noqa: F401 -- loads its BLAS, for the limit below
 import pytest
+import scipy.optimize  # noqa: F401 -- loads scipy's BLAS (the solver's), for the limit below
 from hypothesis import settings
+from threadpoolctl import threadpool_limits
 
 import stance
+from tests import small_annotations as small
 from tests import tiny_model as tiny
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +23,20 @@ SEEDS = ROOT / "seeds"
 settings.register_profile("stance", deadline=None)
 settings.load_profile("stance")
 
+# One BLAS thread: the tests' matrices are small, and more threads only contend with each other
+# and with the worker processes (a 40-sentence fit took 8 times longer on a busy 2-core machine).
+threadpool_limits(limits=1, user_api="blas")
+
 
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture
+def small_annotations(tmp_path: Path) -> Path:
+    """Forty annotated sentences of six documents (tests/small_annotations.py), as a file."""
+    return small.write(tmp_path / "small.jsonl")
 
 
 @pytest.fixture(scope="session")

@@ -196,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     action.add_argument("--update", action="store_true", help="rewrite tests/golden/features.jsonl")
     action.add_argument("--show", nargs=2, metavar=("FILE", "DOC"), help="print one document")
     args = parser.parse_args(argv)
+    import numpy  # noqa: F401 -- its BLAS loaded, so that the limit reaches it
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")  # as in the tests (tests/conftest.py)
     return update() if args.update else show(*args.show)
 
 

@@ -187,16 +187,6 @@ def test_manifest_records_how_the_model_was_made(model: stance.Model) -> None:
     assert 0 < manifest["evaluation"]["dev"]["macro_f1"] <= 1
 
 
-def test_training_is_deterministic() -> None:
-    from stance.model._training import fit
-
-    records = read_annotations(shipped_path("seeds"))
-    texts, docs = seed_articles()
-    first = fit(records, calibrate=False).predict_proba(texts, doc_ids=docs)
-    second = fit(records, calibrate=False).predict_proba(texts, doc_ids=docs)
-    assert np.array_equal(first, second)
-
-
 def test_estimator_follows_the_sklearn_contract() -> None:
     from sklearn.base import clone
 
