@@ -15,13 +15,22 @@ from threadpoolctl import threadpool_limits
 import stance
 from tests import small_annotations as small
 from tests import tiny_model as tiny
+from tests.strategies import FULL_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
-# Timing belongs in benchmarks/, never in tests: no per-example deadline.
-settings.register_profile("stance", deadline=None)
+# Timing belongs in benchmarks/, never in tests: no per-example deadline. The fast loop
+# (-m "not slow") runs each property test on a fifth of its examples (tests/strategies.py).
+settings.register_profile("stance", deadline=None, max_examples=FULL_EXAMPLES)
+settings.register_profile("stance-fast", deadline=None, max_examples=FULL_EXAMPLES // 5)
 settings.load_profile("stance")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "not slow" in (config.getoption("markexpr", "") or ""):
+        settings.load_profile("stance-fast")
+
 
 # One BLAS thread: the tests' matrices are small, and more threads only contend with each other
 # and with the worker processes (a 40-sentence fit took 8 times longer on a busy 2-core machine).

@@ -2,8 +2,8 @@
 
 Texts (any Unicode, news-like fragments that stress the splitter, the writer's-voice words,
 gazetteer aliases in context), the API's inputs (lists of sentences, labels), and what the file
-formats carry (JSON records, annotation records, labelled rows). A test picks one and sets its
-own number of examples.
+formats carry (JSON records, annotation records, labelled rows). A test picks one, and sets its
+number of examples with :func:`examples`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,21 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from stance._labels import LABELS
+
+# How many examples: the full run takes what the test asks for; the fast loop
+# (pytest -m "not slow", which loads the "stance-fast" profile in tests/conftest.py) a fifth.
+FULL_EXAMPLES = 100  # the full run's profile: Hypothesis' default
+
+
+def examples(n: int, **more: Any) -> settings:
+    """Settings for a property test of ``n`` examples (scaled down in the fast loop)."""
+    scaled = max(10, n * settings.default.max_examples // FULL_EXAMPLES)
+    return settings(max_examples=scaled, **more)
+
 
 # -- texts ------------------------------------------------------------------------------------
 

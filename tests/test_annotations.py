@@ -7,12 +7,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 import stance
 from stance.annotate._records import TRAINING, read_annotations, shipped_path
 from stance.text._splitting import split_sentences
-from tests.strategies import labelled_texts
+from tests.strategies import examples, labelled_texts
 
 SEED_NAMES = sorted(p.name for p in (Path(__file__).parent.parent / "seeds").glob("*.txt"))
 
@@ -128,7 +128,7 @@ def test_invalid_json_names_the_line(tmp_path: Path) -> None:
 
 
 @given(labelled_texts(20))
-@settings(max_examples=50, deadline=None)
+@examples(50)
 def test_users_own_files_round_trip(records: list[dict]) -> None:
     import tempfile
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 import stance
 from stance.text._actors import load_gazetteer
@@ -11,6 +11,7 @@ from tests.strategies import (
     alias_in_context,
     aliases,
     any_alias,
+    examples,
     folding_texts,
     sentence_lists,
     shoutable_aliases,
@@ -139,7 +140,7 @@ def test_context_must_be_a_list() -> None:
 
 
 @given(unicode_text(300), sentence_lists(3, 100))
-@settings(max_examples=200)
+@examples(200)
 def test_spans_index_the_input_on_arbitrary_unicode(sentence: str, context: list[str]) -> None:
     found = stance.attribute(sentence, context=context)
     if found is not None:
@@ -150,7 +151,7 @@ def test_spans_index_the_input_on_arbitrary_unicode(sentence: str, context: list
 
 
 @given(alias_in_context())
-@settings(max_examples=300)
+@examples(300)
 def test_every_alias_is_found_where_it_stands(context: tuple[str, str, str]) -> None:
     before, alias, after = context
     text = before + alias + after
@@ -162,7 +163,7 @@ def test_every_alias_is_found_where_it_stands(context: tuple[str, str, str]) -> 
 
 
 @given(any_alias())
-@settings(max_examples=200)
+@examples(200)
 def test_a_hyphen_before_joins_the_alias_to_another_word(alias: str) -> None:
     text = f"a pro-{alias} channel"
     assert all(m.start != len("a pro-") for m in stance.find_actors(text))
@@ -170,7 +171,7 @@ def test_a_hyphen_before_joins_the_alias_to_another_word(alias: str) -> None:
 
 # Letters whose upper case does not lower back ("ı" -> "I" -> "i") cannot be matched shouted.
 @given(shoutable_aliases())
-@settings(max_examples=200)
+@examples(200)
 def test_names_are_found_in_any_case_acronyms_only_in_theirs(alias: str) -> None:
     from stance.text._actors import _ACRONYM
 
@@ -185,7 +186,7 @@ def test_names_with_letters_beyond_ascii_are_found() -> None:
 
 
 @given(unicode_text(200))
-@settings(max_examples=300)
+@examples(300)
 def test_mentions_index_the_input_on_arbitrary_unicode(text: str) -> None:
     position = 0
     for mention in stance.find_actors(text):

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 
 import stance
 from stance._cli import main
 from stance.batch._labelling import COLUMNS
-from tests.strategies import sentence_lists
+from tests.strategies import examples, sentence_lists
 
 ROOT = Path(__file__).resolve().parent.parent
 STANCE = [sys.executable, "-m", "stance"]
@@ -132,6 +132,7 @@ def test_every_output_format_round_trips(inputs: Path, tmp_path: Path, fmt: str)
     )
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_stdin_and_stdout(tmp_path: Path) -> None:
     done = subprocess.run(
         [*STANCE, "label", "-", "-q"],
@@ -154,6 +155,7 @@ def corpus(folder: Path, n: int) -> Path:
     return path
 
 
+@pytest.mark.slow  # starts worker processes
 def test_jobs_1_and_2_give_identical_output(tmp_path: Path) -> None:
     source = corpus(tmp_path, 12)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
@@ -162,6 +164,7 @@ def test_jobs_1_and_2_give_identical_output(tmp_path: Path) -> None:
     assert one.read_bytes() == two.read_bytes()
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     source = corpus(tmp_path, 400)
     out = tmp_path / "rows.jsonl"
@@ -208,7 +211,7 @@ def test_other_arguments_do_not_resume_silently(
 
 
 @given(sentence_lists(5, 200, min_sentences=1))
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_survives_jsonl_in_and_out(texts: list[str]) -> None:
     import tempfile
 

@@ -61,6 +61,7 @@ def test_a_directory_where_a_file_belongs(
     )
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_no_traceback_from_a_real_process(tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.jsonl")
     for argv in (["evaluate", "--annotations", missing], ["compare", missing]):

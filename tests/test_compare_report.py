@@ -94,6 +94,7 @@ def test_typical_sentences_are_real_sentences() -> None:
     assert not {s["text"] for s in typical.sentences} & set(furniture)
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_help_says_95_percent() -> None:
     done = subprocess.run(
         [*STANCE, "compare", "--help"], capture_output=True, text=True, check=True

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from sklearn.metrics import f1_score
 
 import stance
 from stance._cli import main
 from stance._labels import LABELS, UNCERTAIN
 from stance.model._evaluation import report, risk_coverage
-from tests.strategies import label_pairs
+from tests.strategies import examples, label_pairs
 
 
 @given(label_pairs(60))
-@settings(max_examples=200)
+@examples(200)
 def test_macro_f1_averages_all_five_labels_as_scikit_learn(pairs: list[tuple[str, str]]) -> None:
     truth, pred = zip(*pairs)
     expected = f1_score(truth, pred, labels=list(LABELS), average="macro", zero_division=0)

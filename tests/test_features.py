@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import given
 
 from stance.text import _features as features
 from stance.text._lexicon import lexicon
 from stance.text._tokens import outside_quotes
-from tests.strategies import keys_in_order, unicode_text, voice_texts
+from tests.strategies import examples, keys_in_order, unicode_text, voice_texts
 
 _NOT_WORD_CUES = {"v:question", "v:exclaim", "v:figure", "v:when"}
 
@@ -32,7 +32,7 @@ def oracle(text: str) -> set[str]:
 
 
 @given(voice_texts())
-@settings(max_examples=500)
+@examples(500)
 def test_voice_words_match_their_patterns(text: str) -> None:
     found: set[str] = set()
     features._voice(text, found)
@@ -40,7 +40,7 @@ def test_voice_words_match_their_patterns(text: str) -> None:
 
 
 @given(unicode_text(120))
-@settings(max_examples=300)
+@examples(300)
 def test_voice_words_match_their_patterns_on_arbitrary_unicode(text: str) -> None:
     found: set[str] = set()
     features._voice(text, found)

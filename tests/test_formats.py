@@ -9,13 +9,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 
 from stance import AnnotationError, InputError
 from stance._cli import main
 from stance._labels import LABELS
 from stance.annotate._formats import FORMATS, export_tasks, import_annotations, label_studio_config
-from tests.strategies import nonblank_sentences, unicode_text
+from tests.strategies import examples, nonblank_sentences, unicode_text
 
 ARTICLE = "Kyiv says it held the line. Moscow disagrees.\nIt feels like a turning point."
 ITEMS = [
@@ -375,9 +375,7 @@ TOOL_EXPORT = {
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@examples(40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     texts=nonblank_sentences(4),
     doc=unicode_text(min_size=1),

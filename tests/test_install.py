@@ -43,11 +43,13 @@ def run_installed(installed: Path, code: str, cwd: Path) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow  # installs the package
 def test_installed_copy_is_the_one_imported(installed: Path, tmp_path: Path) -> None:
     where = run_installed(installed, "import stance; print(stance.__file__)", tmp_path)
     assert where.startswith(str(installed))
 
 
+@pytest.mark.slow  # installs the package
 def test_split_load_predict_from_another_directory(installed: Path, tmp_path: Path) -> None:
     code = (
         "import stance; print(stance.split_sentences('Hi. There')); "
@@ -61,6 +63,7 @@ def test_split_load_predict_from_another_directory(installed: Path, tmp_path: Pa
     assert lines[2].endswith(" 5") and int(lines[2].split()[0]) > 200
 
 
+@pytest.mark.slow  # installs the package
 def test_installed_model_is_verified_against_its_manifest(installed: Path, tmp_path: Path) -> None:
     weights = installed / "stance" / "_data" / "models" / "framing.weights.npz"
     data = bytearray(weights.read_bytes())

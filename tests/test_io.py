@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from stance import InputError, StanceError
 from stance._io import dumps, read_jsonl, read_text, write_jsonl, write_text
-from tests.strategies import json_records
+from tests.strategies import examples, json_records
 
 STANCE = [sys.executable, "-m", "stance"]
 SEPARATORS = "\u2028\u2029\x85"
@@ -28,6 +28,7 @@ def test_a_separator_inside_a_string_never_breaks_a_record(tmp_path: Path) -> No
     assert [record["text"] for _, record in read_jsonl(stream, name="<stdin>")] == [text]
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_stdin_and_file_give_the_same_rows_for_a_separator_inside_a_string(
     tmp_path: Path,
 ) -> None:
@@ -128,7 +129,7 @@ def test_writing_is_atomic_a_failure_keeps_the_old_file(tmp_path: Path) -> None:
 
 
 @given(json_records(5))
-@settings(max_examples=50)
+@examples(50)
 def test_what_is_written_reads_back(records: list[dict]) -> None:
     data = b"".join((dumps(record) + "\n").encode("utf-8") for record in records)
     assert [record for _, record in read_jsonl(io.BytesIO(data))] == records

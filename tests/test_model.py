@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 import stance
 from stance.annotate._records import read_annotations, shipped_path
 from stance.model._files import ESTIMATOR_FILE, MANIFEST_FILE, WEIGHTS_FILE, default_model_dir
-from tests.strategies import sentence_lists
+from tests.strategies import examples, sentence_lists
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def test_fast_path_equals_sklearn_on_the_seeds(model: stance.Model) -> None:
 
 
 @given(sentence_lists(8, 200))
-@settings(max_examples=60)
+@examples(60)
 def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
     model = stance.load()
     fast = model.predict_proba(texts, doc_ids=["d"] * len(texts))
@@ -119,7 +119,7 @@ def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
 
 
 @given(sentence_lists(10, 300))
-@settings(max_examples=100)
+@examples(100)
 def test_probabilities_are_finite_and_sum_to_one(texts: list[str]) -> None:
     model = stance.load()
     proba = model.predict_proba(texts)

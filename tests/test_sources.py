@@ -97,6 +97,7 @@ def test_stdin_streams_json_lines_and_reads_text_whole() -> None:
     assert [(f.article.id, f.article.outlet) for f in text] == [("stdin", "Wire")]
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_export_of_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:
     out = ["-o", str(tmp_path / "t.jsonl"), "--no-predictions"]
     done = subprocess.run(

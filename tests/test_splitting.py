@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 import stance
 from stance.text._splitting import ABBREVIATIONS, Span, _news_breaks, split_sentences
-from tests.strategies import news_fragments, unicode_text
+from tests.strategies import examples, news_fragments, unicode_text
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
 
@@ -42,13 +42,13 @@ def check_invariants(text: str, spans: list[Span]) -> None:
 
 
 @given(unicode_text())
-@settings(max_examples=400)
+@examples(400)
 def test_invariants_on_arbitrary_unicode(text: str) -> None:
     check_invariants(text, split_sentences(text))
 
 
 @given(news_fragments())
-@settings(max_examples=400)
+@examples(400)
 def test_invariants_on_news_like_fragments(text: str) -> None:
     check_invariants(text, split_sentences(text))
 
@@ -134,6 +134,7 @@ def test_non_strings_are_refused_with_advice(bad: object) -> None:
         split_sentences(bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # starts Python in a process
 def test_splitting_does_not_import_nltk() -> None:
     code = "import sys, stance; stance.split_sentences('A. B.'); print('nltk' in sys.modules)"
     out = subprocess.run(
@@ -200,6 +201,6 @@ def test_agrees_with_punkt_on_annotated_passages(punkt: Any) -> None:
 
 
 @given(news_fragments())
-@settings(max_examples=300)
+@examples(300)
 def test_agrees_with_punkt_on_news_like_fragments(punkt: Any, text: str) -> None:
     assert split_sentences(text) == punkt_split(punkt, text)
