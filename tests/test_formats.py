@@ -17,6 +17,8 @@ from stance._labels import LABELS
 from stance.annotate._formats import FORMATS, export_tasks, import_annotations, label_studio_config
 from tests.strategies import examples, nonblank_sentences, unicode_text
 
+# Three sentences of one article, with their offsets in it (recovering a text from its offsets
+# reads ARTICLE: test_label_studio_recovers_missing_text_from_offsets).
 ARTICLE = "Kyiv says it held the line. Moscow disagrees.\nIt feels like a turning point."
 ITEMS = [
     {"doc": "a.txt", "idx": 0, "start": 0, "end": 27, "text": "Kyiv says it held the line."},
@@ -32,11 +34,6 @@ def fake_proba(texts: list[str], doc_ids: list[str]) -> np.ndarray:
     for i in range(len(texts)):
         proba[i, LABELS.index(SUGGESTED[i % 3])] = 0.6
     return proba
-
-
-def test_items_match_their_article() -> None:
-    for item in ITEMS:
-        assert ARTICLE[item["start"] : item["end"]] == item["text"]
 
 
 def write_json(path: Path, content: Any) -> Path:
