@@ -24,32 +24,34 @@ from stance.compare import bootstrap_shares, compare, compare_outlets, read_rows
 from stance.compare._rows import UNDATED
 from tests.strategies import bootstrap_seeds, examples, labelled_rows, periods
 
-VOCABULARY = [
-    f"{a}{b}"
-    for a in ("ka", "lo", "mi", "nu", "pe", "ru", "so", "ta", "vi", "zo")
-    for b in (
-        "bar",
-        "dem",
-        "fin",
-        "gol",
-        "hus",
-        "kel",
-        "mor",
-        "nix",
-        "pol",
-        "rat",
-        "sim",
-        "tov",
-        "urk",
-        "vel",
-        "wen",
-        "yad",
-        "zul",
-        "bek",
-        "cor",
-        "dax",
-    )
-]
+VOCABULARY = np.array(
+    [
+        f"{a}{b}"
+        for a in ("ka", "lo", "mi", "nu", "pe", "ru", "so", "ta", "vi", "zo")
+        for b in (
+            "bar",
+            "dem",
+            "fin",
+            "gol",
+            "hus",
+            "kel",
+            "mor",
+            "nix",
+            "pol",
+            "rat",
+            "sim",
+            "tov",
+            "urk",
+            "vel",
+            "wen",
+            "yad",
+            "zul",
+            "bek",
+            "cor",
+            "dax",
+        )
+    ]
+)
 MIXES = {
     "Kyiv Daily": (0.45, 0.05, 0.10, 0.10, 0.30),
     "Moscow Wire": (0.05, 0.55, 0.05, 0.05, 0.30),
