@@ -201,3 +201,43 @@ def test_estimator_follows_the_sklearn_contract() -> None:
     with pytest.raises(stance.InputError, match="unknown labels"):
         FramingClassifier().fit(["a", "b"], ["neutral", "pro_russia"])
     assert not hasattr(estimator, "classes_")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"C": 0}, "C must be a positive number, got 0"),
+        ({"feature_groups": ("words",)}, r"feature_groups must be a non-empty tuple of ngrams"),
+        ({"feature_groups": ()}, r"feature_groups must be a non-empty tuple of ngrams"),
+        ({"class_weight": "auto"}, "class_weight must be 'balanced' or None, got 'auto'"),
+        ({"stage_C": -2.0}, "stage_C must be a positive number, got -2.0"),
+        ({"min_count": 0}, "min_count must be an integer >= 1, got 0"),
+    ],
+)
+def test_the_estimator_refuses_bad_parameters_when_fitted(
+    params: dict[str, object], message: str
+) -> None:
+    from stance.model._estimator import FramingClassifier
+
+    with pytest.raises(stance.InputError, match=message):
+        FramingClassifier(**params).fit(["a", "b"], ["neutral", "russian_mod"])
+
+
+def test_the_estimator_refuses_bad_data_and_use_before_fit() -> None:
+    from sklearn.exceptions import NotFittedError
+
+    from stance.model._estimator import FramingClassifier
+
+    with pytest.raises(stance.InputError, match="X and y must have the same length, got 1 and 2"):
+        FramingClassifier().fit(["a"], ["neutral", "russian_mod"])
+    with pytest.raises(stance.InputError, match="at least two different labels"):
+        FramingClassifier().fit(["a", "b"], ["neutral", "neutral"])
+    with pytest.raises(NotFittedError, match=r"call fit\(X, y\) or use stance.load\(\)"):
+        FramingClassifier().predict(["a"])
+
+
+def test_the_document_stage_reads_no_sentences_as_no_rows() -> None:
+    from stance.model._document_stage import COLUMNS, document_rows
+
+    rows = document_rows(np.zeros((0, len(stance.LABELS))), [], np.zeros((0, 2), dtype=bool))
+    assert rows.shape == (0, len(COLUMNS))

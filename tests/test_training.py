@@ -187,6 +187,38 @@ def test_a_label_missing_from_the_training_data_is_never_predicted(
     assert "western_intelligence" not in set(estimator.predict(texts, doc_ids=docs))
 
 
+def test_min_count_keeps_the_features_of_at_least_that_many_sentences(
+    arrays: tuple[list[str], list[str], list[str]],
+) -> None:
+    from collections import Counter
+
+    from stance.model._scoring import article_slices, featurize
+    from stance.text._features import DEFAULT_GROUPS
+
+    texts, labels, docs = arrays
+    counts = Counter(
+        name
+        for names in featurize(texts, article_slices(len(texts), docs), DEFAULT_GROUPS)
+        for name in names
+    )
+    every = FramingClassifier(document_stage=False).fit(texts, labels, doc_ids=docs)
+    pruned = FramingClassifier(document_stage=False, min_count=3).fit(texts, labels, doc_ids=docs)
+    assert set(every.weights()["names"]) == set(counts)
+    assert set(pruned.weights()["names"]) == {name for name, n in counts.items() if n >= 3}
+
+
+def test_one_document_gives_no_folds_no_stage_and_no_temperature(
+    arrays: tuple[list[str], list[str], list[str]],
+) -> None:
+    texts, labels, docs = arrays
+    alone = [i for i, doc in enumerate(docs) if doc == docs[0]]
+    estimator = FramingClassifier().fit(
+        [texts[i] for i in alone], [labels[i] for i in alone], doc_ids=[docs[0]] * len(alone)
+    )
+    assert estimator.stage_ is None and estimator.temperature_ == 1.0
+    assert estimator.predict_proba(texts).shape == (len(texts), len(LABELS))
+
+
 # -- the evaluations' folds ---------------------------------------------------------------------
 
 
@@ -205,6 +237,9 @@ def test_cross_validation_predicts_each_document_with_a_model_that_never_saw_it(
     all_docs = {r["doc"] for r in records}
     held_out = [all_docs - docs for docs in trained_on]
     assert sorted(d for fold in held_out for d in fold) == sorted(all_docs)  # each once
+    trained_on.clear()
+    _training.cross_val_proba(records, n_splits=8, factory=factory)  # more folds than documents
+    assert len(trained_on) == len(all_docs)  # the empty folds train nothing
 
 
 def test_leave_one_seed_out_and_the_dev_report(records: list[dict[str, Any]]) -> None:
