@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 # Timing belongs in benchmarks/, never in tests: no per-example deadline. The fast loop
-# (-m "not slow") runs each property test on a fifth of its examples (tests/strategies.py).
+# (-m "not slow") runs each property test on a tenth of its examples (tests/strategies.py).
 settings.register_profile("stance", deadline=None, max_examples=FULL_EXAMPLES)
-settings.register_profile("stance-fast", deadline=None, max_examples=FULL_EXAMPLES // 5)
+settings.register_profile("stance-fast", deadline=None, max_examples=FULL_EXAMPLES // 10)
 settings.load_profile("stance")
 
 

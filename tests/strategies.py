@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from stance._labels import LABELS
 
 # How many examples: the full run takes what the test asks for; the fast loop
-# (pytest -m "not slow", which loads the "stance-fast" profile in tests/conftest.py) a fifth.
+# (pytest -m "not slow", which loads the "stance-fast" profile in tests/conftest.py) a tenth.
 FULL_EXAMPLES = 100  # the full run's profile: Hypothesis' default
 
 
 def examples(n: int, **more: Any) -> settings:
-    """Settings for a property test of ``n`` examples (scaled down in the fast loop)."""
+    """Settings for a property test of ``n`` examples (a tenth, at least 10, in the fast loop)."""
     scaled = max(10, n * settings.default.max_examples // FULL_EXAMPLES)
     return settings(max_examples=scaled, **more)
 
