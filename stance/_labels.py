@@ -54,11 +54,11 @@ ABBREVIATIONS: dict[str, str] = {
 
 def check_label(label: object, where: str = "label") -> str:
     """Return ``label`` if it is one of :data:`LABELS`, else raise a message naming the choices."""
-    if label not in LABELS:
+    if not isinstance(label, str) or label not in LABELS:
         from stance._errors import InputError
 
         raise InputError(f"{where} must be one of {', '.join(LABELS)}; got {label!r}")
-    return label  # type: ignore[return-value]
+    return label
 
 
 def check_confidence(value: object) -> float | None:

@@ -8,20 +8,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 from sklearn.metrics import f1_score
 
 import stance
 from stance._cli import main
 from stance._labels import LABELS, UNCERTAIN
 from stance.model._evaluation import report, risk_coverage
+from tests.strategies import examples, label_pairs
 
-labels = st.sampled_from(LABELS)
 
-
-@given(st.lists(st.tuples(labels, labels), min_size=1, max_size=60))
-@settings(max_examples=200)
+@given(label_pairs(60))
+@examples(200)
 def test_macro_f1_averages_all_five_labels_as_scikit_learn(pairs: list[tuple[str, str]]) -> None:
     truth, pred = zip(*pairs)
     expected = f1_score(truth, pred, labels=list(LABELS), average="macro", zero_division=0)
@@ -58,6 +56,7 @@ def _write_records(path: Path) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_evaluate_by_any_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write_records(tmp_path / "labelled.jsonl")
     assert main(["evaluate", "--annotations", str(path), "--by", "style", "--json"]) == 0
@@ -70,7 +69,8 @@ def test_evaluate_by_any_field(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "by outlet" in text and "accuracy against coverage" in text
 
 
-def test_abstention_below_a_confidence(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("tiny_default_model")
+def test_abstention_below_a_confidence() -> None:
     model = stance.load()
     sentences = ["British intelligence said Russia had lost momentum.", "It is what it is."]
     proba = model.predict_proba(sentences)
@@ -85,6 +85,7 @@ def test_abstention_below_a_confidence(tmp_path: Path) -> None:
         model.predict(sentences, min_confidence=1.5)
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_label_min_confidence_writes_uncertain_and_compare_leaves_it_out(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

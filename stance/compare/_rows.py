@@ -112,7 +112,7 @@ def _bad_value(value: object, textual: bool) -> str | None:
     elif isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         return f"{value!r} is a {type(value).__name__}, not a number"
     else:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     if not math.isfinite(number) or not 0.0 <= number <= 1.0:
         return f"{value!r} is not a probability between 0 and 1"
     return None
