@@ -1,9 +1,10 @@
 """The evaluation of the shipped configuration for docs/model.md.
 
 Leave-one-seed-out (each seed article predicted by a model trained on the other seeds plus the
-authored set, calibration included) and the dev set (the shipped model, trained on all seeds plus
-the authored set): macro-F1, per-label figures, confusion, expected calibration error, a
-reliability plot, and misclassified dev sentences with the features behind each decision.
+authored passages and documents, calibration included) and the dev set (the shipped model):
+macro-F1, per-label figures, confusion, expected calibration error, accuracy against coverage,
+accuracy by style of document (with the records' outlets shown to the model, and the text
+alone), a reliability plot, and misclassified dev sentences with the cues behind each decision.
 
     python benchmarks/model_report.py      # writes benchmarks/results/model_report.json and
                                            # docs/reliability.png
@@ -20,9 +21,9 @@ import numpy as np
 
 import stance
 from stance._labels import LABELS
-from stance.annotate._records import read_annotations, shipped_path
-from stance.model._evaluation import format_report, predict_records, report
-from stance.model._training import leave_one_seed_out
+from stance.annotate._records import TRAINING, read_annotations, shipped_path
+from stance.model._evaluation import format_report, predict_records
+from stance.model._training import dev_report, leave_one_seed_out
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "model_report.json"
@@ -78,8 +79,12 @@ def misclassified(
     rows = []
     for i in sorted(wrong[:n]):
         record = dev[i]
-        context = [r["text"] for r in dev if r["doc"] == record["doc"] and r["idx"] < record["idx"]]
-        cues = model.explain(record["text"], top=5, context=context)
+        article = sorted((r for r in dev if r["doc"] == record["doc"]), key=lambda r: r["idx"])
+        before = [r["text"] for r in article if r["idx"] < record["idx"]]
+        after = [r["text"] for r in article if r["idx"] > record["idx"]]
+        cues = model.explain(
+            record["text"], top=5, context=before, after=after, outlet=record.get("outlet")
+        )
         rows.append(
             {
                 "doc": record["doc"],
@@ -88,7 +93,7 @@ def misclassified(
                 "gold": record["label"],
                 "predicted": LABELS[int(proba[i].argmax())],
                 "p": round(float(proba[i].max()), 3),
-                "cues": [f"{c.feature} {c.weight:+.2f}" for c in cues],
+                "cues": [f"{c.description} {c.weight:+.2f}" for c in cues],
             }
         )
     return rows
@@ -96,13 +101,17 @@ def misclassified(
 
 def main() -> None:
     seeds = read_annotations(shipped_path("seeds"))
-    authored = read_annotations(shipped_path("authored"))
+    authored = [
+        r for name in TRAINING if name != "seeds" for r in read_annotations(shipped_path(name))
+    ]
     dev = read_annotations(shipped_path("dev"))
     model = stance.load()
-    proba = predict_records(lambda t, d: model.predict_proba(t, doc_ids=d), dev)
-    dev_result = report([r["label"] for r in dev], [LABELS[i] for i in proba.argmax(1)], proba)
+    dev_result = dev_report(model, dev, by="style")
+    text_alone = dev_report(model, dev, by="style", outlets=False)
+    proba = predict_records(lambda t, d, o: model.predict_proba(t, doc_ids=d, outlets=o), dev)
     loso_result = leave_one_seed_out(seeds, authored)
-    print(format_report(dev_result, "dev set (shipped model)"), end="\n\n")
+    print(format_report(dev_result, "dev set (shipped model, outlets shown)"), end="\n\n")
+    print(format_report(text_alone, "dev set (shipped model, the text alone)"), end="\n\n")
     print(format_report(loso_result, "leave-one-seed-out (calibrated)"))
     reliability_plot(dev_result, loso_result, PLOT)
     errors = misclassified(model, dev, proba)
@@ -110,6 +119,7 @@ def main() -> None:
         json.dumps(
             {
                 "dev": dev_result,
+                "dev_text_alone": text_alone,
                 "loso": loso_result,
                 "errors": errors,
                 "model": model.manifest["files"],

@@ -1,11 +1,14 @@
 """Choose the model's configuration by measurement: ablation and settings, by whole documents.
 
 For every configuration: leave-one-seed-out macro-F1 (each seed article predicted by a model
-trained on the other four seeds plus the authored set) and dev macro-F1 (trained on all seeds
-plus the authored set, scored on annotations/dev.jsonl, which is never trained on). The
-temperature does not change which label wins, so calibration is off here to save time.
+trained on the other four seeds plus the authored passages and documents) and dev figures
+(trained on all the training files, scored on annotations/dev.jsonl, which is never trained
+on): macro-F1 over all five labels with the records' outlets shown to the model and without
+them (the text alone), and accuracy by style of document. The temperature does not change
+which label wins, so calibration is off here to save time.
 
     python benchmarks/model_selection.py            # writes benchmarks/results/model_selection.json
+    python benchmarks/model_selection.py --only "shipped configuration" "without document"
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 from joblib import Parallel, delayed
 
-from stance.annotate._records import read_annotations, shipped_path
+from stance.annotate._records import TRAINING, read_annotations, shipped_path
 from stance.model._training import DEFAULT_PARAMS, dev_report, fit, leave_one_seed_out
 from stance.text._features import DEFAULT_GROUPS
 
@@ -27,6 +30,11 @@ RESULTS = Path(__file__).parent / "results" / "model_selection.json"
 
 def configurations() -> dict[str, dict[str, Any]]:
     configs: dict[str, dict[str, Any]] = {"shipped configuration": {}}
+    configs["without the document stage"] = {"document_stage": False}
+    configs["without document or stage"] = {
+        "document_stage": False,
+        "feature_groups": tuple(g for g in DEFAULT_GROUPS if g != "document"),
+    }
     for group in DEFAULT_GROUPS:
         kept = tuple(g for g in DEFAULT_GROUPS if g != group)
         configs[f"without {group}"] = {"feature_groups": kept}
@@ -50,13 +58,17 @@ def evaluate(
     settings = {**DEFAULT_PARAMS, "calibrate": False, **params}
     loso = leave_one_seed_out(seeds, authored, factory=lambda rs: fit(rs, **settings))
     model = fit(seeds + authored, **settings)
-    dev_result = dev_report(model, dev)
+    dev_result = dev_report(model, dev, by="style")
+    text_alone = dev_report(model, dev, by="style", outlets=False)
     return {
         "name": name,
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
         "loso_macro_f1": loso["macro_f1"],
         "dev_macro_f1": dev_result["macro_f1"],
+        "dev_macro_f1_text_alone": text_alone["macro_f1"],
         "dev_per_label_f1": {k: v["f1"] for k, v in dev_result["per_label"].items()},
+        "dev_style_accuracy": {k: v["accuracy"] for k, v in dev_result["by"].items()},
+        "dev_style_accuracy_text_alone": {k: v["accuracy"] for k, v in text_alone["by"].items()},
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -67,16 +79,21 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="configuration names to run")
     args = parser.parse_args()
     seeds = read_annotations(shipped_path("seeds"))
-    authored = read_annotations(shipped_path("authored"))
+    authored = [
+        r for name in TRAINING if name != "seeds" for r in read_annotations(shipped_path(name))
+    ]
     dev = read_annotations(shipped_path("dev"))
     configs = {k: v for k, v in configurations().items() if not args.only or k in args.only}
     rows = Parallel(n_jobs=args.jobs)(
         delayed(evaluate)(name, params, seeds, authored, dev) for name, params in configs.items()
     )
-    print("| configuration | leave-one-seed-out macro-F1 | dev macro-F1 |")
-    print("|---|---|---|")
+    print("| configuration | leave-one-seed-out | dev, with outlets | dev, text alone |")
+    print("|---|---|---|---|")
     for row in rows:
-        print(f"| {row['name']} | {row['loso_macro_f1']:.3f} | {row['dev_macro_f1']:.3f} |")
+        print(
+            f"| {row['name']} | {row['loso_macro_f1']:.3f} | {row['dev_macro_f1']:.3f} | "
+            f"{row['dev_macro_f1_text_alone']:.3f} |"
+        )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 

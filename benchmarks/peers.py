@@ -45,7 +45,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from stance._labels import LABELS
-from stance.annotate._records import read_annotations, shipped_path
+from stance.annotate._records import TRAINING, read_annotations, shipped_path
 
 Record = dict[str, Any]
 # A peer: fit on the training records, return one label per test record (same order).
@@ -100,12 +100,13 @@ def in_document_order(records: Sequence[Record]) -> list[Record]:
 
 
 def load_data() -> Data:
-    """The shipped seeds, authored and dev sets."""
-    sets = {
-        name: in_document_order(read_annotations(shipped_path(name)))
-        for name in ("seeds", "authored", "dev")
-    }
-    return Data(**sets)
+    """The shipped seeds, dev set, and authored training text (passages and documents)."""
+
+    def read(name: str) -> list[Record]:
+        return in_document_order(read_annotations(shipped_path(name)))
+
+    authored = [r for name in TRAINING if name != "seeds" for r in read(name)]
+    return Data(seeds=read("seeds"), authored=authored, dev=read("dev"))
 
 
 def documents(records: Sequence[Record]) -> list[str]:

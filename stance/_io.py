@@ -236,13 +236,14 @@ def _objects(
 
 
 def read_jsonl(
-    source: str | os.PathLike[str] | IO[bytes],
+    source: str | os.PathLike[str] | Iterable[bytes],
     *,
     name: str | None = None,
     on_bad: OnBad | None = None,
     error: type[StanceError] = InputError,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line of a JSON Lines file or binary stream.
+    """(line number, object) for each non-blank line of a JSON Lines file or binary stream
+    (any iterable of byte lines).
 
     Strict by default: the first bad line raises ``error`` naming ``file:line``. With
     ``on_bad(where, problem)`` a bad line is reported there and skipped.
@@ -258,7 +259,7 @@ def read_jsonl(
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def _replace_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Write through ``write`` to a temporary file beside ``path``, then put it in place."""
     try:
         if path.is_dir():

@@ -1,4 +1,4 @@
-"""The five framing labels of LABELS.md, in a fixed order shared by model, data and reports."""
+"""The five framing labels (docs/annotation-guide.md), in one order for model, data and reports."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ __all__ = [
     "SHORT_NAMES",
     "SOURCE_LABELS",
     "UNCERTAIN",
+    "check_confidence",
     "check_label",
 ]
 
@@ -53,8 +54,22 @@ ABBREVIATIONS: dict[str, str] = {
 
 def check_label(label: object, where: str = "label") -> str:
     """Return ``label`` if it is one of :data:`LABELS`, else raise a message naming the choices."""
-    if label not in LABELS:
+    if not isinstance(label, str) or label not in LABELS:
         from stance._errors import InputError
 
         raise InputError(f"{where} must be one of {', '.join(LABELS)}; got {label!r}")
-    return label  # type: ignore[return-value]
+    return label
+
+
+def check_confidence(value: object) -> float | None:
+    """``min_confidence`` as a float in [0, 1], or None; else a clear error."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        from stance._errors import InputError
+
+        raise InputError(
+            f"min_confidence must be a probability between 0 and 1 (or None for no "
+            f"abstention), got {value!r}"
+        )
+    return float(value)

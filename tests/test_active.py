@@ -154,17 +154,23 @@ def test_audit_checks_its_inputs() -> None:
 def test_audit_command(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import types
+    from stance.model import _training
 
     records, proba, planted, _ = planted_audit()
     path = tmp_path / "ann.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    training = types.ModuleType("stance.model._training")
-    training.cross_val_proba = lambda recs, **kwargs: proba  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "stance.model._training", training)
+    given: list[list[dict[str, object]]] = []
+
+    def planted_proba(recs: list[dict[str, object]], **kwargs: object) -> np.ndarray:
+        given.append(recs)
+        return proba
+
+    # The command's out-of-fold probabilities are the planted ones (no model is trained).
+    monkeypatch.setattr(_training, "cross_val_proba", planted_proba)
     assert main(["audit", str(path), "-n", "3", "--json"]) == 0
     top = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(top) == 3 and top[0]["text"] == records[planted]["text"]
+    assert [r["text"] for r in given[0]] == [r["text"] for r in records]
 
 
 def test_suggest_command(

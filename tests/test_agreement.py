@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
@@ -18,6 +17,7 @@ from stance import AnnotationError
 from stance._cli import main
 from stance._labels import LABELS
 from stance.annotate._agreement import agreement, cohen_kappa, compare, per_label_kappa
+from tests.strategies import examples, label_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS1, PASS2 = ROOT / "annotations/seeds.pass1.jsonl", ROOT / "annotations/seeds.pass2.jsonl"
@@ -44,21 +44,16 @@ def sklearn_kappa(a: list[Any], b: list[Any], labels: list[Any]) -> float:
         return float(cohen_kappa_score(a, b, labels=labels, replace_undefined_by=np.nan))
 
 
-pairs = st.lists(
-    st.tuples(st.sampled_from(LABELS), st.sampled_from(LABELS)), min_size=1, max_size=60
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(pairs=pairs)
+@examples(200)
+@given(pairs=label_pairs(60))
 def test_kappa_matches_sklearn(pairs: list[tuple[str, str]]) -> None:
     a, b = [x for x, _ in pairs], [y for _, y in pairs]
     expected = sklearn_kappa(a, b, list(LABELS))
     assert np.isclose(cohen_kappa(a, b), expected, equal_nan=True)
 
 
-@settings(max_examples=100, deadline=None)
-@given(pairs=pairs)
+@examples(100)
+@given(pairs=label_pairs(60))
 def test_per_label_kappa_is_the_binary_kappa(pairs: list[tuple[str, str]]) -> None:
     a, b = [x for x, _ in pairs], [y for _, y in pairs]
     for label, kappa in per_label_kappa(a, b).items():

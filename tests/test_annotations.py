@@ -7,12 +7,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 import stance
 from stance.annotate._records import TRAINING, read_annotations, shipped_path
 from stance.text._splitting import split_sentences
+from tests.strategies import examples, labelled_texts
 
 SEED_NAMES = sorted(p.name for p in (Path(__file__).parent.parent / "seeds").glob("*.txt"))
 
@@ -127,16 +127,8 @@ def test_invalid_json_names_the_line(tmp_path: Path) -> None:
         read_annotations(path)
 
 
-label_strategy = st.sampled_from(stance.LABELS)
-record_strategy = st.builds(
-    lambda text, label: {"text": text, "label": label},
-    st.text(min_size=1).filter(str.strip),
-    label_strategy,
-)
-
-
-@given(st.lists(record_strategy, min_size=1, max_size=20))
-@settings(max_examples=50, deadline=None)
+@given(labelled_texts(20))
+@examples(50)
 def test_users_own_files_round_trip(records: list[dict]) -> None:
     import tempfile
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 import stance
 from stance.text._actors import load_gazetteer
+from tests.strategies import (
+    alias_in_context,
+    aliases,
+    any_alias,
+    examples,
+    folding_texts,
+    sentence_lists,
+    shoutable_aliases,
+    unicode_text,
+)
 
 
 def test_gazetteer_is_large_and_complete() -> None:
@@ -130,8 +139,8 @@ def test_context_must_be_a_list() -> None:
         stance.attribute("He said so.", context="Peskov spoke.")
 
 
-@given(st.text(max_size=300), st.lists(st.text(max_size=100), max_size=3))
-@settings(max_examples=200)
+@given(unicode_text(300), sentence_lists(3, 100))
+@examples(200)
 def test_spans_index_the_input_on_arbitrary_unicode(sentence: str, context: list[str]) -> None:
     found = stance.attribute(sentence, context=context)
     if found is not None:
@@ -141,16 +150,10 @@ def test_spans_index_the_input_on_arbitrary_unicode(sentence: str, context: list
         assert sentence[mention.start : mention.end] == mention.text
 
 
-_ALIASES = sorted({alias for actor in load_gazetteer().actors for alias in actor.aliases})
-
-
-@given(
-    st.sampled_from(_ALIASES),
-    st.sampled_from(["Reports: ", "", "(", "“"]),
-    st.sampled_from([" .", "", "’s claim", ")", ","]),
-)
-@settings(max_examples=300)
-def test_every_alias_is_found_where_it_stands(alias: str, before: str, after: str) -> None:
+@given(alias_in_context())
+@examples(300)
+def test_every_alias_is_found_where_it_stands(context: tuple[str, str, str]) -> None:
+    before, alias, after = context
     text = before + alias + after
     mentions = stance.find_actors(text)
     assert any(m.start == len(before) and m.end >= len(before) + len(alias) for m in mentions), (
@@ -159,26 +162,22 @@ def test_every_alias_is_found_where_it_stands(alias: str, before: str, after: st
     )
 
 
-@given(st.sampled_from(_ALIASES))
-@settings(max_examples=200)
+@given(any_alias())
+@examples(200)
 def test_a_hyphen_before_joins_the_alias_to_another_word(alias: str) -> None:
     text = f"a pro-{alias} channel"
     assert all(m.start != len("a pro-") for m in stance.find_actors(text))
 
 
 # Letters whose upper case does not lower back ("ı" -> "I" -> "i") cannot be matched shouted.
-@given(
-    st.sampled_from(
-        [a for a in _ALIASES if not a.isupper() and "." not in a and a.upper().lower() == a.lower()]
-    )
-)
-@settings(max_examples=200)
+@given(shoutable_aliases())
+@examples(200)
 def test_names_are_found_in_any_case_acronyms_only_in_theirs(alias: str) -> None:
     from stance.text._actors import _ACRONYM
 
     shouted = f"NEWS: {alias.upper()} SPEAKS"
     found = any(m.start == len("NEWS: ") for m in stance.find_actors(shouted))
-    assert found != bool(_ACRONYM.match(alias)) or alias.upper() in _ALIASES
+    assert found != bool(_ACRONYM.match(alias)) or alias.upper() in aliases()
 
 
 def test_names_with_letters_beyond_ascii_are_found() -> None:
@@ -186,8 +185,8 @@ def test_names_with_letters_beyond_ascii_are_found() -> None:
         assert [m.actor.id for m in stance.find_actors(text)], text
 
 
-@given(st.text(max_size=200))
-@settings(max_examples=300)
+@given(unicode_text(200))
+@examples(300)
 def test_mentions_index_the_input_on_arbitrary_unicode(text: str) -> None:
     position = 0
     for mention in stance.find_actors(text):
@@ -196,7 +195,7 @@ def test_mentions_index_the_input_on_arbitrary_unicode(text: str) -> None:
         position = mention.end
 
 
-@given(st.text(alphabet="KkSsaid \u212a\u017f\u0130.,"))
+@given(folding_texts())
 def test_cue_words_are_words_of_the_folded_text(text: str) -> None:
     # One folding for every reader: "\u212a" is "k" and "\u017f" is "s" for the cues as for
     # the gazetteer, as a case-insensitive regular expression would match them.

@@ -1,4 +1,8 @@
-"""Batch labelling through files, the API and the CLI: formats, bad input, resuming, jobs."""
+"""Batch labelling through files, the API and the CLI: formats, bad input, resuming, jobs.
+
+The tiny model (tests/tiny_model.py) labels here in place of the shipped one: these are
+mechanics. Processes started anew (stdin and stdout, the killed run) use the shipped model.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,17 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given
 
 import stance
 from stance._cli import main
 from stance.batch._labelling import COLUMNS
+from tests.strategies import examples, sentence_lists
 
 ROOT = Path(__file__).resolve().parent.parent
 STANCE = [sys.executable, "-m", "stance"]
+
+pytestmark = pytest.mark.usefixtures("tiny_default_model")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -126,6 +132,7 @@ def test_every_output_format_round_trips(inputs: Path, tmp_path: Path, fmt: str)
     )
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_stdin_and_stdout(tmp_path: Path) -> None:
     done = subprocess.run(
         [*STANCE, "label", "-", "-q"],
@@ -148,6 +155,7 @@ def corpus(folder: Path, n: int) -> Path:
     return path
 
 
+@pytest.mark.slow  # starts worker processes
 def test_jobs_1_and_2_give_identical_output(tmp_path: Path) -> None:
     source = corpus(tmp_path, 12)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
@@ -156,6 +164,7 @@ def test_jobs_1_and_2_give_identical_output(tmp_path: Path) -> None:
     assert one.read_bytes() == two.read_bytes()
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     source = corpus(tmp_path, 400)
     out = tmp_path / "rows.jsonl"
@@ -201,8 +210,8 @@ def test_other_arguments_do_not_resume_silently(
     assert "--overwrite" in capsys.readouterr().err
 
 
-@given(st.lists(st.text(max_size=200), min_size=1, max_size=5))
-@settings(max_examples=25)
+@given(sentence_lists(5, 200, min_sentences=1))
+@examples(25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_survives_jsonl_in_and_out(texts: list[str]) -> None:
     import tempfile
 

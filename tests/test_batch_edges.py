@@ -1,5 +1,9 @@
 """stance label at its edges: outputs and inputs, repeated ids, resuming with new or changed
-inputs, one writer per output, long input, cues."""
+inputs, one writer per output, long input, cues.
+
+The tiny model (tests/tiny_model.py) labels here in place of the shipped one: these are
+mechanics.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from stance.batch._labelling import CHUNK_CHARS, COLUMNS, MAX_SENTENCE_CHARS
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 STANCE = [sys.executable, "-m", "stance"]
+
+pytestmark = pytest.mark.usefixtures("tiny_default_model")
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -84,6 +90,7 @@ def test_other_commands_refuse_an_output_that_is_an_input(
     assert capsys.readouterr().err.count("this output is also an input") == 2
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_an_output_directory_is_a_clean_error(tmp_path: Path, folder: Path) -> None:
     done = subprocess.run(
         [*STANCE, "label", str(folder), "-o", str(tmp_path), "--overwrite", "-q"],
@@ -111,8 +118,9 @@ def repeated(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # starts stance in a process, and worker processes
 def test_repeated_ids_are_reported_and_the_first_kept_the_same_everywhere(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tiny_model_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = repeated(tmp_path)
     outputs = []
@@ -125,7 +133,9 @@ def test_repeated_ids_are_reported_and_the_first_kept_the_same_everywhere(
     assert f"{source}:9: repeated id ('7', first seen at {source}:8; here the string" in err
     assert "skipped 2: 2 repeated id" in err
     to_stdout = subprocess.run(
-        [*STANCE, "label", str(source), "-q", "-j", "2"], capture_output=True, check=True
+        [*STANCE, "label", str(source), "-q", "-j", "2", "--model", str(tiny_model_dir)],
+        capture_output=True,
+        check=True,
     ).stdout
     assert outputs[0] == outputs[1] == to_stdout
     rows = [json.loads(line) for line in to_stdout.splitlines()]
@@ -154,6 +164,7 @@ def test_a_rerun_labels_new_inputs_and_reports_changed_ones(
     assert "labelled 1 articles" in err and "(3 labelled by an earlier run)" in err
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_stdin_reruns_label_what_is_new(tmp_path: Path) -> None:
     out = tmp_path / "rows.jsonl"
     line = json.dumps({"id": "a", "text": "Kyiv said so."}) + "\n"
@@ -167,6 +178,7 @@ def test_stdin_reruns_label_what_is_new(tmp_path: Path) -> None:
 # -- one writer per output ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_a_second_writer_is_refused_with_the_holder_pid(tmp_path: Path) -> None:
     import fcntl
 
@@ -191,6 +203,7 @@ def test_a_second_writer_is_refused_with_the_holder_pid(tmp_path: Path) -> None:
 # -- long input ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts worker processes
 def test_a_text_without_stops_is_cut_at_words_and_flagged(tmp_path: Path) -> None:
     words = " ".join(f"word{n % 97}" for n in range(60_000))  # ~400 kB, no stop anywhere
     source = tmp_path / "long.txt"
@@ -207,6 +220,7 @@ def test_a_text_without_stops_is_cut_at_words_and_flagged(tmp_path: Path) -> Non
     assert [r["idx"] for r in rows] == list(range(len(rows)))
 
 
+@pytest.mark.slow  # starts worker processes
 def test_a_long_article_is_labelled_in_chunks_the_same_on_every_route(tmp_path: Path) -> None:
     text = "\n".join(path.read_text("utf-8") for path in SEEDS)
     long = (text * (3 * CHUNK_CHARS // len(text) + 1))[: 3 * CHUNK_CHARS]
@@ -240,6 +254,7 @@ def test_columns_and_cues_without_repeats() -> None:
         assert row.cut is False and row.row()["cut"] is False
 
 
+@pytest.mark.slow  # measures memory over a megabyte of text, under tracemalloc
 def test_splitting_a_huge_line_keeps_memory_flat() -> None:
     import tracemalloc
 
@@ -276,7 +291,7 @@ def peak_rss_mb(argv: list[str]) -> float:
     return int(done.stderr.split("VmHWM")[-1].split()[0]) / 1024  # kB
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # starts stance in a process, twice, on megabytes of text
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
 def test_memory_stays_bounded_for_a_20_mb_article(tmp_path: Path) -> None:
     text = "\n".join(path.read_text("utf-8") for path in SEEDS) + "\n"

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-import shlex
 import shutil
 import subprocess
 import sys
@@ -63,6 +61,7 @@ def test_a_directory_where_a_file_belongs(
     )
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_no_traceback_from_a_real_process(tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.jsonl")
     for argv in (["evaluate", "--annotations", missing], ["compare", missing]):
@@ -117,58 +116,29 @@ def read_only(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
+@pytest.mark.usefixtures("tiny_default_model")
+@pytest.mark.slow  # trains a model (on forty sentences)
 def test_an_unwritable_output_is_a_clean_error_for_every_writer(
-    read_only: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    read_only: tuple[Path, str],
+    tmp_path: Path,
+    small_annotations: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder, problem = read_only
     seed = str(sorted((ROOT / "seeds").glob("*.txt"))[0])
     labelled = tmp_path / "rows.jsonl"
     assert main(["label", seed, "-o", str(labelled), "-q"]) == 0
     pass_a = ROOT / "annotations" / "seeds.jsonl"
-    rows, quick = str(labelled), ["--bootstrap", "10"]
+    rows, quick, mine = str(labelled), ["--bootstrap", "10"], str(small_annotations)
     cases = [
         (["label", seed, "-o", str(folder / "rows.jsonl"), "-q"], "rows.jsonl.stance-journal"),
         (["compare", rows, "-o", str(folder / "report.txt"), *quick], "report.txt"),
         (["compare", rows, "--chart", str(folder / "c.png"), *quick], "c.png"),
         (["annotations", "agree", str(pass_a), str(pass_a), "--disagreements",
           str(folder / "d.jsonl")], "d.jsonl"),
+        (["train", "--annotations", mine, "-o", str(folder / "model")], "model"),
     ]  # fmt: skip
-    tiny = str(tiny_annotations(tmp_path / "mine.jsonl"))
-    cases.append((["train", "--annotations", tiny, "-o", str(folder / "model")], "model"))
     for argv, name in cases:
         assert main(argv) == 2, argv
         err = capsys.readouterr().err.strip().splitlines()[-1]
         assert err.startswith(f"stance: error: {folder / name}: {problem}; "), err
-
-
-# -- stance train records the command it ran ---------------------------------------------
-
-
-def tiny_annotations(path: Path) -> Path:
-    """Six small documents, one sentence of each label: enough to train on, in a second."""
-    from stance._labels import LABELS
-
-    words = {
-        "official_ukrainian": "Zelenskiy said Ukrainian forces held the line.",
-        "russian_mod": "The Russian defence ministry said it destroyed a depot.",
-        "western_intelligence": "British intelligence said Russia had lost momentum.",
-        "editorial_opinion": "I think this war is a disgrace and must end.",
-        "neutral": "The river runs through the city centre.",
-    }
-    records = [
-        {"doc": f"d{doc}", "idx": idx, "text": f"{words[label]} ({doc})", "label": label}
-        for doc in range(6)
-        for idx, label in enumerate(LABELS)
-    ]
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
-
-
-def test_train_records_the_command_that_was_run(tmp_path: Path) -> None:
-    data = tiny_annotations(tmp_path / "mine.jsonl")
-    out = tmp_path / "model"
-    argv = ["train", "--annotations", str(data), "-o", str(out), "--C", "0.5"]
-    assert main(argv) == 0
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["training"]["command"] == shlex.join(["stance", *argv])
-    assert manifest["training"]["params"]["C"] == 0.5

@@ -94,6 +94,7 @@ def test_typical_sentences_are_real_sentences() -> None:
     assert not {s["text"] for s in typical.sentences} & set(furniture)
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_help_says_95_percent() -> None:
     done = subprocess.run(
         [*STANCE, "compare", "--help"], capture_output=True, text=True, check=True
@@ -150,6 +151,7 @@ def test_json_report_is_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str
     json.loads(capsys.readouterr().out, parse_constant=refuse)
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl"])
 def test_compare_on_an_empty_output_of_stance_label(
     tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
@@ -166,6 +168,7 @@ def test_compare_on_an_empty_output_of_stance_label(
     assert "Traceback" not in err and "no labelled rows; label some articles first" in err
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_compare_reads_a_stance_label_output(tmp_path: Path) -> None:
     out = tmp_path / "seeds.jsonl"
     assert main(["label", str(ROOT / "seeds"), "-o", str(out), "-q", "-j", "1"]) == 0

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import compiled_or_skip
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import stance
@@ -25,6 +24,14 @@ from stance import _core
 from stance.text._actors import load_gazetteer
 from stance.text._features import _read_article, featurize_article
 from stance.text._splitting import split_bounded
+from tests.conftest import compiled_or_skip
+from tests.strategies import (
+    alias_in_context,
+    examples,
+    news_fragments,
+    unicode_text,
+    voice_texts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +48,8 @@ WORDS = (
     "thanks also has have had would could again Comments Reply Editorial Opinion view on "
     "likely probably must shameful Below full text address Britain's Kyiv's pro-Russian "
     "Russian-backed German EU French Ukrainian-backed defence ministry the country's prime "
-    "minister President Russians"
+    "minister President Russians likes Like Share ago hours More in this report Ukrinform "
+    "KYIV /TASS/ RIA Novosti u/kyiv_watcher @osint_42 every any some no each"
 ).split()
 MARKS = [*" .,:;!?\"'“”«»‘’—–-()[]_/…\n\t\u2028\x1c\x1f", "İ", "ı", "ſ", "K", "Σ"]
 
@@ -54,7 +62,24 @@ def fragments(draw: st.DrawFn) -> str:
     return glue.join(parts)
 
 
-sentences = st.one_of(st.text(max_size=120), fragments())
+# Whole lines that decide a document's kind: a comment thread's furniture, a "Comments" link, a
+# lead-in, datelines with and without an agency, kickers, a first person.
+LINES = (
+    "Reply", "12 likes", "3 hours ago", "u/kyiv_watcher", "@osint_42", "Comments", "Comments:",
+    " COMMENTS : ", "More in this report:", "Share", "Reply:", "Like Reply", "KYIV, Ukrinform",
+    "KYIV, March 3 (Reuters) -", "MOSCOW, December 20. /TASS/.", "/TASS/.", "MOSCOW (Sputnik) -",
+    "MOSCOW, December 20.", "Editorial: the war", "Opinion", "We believe the war must end.",
+    "I think so?", "We will not stop.", "ISW assesses that Russia lost momentum.",
+)  # fmt: skip
+
+sentences = st.one_of(
+    st.sampled_from(LINES),
+    unicode_text(120),
+    fragments(),
+    news_fragments(),
+    voice_texts(),
+    alias_in_context().map("".join),
+)
 articles = st.lists(sentences, min_size=1, max_size=6)
 outlets = st.sampled_from([None, "", "TASS", "Reuters", "ISW", "the Pentagon", "Ukrinform"])
 
@@ -119,7 +144,7 @@ def assert_same_spans(compiled: object, text: str, max_chars: int) -> None:
 
 
 @given(articles, outlets)
-@settings(max_examples=400)
+@examples(400)
 def test_the_same_reading_of_arbitrary_articles(
     reader: object, model: stance.Model, sentences: list[str], outlet: str | None
 ) -> None:
@@ -127,7 +152,7 @@ def test_the_same_reading_of_arbitrary_articles(
 
 
 @given(st.lists(articles, min_size=1, max_size=4), outlets)
-@settings(max_examples=150)
+@examples(150)
 def test_the_same_probabilities_and_cues(
     compiled: object, model: stance.Model, docs: list[list[str]], outlet: str | None
 ) -> None:
@@ -138,7 +163,7 @@ def test_the_same_probabilities_and_cues(
 
 
 @given(st.lists(sentences, max_size=8), st.integers(min_value=1, max_value=60))
-@settings(max_examples=300)
+@examples(300)
 def test_the_same_spans(compiled: object, lines: list[str], max_chars: int) -> None:
     for glue in ("\n", " ", "  "):
         text = glue.join(lines)
@@ -188,6 +213,7 @@ def test_there_are_annotated_articles() -> None:
     assert sum(len(sentences) for _, sentences, _ in ANNOTATED) > 8_000
 
 
+@pytest.mark.slow  # reads every annotated article with both cores (a minute or more)
 @pytest.mark.parametrize("outlet", [None, "own", "TASS"])
 def test_the_same_reading_of_every_annotated_article(
     reader: object, model: stance.Model, outlet: str | None
@@ -196,6 +222,7 @@ def test_the_same_reading_of_every_annotated_article(
         assert_same_reading(reader, model, sentences, own if outlet == "own" else outlet)
 
 
+@pytest.mark.slow  # labels every annotated article with both cores
 @pytest.mark.parametrize("with_outlets", [False, True])
 def test_the_same_probabilities_on_every_annotated_article(
     compiled: object, model: stance.Model, with_outlets: bool
@@ -214,6 +241,7 @@ def test_the_same_spans_of_every_annotated_passage_and_seed(compiled: object) ->
         assert_same_spans(compiled, path.read_text(encoding="utf-8"), 1_000)
 
 
+@pytest.mark.slow  # starts worker processes (jobs=2)
 def test_the_same_rows_from_label_articles(compiled: object, seed_texts: dict[str, str]) -> None:
     articles = [{"id": name, "text": text, "outlet": "TASS"} for name, text in seed_texts.items()]
     model = stance.load()
@@ -245,7 +273,7 @@ def test_the_same_rows_from_label_articles(compiled: object, seed_texts: dict[st
         max_size=5,
     )
 )
-@settings(max_examples=300)
+@examples(300)
 def test_the_same_json_lines(compiled: object, rows: list[tuple]) -> None:
     from stance._io import _ENCODER
     from stance._labels import LABELS
@@ -265,6 +293,7 @@ def test_the_same_json_lines(compiled: object, rows: list[tuple]) -> None:
 # -- choosing the core -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts Python processes
 def test_the_environment_variable_forces_the_reference(tmp_path: Path) -> None:
     import os
     import subprocess

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from stance.text import _features as features
 from stance.text._lexicon import lexicon
 from stance.text._tokens import outside_quotes
+from tests.strategies import examples, keys_in_order, unicode_text, voice_texts
 
 _NOT_WORD_CUES = {"v:question", "v:exclaim", "v:figure", "v:when"}
 
@@ -24,11 +24,6 @@ def _pattern(words: frozenset[str]) -> str:
 
 ORACLE = {name: _pattern(lexicon(f"voice_{name}")) for name in features.ALL_VOICE_CUES}
 ORACLE["evaluative"] += r"|(?<![^\W_])(?:need to|disgrace\w*)(?![^\W_])"
-PIECES = (
-    "I I'm I’m we We're us our you your may Might perhaps seems feel disgraceful disgrace "
-    "undisgraced need to need NEED TO good must myself mine İ İstanbul ſeems K ı Ǆ ß "
-    "said Kyiv the war _ 1 ? ! . \" “ ” « » ' ’ )"
-).split()
 
 
 def oracle(text: str) -> set[str]:
@@ -36,20 +31,16 @@ def oracle(text: str) -> set[str]:
     return {"v:" + name for name, pattern in ORACLE.items() if re.search(pattern, outside, re.I)}
 
 
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(PIECES), st.sampled_from(["", " ", "  ", "\n"])), max_size=20
-    ).map(lambda parts: "".join(a + b for a, b in parts))
-)
-@settings(max_examples=500)
+@given(voice_texts())
+@examples(500)
 def test_voice_words_match_their_patterns(text: str) -> None:
     found: set[str] = set()
     features._voice(text, found)
     assert {f for f in found if f not in _NOT_WORD_CUES} == oracle(text)
 
 
-@given(st.text(max_size=120))
-@settings(max_examples=300)
+@given(unicode_text(120))
+@examples(300)
 def test_voice_words_match_their_patterns_on_arbitrary_unicode(text: str) -> None:
     found: set[str] = set()
     features._voice(text, found)
@@ -65,7 +56,7 @@ def test_question_and_exclamation_outside_quotes() -> None:
     assert "v:exclaim" not in found
 
 
-@given(st.lists(st.sampled_from("abcd"), max_size=40))
+@given(keys_in_order())
 def test_running_major_is_max_of_counts(sequence: list[str]) -> None:
     from stance.text._features import _major
 

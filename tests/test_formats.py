@@ -9,14 +9,16 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given
 
 from stance import AnnotationError, InputError
 from stance._cli import main
 from stance._labels import LABELS
 from stance.annotate._formats import FORMATS, export_tasks, import_annotations, label_studio_config
+from tests.strategies import examples, nonblank_sentences, unicode_text
 
+# Three sentences of one article, with their offsets in it (recovering a text from its offsets
+# reads ARTICLE: test_label_studio_recovers_missing_text_from_offsets).
 ARTICLE = "Kyiv says it held the line. Moscow disagrees.\nIt feels like a turning point."
 ITEMS = [
     {"doc": "a.txt", "idx": 0, "start": 0, "end": 27, "text": "Kyiv says it held the line."},
@@ -32,11 +34,6 @@ def fake_proba(texts: list[str], doc_ids: list[str]) -> np.ndarray:
     for i in range(len(texts)):
         proba[i, LABELS.index(SUGGESTED[i % 3])] = 0.6
     return proba
-
-
-def test_items_match_their_article() -> None:
-    for item in ITEMS:
-        assert ARTICLE[item["start"] : item["end"]] == item["text"]
 
 
 def write_json(path: Path, content: Any) -> Path:
@@ -375,12 +372,10 @@ TOOL_EXPORT = {
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@examples(40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    texts=st.lists(st.text(min_size=1).filter(str.strip), min_size=1, max_size=4),
-    doc=st.text(min_size=1),
+    texts=nonblank_sentences(4),
+    doc=unicode_text(min_size=1),
 )
 def test_any_text_survives_a_round_trip(
     tmp_path: Path, fmt: str, texts: list[str], doc: str

@@ -44,11 +44,13 @@ def run_installed(installed: Path, code: str, cwd: Path) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow  # installs the package
 def test_installed_copy_is_the_one_imported(installed: Path, tmp_path: Path) -> None:
     where = run_installed(installed, "import stance; print(stance.__file__)", tmp_path)
     assert where.startswith(str(installed))
 
 
+@pytest.mark.slow  # installs the package
 def test_split_load_predict_from_another_directory(installed: Path, tmp_path: Path) -> None:
     code = (
         "import stance; print(stance.split_sentences('Hi. There')); "
@@ -62,6 +64,7 @@ def test_split_load_predict_from_another_directory(installed: Path, tmp_path: Pa
     assert lines[2].endswith(" 5") and int(lines[2].split()[0]) > 200
 
 
+@pytest.mark.slow  # installs the package
 def test_installed_model_is_verified_against_its_manifest(installed: Path, tmp_path: Path) -> None:
     weights = installed / "stance" / "_data" / "models" / "framing.weights.npz"
     data = bytearray(weights.read_bytes())
@@ -78,6 +81,7 @@ def test_installed_model_is_verified_against_its_manifest(installed: Path, tmp_p
         weights.write_bytes(bytes(data))
 
 
+@pytest.mark.slow  # installs the package
 def test_the_install_builds_the_compiled_core(installed: Path, tmp_path: Path) -> None:
     if shutil.which(os.environ.get("CC", "cc")) is None:
         pytest.skip("no C compiler: the install has the Python core only")
@@ -93,6 +97,7 @@ _NOT_SOURCE = (
 )  # fmt: skip
 
 
+@pytest.mark.slow  # installs the package
 def test_an_install_without_a_compiler_runs_on_the_python_core(
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
@@ -153,3 +158,11 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "stance label seeds/" in setup_and_run and "stance compare" in setup_and_run
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     assert ci == test
+    # CI lints, checks the format and the types before it tests, and stops at the first finding.
+    checks = [
+        ".venv/bin/ruff check stance tests benchmarks",
+        ".venv/bin/ruff format --check stance tests benchmarks",
+        ".venv/bin/mypy stance",
+        ".venv/bin/python -m pytest",
+    ]
+    assert test.split(" && ")[-len(checks) :] == checks

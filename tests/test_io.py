@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from stance import InputError, StanceError
 from stance._io import dumps, read_jsonl, read_text, write_jsonl, write_text
+from tests.strategies import examples, json_records
 
 STANCE = [sys.executable, "-m", "stance"]
 SEPARATORS = "\u2028\u2029\x85"
@@ -28,6 +28,7 @@ def test_a_separator_inside_a_string_never_breaks_a_record(tmp_path: Path) -> No
     assert [record["text"] for _, record in read_jsonl(stream, name="<stdin>")] == [text]
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_stdin_and_file_give_the_same_rows_for_a_separator_inside_a_string(
     tmp_path: Path,
 ) -> None:
@@ -127,15 +128,8 @@ def test_writing_is_atomic_a_failure_keeps_the_old_file(tmp_path: Path) -> None:
         write_text(tmp_path, "x")
 
 
-@given(
-    st.lists(
-        st.dictionaries(
-            st.text(), st.text() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-        ),
-        max_size=5,
-    )
-)
-@settings(max_examples=50)
+@given(json_records(5))
+@examples(50)
 def test_what_is_written_reads_back(records: list[dict]) -> None:
     data = b"".join((dumps(record) + "\n").encode("utf-8") for record in records)
     assert [record for _, record in read_jsonl(io.BytesIO(data))] == records

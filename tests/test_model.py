@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given
 
 import stance
 from stance.annotate._records import read_annotations, shipped_path
 from stance.model._files import ESTIMATOR_FILE, MANIFEST_FILE, WEIGHTS_FILE, default_model_dir
+from tests.strategies import examples, sentence_lists
 
 # Predictions depend on the reading core: every test here runs under each (conftest.py).
 pytestmark = pytest.mark.usefixtures("each_core")
@@ -112,8 +112,8 @@ def test_fast_path_equals_sklearn_on_the_seeds(model: stance.Model) -> None:
     np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-9)
 
 
-@given(st.lists(st.text(max_size=200), max_size=8))
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sentence_lists(8, 200))
+@examples(60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
     model = stance.load()
     fast = model.predict_proba(texts, doc_ids=["d"] * len(texts))
@@ -121,8 +121,8 @@ def test_fast_path_equals_sklearn_on_random_unicode(texts: list[str]) -> None:
     np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-9)
 
 
-@given(st.lists(st.text(max_size=300), max_size=10))
-@settings(max_examples=100)
+@given(sentence_lists(10, 300))
+@examples(100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_probabilities_are_finite_and_sum_to_one(texts: list[str]) -> None:
     model = stance.load()
     proba = model.predict_proba(texts)
@@ -132,9 +132,9 @@ def test_probabilities_are_finite_and_sum_to_one(texts: list[str]) -> None:
     assert all(label in stance.LABELS for label in model.predict(texts))
 
 
-def test_empty_input_is_well_defined(model: stance.Model) -> None:
-    assert model.predict([]) == []
-    assert model.predict_proba([]).shape == (0, len(stance.LABELS))
+def test_empty_input_is_well_defined(tiny_model: stance.Model) -> None:
+    assert tiny_model.predict([]) == []
+    assert tiny_model.predict_proba([]).shape == (0, len(stance.LABELS))
 
 
 @pytest.mark.parametrize(
@@ -146,14 +146,14 @@ def test_empty_input_is_well_defined(model: stance.Model) -> None:
         (42, "got int"),
     ],
 )
-def test_bad_input_gets_a_clear_error(model: stance.Model, bad: object, message: str) -> None:
+def test_bad_input_gets_a_clear_error(tiny_model: stance.Model, bad: object, message: str) -> None:
     with pytest.raises(stance.InputError, match=message):
-        model.predict(bad)  # type: ignore[arg-type]
+        tiny_model.predict(bad)  # type: ignore[arg-type]
 
 
-def test_doc_ids_must_match(model: stance.Model) -> None:
+def test_doc_ids_must_match(tiny_model: stance.Model) -> None:
     with pytest.raises(stance.InputError, match="one entry per sentence"):
-        model.predict(["a", "b"], doc_ids=["x"])
+        tiny_model.predict(["a", "b"], doc_ids=["x"])
 
 
 def test_explain_gives_the_cues_of_the_decision(model: stance.Model) -> None:
@@ -190,16 +190,6 @@ def test_manifest_records_how_the_model_was_made(model: stance.Model) -> None:
     assert 0 < manifest["evaluation"]["dev"]["macro_f1"] <= 1
 
 
-def test_training_is_deterministic() -> None:
-    from stance.model._training import fit
-
-    records = read_annotations(shipped_path("seeds"))
-    texts, docs = seed_articles()
-    first = fit(records, calibrate=False).predict_proba(texts, doc_ids=docs)
-    second = fit(records, calibrate=False).predict_proba(texts, doc_ids=docs)
-    assert np.array_equal(first, second)
-
-
 def test_estimator_follows_the_sklearn_contract() -> None:
     from sklearn.base import clone
 
@@ -214,3 +204,43 @@ def test_estimator_follows_the_sklearn_contract() -> None:
     with pytest.raises(stance.InputError, match="unknown labels"):
         FramingClassifier().fit(["a", "b"], ["neutral", "pro_russia"])
     assert not hasattr(estimator, "classes_")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"C": 0}, "C must be a positive number, got 0"),
+        ({"feature_groups": ("words",)}, r"feature_groups must be a non-empty tuple of ngrams"),
+        ({"feature_groups": ()}, r"feature_groups must be a non-empty tuple of ngrams"),
+        ({"class_weight": "auto"}, "class_weight must be 'balanced' or None, got 'auto'"),
+        ({"stage_C": -2.0}, "stage_C must be a positive number, got -2.0"),
+        ({"min_count": 0}, "min_count must be an integer >= 1, got 0"),
+    ],
+)
+def test_the_estimator_refuses_bad_parameters_when_fitted(
+    params: dict[str, object], message: str
+) -> None:
+    from stance.model._estimator import FramingClassifier
+
+    with pytest.raises(stance.InputError, match=message):
+        FramingClassifier(**params).fit(["a", "b"], ["neutral", "russian_mod"])
+
+
+def test_the_estimator_refuses_bad_data_and_use_before_fit() -> None:
+    from sklearn.exceptions import NotFittedError
+
+    from stance.model._estimator import FramingClassifier
+
+    with pytest.raises(stance.InputError, match="X and y must have the same length, got 1 and 2"):
+        FramingClassifier().fit(["a"], ["neutral", "russian_mod"])
+    with pytest.raises(stance.InputError, match="at least two different labels"):
+        FramingClassifier().fit(["a", "b"], ["neutral", "neutral"])
+    with pytest.raises(NotFittedError, match=r"call fit\(X, y\) or use stance.load\(\)"):
+        FramingClassifier().predict(["a"])
+
+
+def test_the_document_stage_reads_no_sentences_as_no_rows() -> None:
+    from stance.model._document_stage import COLUMNS, document_rows
+
+    rows = document_rows(np.zeros((0, len(stance.LABELS))), [], np.zeros((0, 2), dtype=bool))
+    assert rows.shape == (0, len(COLUMNS))

@@ -45,6 +45,7 @@ def rows(tiny: peers.Data) -> list:
     return peers.run(tiny, quick=True)
 
 
+@pytest.mark.slow  # runs the benchmark (trains its peers)
 def test_quick_rows_score_in_unit_interval(rows: list) -> None:
     scored = [row for row in rows if row.scores]
     assert {row.name.split()[0] for row in scored} == {"TF-IDF", "the", "majority", "attribution"}
@@ -55,12 +56,14 @@ def test_quick_rows_score_in_unit_interval(rows: list) -> None:
             assert len(scores["loso_folds"]) == 2
 
 
+@pytest.mark.slow  # runs the benchmark (trains its peers)
 def test_quick_skips_fasttext_and_minilm_with_a_note(rows: list) -> None:
     skipped = {row.name.split()[0]: row.note for row in rows if not row.scores}
     assert set(skipped) == {"fastText", "MiniLM"}
     assert all("--quick" in note for note in skipped.values())
 
 
+@pytest.mark.slow  # runs the benchmark (trains its peers)
 def test_markdown_table_has_a_row_per_peer_with_figures(rows: list, tiny: peers.Data) -> None:
     table = peers.markdown(rows, tiny)
     lines = [line for line in table.splitlines() if line.startswith("| ")]
@@ -73,6 +76,7 @@ def test_markdown_table_has_a_row_per_peer_with_figures(rows: list, tiny: peers.
     assert "zero_division=0" in table
 
 
+@pytest.mark.slow  # runs the benchmark (trains its peers)
 def test_report_is_json_with_the_metric(rows: list, tiny: peers.Data) -> None:
     record = json.loads(json.dumps(peers.report(rows, tiny, ["peers.py", "--quick"], 1.0)))
     assert record["labels"] == list(peers.LABELS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import stance
 
 
@@ -57,6 +59,7 @@ def test_one_exception_base_class() -> None:
         assert issubclass(error, stance.StanceError)
 
 
+@pytest.mark.slow  # starts Python in a process
 def test_import_loads_neither_sklearn_nor_the_model() -> None:
     code = (
         "import sys, stance; "
@@ -69,6 +72,7 @@ def test_import_loads_neither_sklearn_nor_the_model() -> None:
     assert out == ["False", "False", "False", "False"]
 
 
+@pytest.mark.slow  # starts Python in a process
 def test_prediction_without_sklearn() -> None:
     code = (
         "import sys, stance; m = stance.load(); m.predict(['Kyiv said so.']); "

@@ -1,8 +1,8 @@
 """The README's commands run as printed.
 
 Every Python block runs from the repository root. Of the two bash blocks, the set-up and test
-commands themselves (a virtualenv, pip, pytest) are covered by tests/test_install.py and CI;
-the stance commands that follow the set-up run here as printed, with this interpreter's
+commands themselves (a virtualenv, pip, ruff, mypy, pytest) are covered by tests/test_install.py
+and CI; the stance commands that follow the set-up run here as printed, with this interpreter's
 ``stance``. Every ``stance ...`` command in the table parses with the real argument parser,
 placeholders filled in.
 """
@@ -29,13 +29,14 @@ def blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.+?)\n```", README, flags=re.S)
 
 
+@pytest.mark.slow  # starts Python in a process
 @pytest.mark.parametrize("number", range(len(blocks("python"))))
 def test_every_python_block_runs(number: int) -> None:
     code = blocks("python")[number]
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # runs the README's commands in a shell
 def test_the_stance_commands_after_the_set_up_run_as_printed(tmp_path: Path) -> None:
     setup_and_run = blocks("bash")[0]
     assert SETUP.match(setup_and_run), "the first bash block starts with the set-up"

@@ -50,6 +50,7 @@ def test_every_reader_finds_the_same_problem(tmp_path: Path, bad: dict, problem:
     assert reported[0].startswith(where) and kept == [GOOD]
 
 
+@pytest.mark.usefixtures("tiny_default_model")
 def test_evaluate_reports_bad_records_and_keeps_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -66,6 +67,7 @@ def test_evaluate_reports_bad_records_and_keeps_the_rest(
     assert f"{path}:2: idx must be a non-negative integer, got '1'" in err
 
 
+@pytest.mark.slow  # starts stance in a process
 @pytest.mark.parametrize("case", ["missing", "latin1", "directory", "no records"])
 def test_evaluate_faults_are_clean_errors(tmp_path: Path, case: str) -> None:
     path = tmp_path / "mine.jsonl"

@@ -1,4 +1,7 @@
-"""The one article source: every command that reads articles reads the same ones, the same way."""
+"""The one article source: every command that reads articles reads the same ones, the same way.
+
+The tiny model (tests/tiny_model.py) labels here in place of the shipped one.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from stance.batch._sources import Skips, iter_located
 
 ROOT = Path(__file__).resolve().parent.parent
 STANCE = [sys.executable, "-m", "stance"]
+
+pytestmark = pytest.mark.usefixtures("tiny_default_model")
 
 
 @pytest.fixture
@@ -92,6 +97,7 @@ def test_stdin_streams_json_lines_and_reads_text_whole() -> None:
     assert [(f.article.id, f.article.outlet) for f in text] == [("stdin", "Wire")]
 
 
+@pytest.mark.slow  # starts stance in a process
 def test_export_of_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:
     out = ["-o", str(tmp_path / "t.jsonl"), "--no-predictions"]
     done = subprocess.run(

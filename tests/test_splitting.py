@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 import stance
 from stance.text._splitting import ABBREVIATIONS, Span, _news_breaks, split_sentences
+from tests.strategies import examples, news_fragments, unicode_text
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
 
@@ -41,40 +41,14 @@ def check_invariants(text: str, spans: list[Span]) -> None:
     assert text[position:].strip() == ""
 
 
-@given(st.text())
-@settings(max_examples=400)
+@given(unicode_text())
+@examples(400)
 def test_invariants_on_arbitrary_unicode(text: str) -> None:
     check_invariants(text, split_sentences(text))
 
 
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "Mr",
-                "U.S.",
-                "p.m.",
-                "8.21",
-                "“",
-                "”",
-                '"',
-                ".",
-                "?",
-                "!",
-                "\n",
-                " ",
-                "Kyiv",
-                "said",
-                "Feb.",
-                "1,000.5",
-                "Видео",
-                "’",
-            ]
-        ),
-        max_size=40,
-    ).map("".join)
-)
-@settings(max_examples=400)
+@given(news_fragments())
+@examples(400)
 def test_invariants_on_news_like_fragments(text: str) -> None:
     check_invariants(text, split_sentences(text))
 
@@ -160,6 +134,7 @@ def test_non_strings_are_refused_with_advice(bad: object) -> None:
         split_sentences(bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # starts Python in a process
 def test_splitting_does_not_import_nltk() -> None:
     code = "import sys, stance; stance.split_sentences('A. B.'); print('nltk' in sys.modules)"
     out = subprocess.run(
@@ -225,97 +200,7 @@ def test_agrees_with_punkt_on_annotated_passages(punkt: Any) -> None:
     assert disagreements == []
 
 
-NEWS_TOKENS = [
-    "Mr",
-    "Mr.",
-    "Mrs.",
-    "Dr.",
-    "Gen.",
-    "Lt.-Gen.",
-    "St.",
-    "No.",
-    "Feb.",
-    "Oct.",
-    "vs.",
-    "etc.",
-    "Inc.",
-    "Co.",
-    "e.g.",
-    "i.e.",
-    "U.S.",
-    "U.K.",
-    "u.s.",
-    "U.S.A.",
-    "EU.",
-    "p.m.",
-    "a.m.",
-    "J.",
-    "R.",
-    "x.",
-    "é.",
-    "3.",
-    "2022.",
-    "8.21",
-    "1,000.5",
-    "-3.",
-    "2,",
-    "...",
-    "..",
-    "…",
-    ". . .",
-    "--",
-    "“",
-    "”",
-    '"',
-    "’",
-    "‘",
-    "'",
-    "«",
-    "»",
-    "(",
-    ")",
-    "[1]",
-    "[",
-    "]",
-    ".",
-    "?",
-    "!",
-    "?!",
-    '?"',
-    '."',
-    ".”",
-    "?”",
-    "?’",
-    ":",
-    ";",
-    ",",
-    "-",
-    "Kyiv",
-    "Видео",
-    "Smith",
-    "The",
-    "Why",
-    "A",
-    "I",
-    "said",
-    "he",
-    "asked",
-    "war",
-    "a",
-    "de",
-    "Ukraine's",
-    "3",
-    " ",
-    " ",
-    " ",
-    "  ",
-    "\t",
-    "\xa0",
-    "\n",
-]
-
-
-@given(st.lists(st.sampled_from(NEWS_TOKENS), max_size=40).map("".join))
-@settings(max_examples=300)
+@given(news_fragments())
+@examples(300)
 def test_agrees_with_punkt_on_news_like_fragments(punkt: Any, text: str) -> None:
     assert split_sentences(text) == punkt_split(punkt, text)

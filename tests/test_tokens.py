@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from hypothesis import given
-from hypothesis import strategies as st
 
 from stance.text._lexicon import lexicon
 from stance.text._tokens import (
@@ -17,16 +16,17 @@ from stance.text._tokens import (
     word_bounds,
     words,
 )
+from tests.strategies import quote_texts, unicode_text
 
 
-@given(st.text())
+@given(unicode_text())
 def test_fold_keeps_every_offset(text: str) -> None:
     folded = fold(text)
     assert len(folded) == len(text)
     assert folded == fold(folded)
 
 
-@given(st.text())
+@given(unicode_text())
 def test_folded_text_matches_what_a_case_insensitive_pattern_matches(text: str) -> None:
     # A word found in the folded text is the same span, case-insensitively, in the original.
     folded = fold(text)
@@ -36,7 +36,7 @@ def test_folded_text_matches_what_a_case_insensitive_pattern_matches(text: str) 
         )
 
 
-@given(st.text())
+@given(unicode_text())
 def test_word_bounds_are_the_words_and_their_offsets(text: str) -> None:
     folded = fold(text)
     tokens, bounds = word_bounds(folded)
@@ -58,7 +58,7 @@ def test_quoted_regions_see_quotes_closed_from_an_earlier_sentence() -> None:
     assert len(outside_quotes(text)) == len(text)
 
 
-@given(st.text(alphabet='ab "“”«» '))
+@given(quote_texts())
 def test_quote_state_alternates_for_straight_quotes(text: str) -> None:
     closed = quote_open_after(text, False)
     if not any(c in text for c in "“”«»"):

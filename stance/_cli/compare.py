@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,11 +134,12 @@ def run_compare(args: argparse.Namespace) -> int:
     refuse_outputs_among_inputs([output, args.chart], args.inputs)
     rows = rows_from_inputs(args.inputs, args)
     result = compare(rows, by=args.by, dedupe=args.dedupe, n_boot=args.bootstrap, seed=args.seed)
-    report = {
+    formats: dict[str, Callable[[], str]] = {
         "table": result.format_table,
         "csv": result.to_csv,
         "json": lambda: result.to_json() + "\n",
-    }[args.format]()
+    }
+    report = formats[args.format]()
     # The chart first, each file written whole or not at all: a failure leaves no half report.
     if args.chart:
         result.plot(args.chart)

@@ -53,6 +53,15 @@ def add_parser(commands: Any) -> None:
     )
     label.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     label.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        metavar="P",
+        help="label a sentence 'uncertain' when its most probable label is below P (its "
+        "probabilities stay in the row); `stance evaluate` shows the accuracy each P buys "
+        "(default: always answer)",
+    )
+    label.add_argument(
         "--engine",
         choices=("local", "spark"),
         default="local",
@@ -120,6 +129,7 @@ def _todo(
 def _label(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from stance._labels import check_confidence
     from stance.batch._labelling import CHUNK_CHARS, COLUMNS, MAX_SENTENCE_CHARS, label_batches
     from stance.batch._sink import fingerprint, open_sink, output_format, side_files
     from stance.batch._sources import Skips, iter_located, refuse_outputs_among_inputs
@@ -130,6 +140,7 @@ def _label(args: argparse.Namespace) -> int:
         # Before anything is touched, whatever the flags: an output is never one of the inputs.
         refuse_outputs_among_inputs([output, *side_files(output)], args.inputs)
     fmt = output_format(output, args.format)
+    check_confidence(args.min_confidence)  # before any output is opened
     model = load(args.model)
     run_id = fingerprint(
         {
@@ -139,6 +150,7 @@ def _label(args: argparse.Namespace) -> int:
             "model": model.manifest["files"],
             "columns": list(COLUMNS),
             "limits": [MAX_SENTENCE_CHARS, CHUNK_CHARS],
+            "min_confidence": args.min_confidence,
         }
     )
     sink = open_sink(args.output, fmt, run_id, overwrite=args.overwrite)
@@ -149,7 +161,9 @@ def _label(args: argparse.Namespace) -> int:
         articles = _todo(found, sink, skips, counts)
         progress = Progress(sys.stderr, enabled=False if args.quiet else None)
         digests = counts["digests"]
-        for finished, rows in label_batches(articles, jobs=args.jobs, model=model):
+        for finished, rows in label_batches(
+            articles, jobs=args.jobs, model=model, min_confidence=args.min_confidence
+        ):
             sink.write_batch([(a.id, digests.pop(a.id)) for a in finished], rows)
             progress.update(len(finished), len(rows))
         sink.finish()

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeGuard
 
 from stance import _io
 from stance._errors import AnnotationError, InputError
@@ -235,7 +235,8 @@ def label_studio_config(labels: Sequence[str] = LABELS) -> str:
     choices = "\n".join(f'    <Choice value="{label}"/>' for label in labels)
     return (
         "<View>\n"
-        '  <Header value="Whose account or voice does this sentence carry? See LABELS.md"/>\n'
+        '  <Header value="Whose account or voice does this sentence carry? '
+        'See the stance annotation guide"/>\n'
         f'  <Text name="{TEXT_NAME}" value="${TEXT_NAME}"/>\n'
         f'  <Choices name="{CHOICE_NAME}" toName="{TEXT_NAME}" choice="single" '
         'showInLine="true">\n'
@@ -279,7 +280,7 @@ def _doccano_answers(
     lines: Iterable[tuple[int, dict[str, Any]]], source: str, annotator: str | None
 ) -> Iterator[_Answer]:
     for line_no, record in lines:
-        meta = record.get("meta") if isinstance(record.get("meta"), Mapping) else {}
+        meta: Mapping[str, Any] = record["meta"] if isinstance(record.get("meta"), Mapping) else {}
         data = {**meta, **record}
         labels = list(dict.fromkeys(_as_labels(record.get("label", record.get("labels")))))
         user = record.get("annotator", record.get("user", annotator))
@@ -307,10 +308,10 @@ def _task_doccano(item: Mapping[str, Any], proba: Sequence[float] | None) -> dic
 
 def _read_prodigy(path: Path) -> Iterator[_Answer]:
     for line_no, record in _read_jsonl(path):
-        meta = record.get("meta") if isinstance(record.get("meta"), Mapping) else {}
+        meta: Mapping[str, Any] = record["meta"] if isinstance(record.get("meta"), Mapping) else {}
         data = {**meta, **({"text": record["text"]} if "text" in record else {})}
         annotator = record.get("_annotator_id") or record.get("_session_id")
-        answer = record.get("answer")
+        answer: Any = record.get("answer")
         status = {"accept": None, "reject": REJECTED, "ignore": IGNORED}.get(answer, NOT_ANNOTATED)
         # A choice task answers in `accept`; a binary task accepts its one `label`.
         labels = _as_labels(record["accept"] if "accept" in record else record.get("label"))
@@ -419,7 +420,7 @@ class _TextSource:
         return text[start:end] if text is not None and end <= len(text) else None
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stance import _core
 from stance._errors import InputError
-from stance._labels import LABELS
+from stance._labels import LABELS, UNCERTAIN, check_confidence
 from stance.text._features import describe
 from stance.text._splitting import split_bounded
 
@@ -243,9 +243,14 @@ def _label_columns(model: Model, units: list[_Unit]) -> _Labels:
 _new_row = tuple.__new__
 
 
-def _rows_of(units: list[_Unit], labels: _Labels) -> list[SentenceLabel]:
+def _rows_of(
+    units: list[_Unit], labels: _Labels, min_confidence: float | None = None
+) -> list[SentenceLabel]:
     probabilities = labels.proba.tolist()
     chosen = [LABELS[k] for k in labels.best.tolist()]
+    if min_confidence is not None:  # abstain below the user's threshold; keep the probabilities
+        top = labels.proba.max(axis=1).tolist()
+        chosen = [c if p >= min_confidence else UNCERTAIN for c, p in zip(chosen, top)]
     bounds = labels.bounds.tolist()
     cut = labels.cut.tolist()
     cues = labels.cues
@@ -295,11 +300,18 @@ def _unit_batches(
         yield units, [u.article for u in units]
 
 
-def label_rows(model: Model, articles: list[Article]) -> list[SentenceLabel]:
-    """Label a batch of articles in one vectorised pass: the single labelling path."""
+def label_rows(
+    model: Model, articles: list[Article], *, min_confidence: float | None = None
+) -> list[SentenceLabel]:
+    """Label a batch of articles in one vectorised pass: the single labelling path.
+
+    With ``min_confidence``, a sentence whose most probable label is less probable than that
+    gets the label ``"uncertain"`` (its probabilities stay in the row).
+    """
+    threshold = check_confidence(min_confidence)
     rows: list[SentenceLabel] = []
     for units, _ in _unit_batches(articles, max(1, len(articles))):
-        rows += _rows_of(units, _label_columns(model, units))
+        rows += _rows_of(units, _label_columns(model, units), threshold)
     return rows
 
 
@@ -318,17 +330,26 @@ def label_article(
     article_id: str = "0",
     outlet: str = "",
     date: str = "",
+    min_confidence: float | None = None,
 ) -> list[SentenceLabel]:
-    """Split one article into sentences and label each, reading them in context.
+    """Split one article into sentences and label each, reading the whole article.
+
+    ``outlet``, when it is itself a source (TASS, the Pentagon, the ISW), is evidence of the
+    article's voice; ``min_confidence`` makes the model abstain below that probability.
 
     >>> rows = label_article("Peskov told reporters the talks had failed. He added nothing.")
-    >>> [(r.text, r.label) for r in rows]  # doctest: +SKIP
+    >>> [r.label for r in rows]
+    ['russian_mod', 'russian_mod']
+    >>> rows[1].text, rows[1].start
+    ('He added nothing.', 44)
     """
     if not isinstance(text, str):
         raise InputError(
             f"label_article() takes the article text as a str, got {type(text).__name__}"
         )
-    return label_rows(_model(model), [Article(article_id, text, outlet, date)])
+    return label_rows(
+        _model(model), [Article(article_id, text, outlet, date)], min_confidence=min_confidence
+    )
 
 
 def _worker_batch(units: list[_Unit], model_dir: str | None, core: str = "compiled") -> _Labels:
@@ -363,6 +384,7 @@ def label_batches(
     jobs: int | None = 1,
     model: Model | None = None,
     batch_size: int = BATCH_ARTICLES,
+    min_confidence: float | None = None,
 ) -> Iterator[tuple[list[Article], list[SentenceLabel]]]:
     """(articles finished, rows) per batch, in input order, labelled by ``jobs`` processes.
 
@@ -370,12 +392,13 @@ def label_batches(
     have all their rows in this batch or earlier ones (none for a chunk before the last).
     """
     n_jobs = resolve_jobs(jobs)
+    threshold = check_confidence(min_confidence)
     numbered = (as_article(item, i) for i, item in enumerate(articles))
     batches = _unit_batches(numbered, batch_size)
     if n_jobs == 1:
         chosen = _model(model)
         for units, finished in batches:
-            yield finished, _rows_of(units, _label_columns(chosen, units))
+            yield finished, _rows_of(units, _label_columns(chosen, units), threshold)
         return
     from stance.batch._workers import ordered_map
 
@@ -383,18 +406,24 @@ def label_batches(
     core = _core.active()
     tasks = (((units, model_dir, core), (units, finished)) for units, finished in batches)
     for (units, finished), labels in ordered_map(_worker_batch, tasks, n_jobs):
-        yield finished, _rows_of(units, labels)
+        yield finished, _rows_of(units, labels, threshold)
 
 
 def label_articles(
-    articles: Iterable[object], *, jobs: int | None = 1, model: Model | None = None
+    articles: Iterable[object],
+    *,
+    jobs: int | None = 1,
+    model: Model | None = None,
+    min_confidence: float | None = None,
 ) -> Iterator[SentenceLabel]:
     """Label many articles lazily, in order, with ``jobs`` processes (``None``: every core).
 
     Each item is an article text, a dict with ``text`` (and ``id``, ``outlet``, ``date``), or
     an :class:`Article`. Memory stays flat: articles are read and labelled in small batches.
+    ``min_confidence`` makes the model answer ``"uncertain"`` below that probability.
     """
-    for _batch, rows in label_batches(articles, jobs=jobs, model=model):
+    batches = label_batches(articles, jobs=jobs, model=model, min_confidence=min_confidence)
+    for _batch, rows in batches:
         yield from rows
 
 

@@ -496,7 +496,7 @@ def open_sink(
     output: str | None, fmt: str | None, run_id: str, *, overwrite: bool = False
 ) -> RowSink:
     """A sink for ``--output`` (None or ``-``: stdout), the format from the option or suffix."""
-    path = None if output in (None, "-") else Path(output)
+    path = None if output is None or output == "-" else Path(output)
     return RowSink(path, output_format(path, fmt), run_id, overwrite=overwrite)
 
 

@@ -179,7 +179,7 @@ def refuse_outputs_among_inputs(
     the rows being written as articles.
     """
     names = [str(name) for name in inputs]
-    wanted = [Path(output) for output in outputs if output not in (None, STDIN)]
+    wanted = [Path(output) for output in outputs if output is not None and output != STDIN]
     if not wanted:
         return
     listed = input_files(names)

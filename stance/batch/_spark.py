@@ -416,7 +416,9 @@ def _input_counts(df: DataFrame, text_col: str) -> tuple[int, int]:
     if dict(df.dtypes).get(text_col) != "string":
         total = df.count()
         return total, total
-    total, texts = df.agg(F.count(F.lit(1)), F.count(F.col(text_col))).first()
+    row = df.agg(F.count(F.lit(1)), F.count(F.col(text_col))).first()
+    assert row is not None  # an aggregate without grouping has exactly one row
+    total, texts = row
     return int(total), int(total) - int(texts)
 
 

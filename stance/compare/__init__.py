@@ -12,8 +12,9 @@ once.
 numpy is the only heavy import at module level; pandas, scipy and matplotlib load on use.
 """
 
+from stance._labels import LABEL_NAMES
 from stance.compare._duplicates import NearDuplicate, find_near_duplicates
-from stance.compare._render import LABEL_COLORS, LABEL_NAMES
+from stance.compare._render import LABEL_COLORS
 from stance.compare._report import Comparison, compare, compare_outlets
 from stance.compare._rows import read_rows
 from stance.compare._stats import OutletTest, TypicalSentences, bootstrap_shares

@@ -10,27 +10,12 @@ import numpy as np
 
 from stance._errors import InputError
 from stance._io import write_bytes
-from stance._labels import LABELS
+from stance._labels import LABEL_NAMES, LABELS, SHORT_NAMES
 from stance.compare._rows import _HIGH, _LOW, _SHARE, UNDATED, _period_order
 
 if TYPE_CHECKING:
     from stance.compare._report import Comparison
 
-LABEL_NAMES = {
-    "official_ukrainian": "Ukrainian officials",
-    "russian_mod": "Russian MoD / Kremlin",
-    "western_intelligence": "Western intelligence",
-    "editorial_opinion": "Editorial opinion",
-    "neutral": "Neutral narration",
-}
-# Short column heads for the terminal table, so five labels fit in a normal width.
-_SHORT_NAMES = {
-    "official_ukrainian": "Ukr. official",
-    "russian_mod": "Russian MoD",
-    "western_intelligence": "Western intel",
-    "editorial_opinion": "Opinion",
-    "neutral": "Neutral",
-}
 # Colours people read without a legend lookup: Ukraine blue, Russia red, grey for no source.
 LABEL_COLORS = {
     "official_ukrainian": "#1f5fbf",
@@ -60,7 +45,7 @@ def _shares_lines(result: Comparison) -> list[str]:
     heads = ["outlet".ljust(outlet_width)]
     if result.by is not None:
         heads.append(result.by.ljust(8))
-    heads += ["sentences", "articles"] + [_SHORT_NAMES[label].ljust(13) for label in LABELS]
+    heads += ["sentences", "articles"] + [SHORT_NAMES[label].ljust(13) for label in LABELS]
     lines = ["  ".join(heads).rstrip()]
     for record in shares.to_dict("records"):
         cells = [_clip(str(record["outlet"]), outlet_width).ljust(outlet_width)]

@@ -17,7 +17,7 @@ from stance.compare._duplicates import (
     find_near_duplicates,
 )
 from stance.compare._render import _format, _plot
-from stance.compare._rows import _HIGH, _LOW, _check_by, _prepared
+from stance.compare._rows import _HIGH, _LOW, _check_by, _prepared, abstentions
 from stance.compare._stats import (
     N_TYPICAL,
     OutletTest,
@@ -120,9 +120,14 @@ def compare(
 ) -> Comparison:
     """Compare outlets' label shares; see the module docstring for what is computed and why."""
     _check_by(by)
-    frame = _prepared(rows, by)
+    frame, abstained = abstentions(_prepared(rows, by))
     duplicates = find_near_duplicates(frame, near_duplicate_jaccard)
     notes = []
+    if abstained:
+        notes.append(
+            f"{abstained} sentence(s) labelled 'uncertain' (the model abstained below "
+            "--min-confidence) are left out: shares are of the sentences it labelled"
+        )
     if dedupe and duplicates:
         frame = _without_copies(frame, duplicates)
         copies = sum(len(group.articles) - 1 for group in duplicates)
@@ -167,7 +172,7 @@ def compare_outlets(
     over articles within the outlet.
     """
     _check_by(by)
-    frame = _prepared(rows, by)
+    frame, _ = abstentions(_prepared(rows, by))
     if dedupe:
         frame = _without_copies(frame, find_near_duplicates(frame))
     return _shares(frame, by, n_boot, seed)

@@ -12,7 +12,7 @@ import numpy as np
 
 from stance import _io
 from stance._errors import InputError
-from stance._labels import LABELS
+from stance._labels import LABELS, UNCERTAIN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,7 +112,7 @@ def _bad_value(value: object, textual: bool) -> str | None:
     elif isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         return f"{value!r} is a {type(value).__name__}, not a number"
     else:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     if not math.isfinite(number) or not 0.0 <= number <= 1.0:
         return f"{value!r} is not a probability between 0 and 1"
     return None
@@ -184,7 +184,7 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("article_id", "outlet", "date", "text", "label"):
         frame[column] = frame[column].fillna("").astype(str)
     frame["outlet"] = frame["outlet"].where(frame["outlet"].str.strip() != "", NO_OUTLET)
-    unknown = sorted(set(frame["label"]) - set(LABELS))
+    unknown = sorted(set(frame["label"]) - {*LABELS, UNCERTAIN})
     if unknown:
         raise InputError(
             f"unknown label(s) {', '.join(map(repr, unknown))}; labels are {', '.join(LABELS)}"
@@ -260,6 +260,19 @@ def _check_by(by: str | None) -> None:
 
 def _period_order(name: str) -> tuple[int, str]:
     return (1, "") if name == UNDATED else (0, name)
+
+
+def abstentions(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows the model answered, and how many it abstained on (``stance label
+    --min-confidence`` labels them ``uncertain``): shares are of answered sentences."""
+    answered = frame["label"] != UNCERTAIN
+    if len(frame) and not answered.any():
+        raise InputError(
+            f"nothing to compare: all {len(frame)} sentences are labelled '{UNCERTAIN}' (the "
+            "model abstained below --min-confidence); label them again with a lower "
+            "--min-confidence, or without it"
+        )
+    return frame[answered].reset_index(drop=True), int((~answered).sum())
 
 
 def _prepared(rows: object, by: str | None) -> pd.DataFrame:

@@ -136,6 +136,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(LABELS)
         self.n_features_ = len(self.vectorizer_.vocabulary_)
         folds = _document_folds(groups)
+        final: np.ndarray | None  # out-of-fold scores of the last stage, for the temperature
         if self.document_stage and folds:
             # The second stage learns from what the first stage says of documents it never saw.
             first = self._out_of_fold(

@@ -24,7 +24,7 @@ import numpy as np
 
 from stance import _core
 from stance._errors import InputError, ModelFileError
-from stance._labels import LABELS, UNCERTAIN
+from stance._labels import LABELS, UNCERTAIN, check_confidence
 from stance.model import _files as _modelfile
 from stance.model._document_stage import GROUP_OF_COLUMN, document_rows, free_sentences
 from stance.model._scoring import (
@@ -43,18 +43,6 @@ __all__ = ["Cue", "Labelled", "Model", "load", "save_model"]
 
 # A document-stage push (in logits) above which the cues name the document's voice.
 _DOCUMENT_CUE = 0.5
-
-
-def check_confidence(value: object) -> float | None:
-    """``min_confidence`` as a float in [0, 1], or None; else a clear error."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise InputError(
-            f"min_confidence must be a probability between 0 and 1 (or None for no "
-            f"abstention), got {value!r}"
-        )
-    return float(value)
 
 
 def _fixed_step(coef: np.ndarray) -> float:

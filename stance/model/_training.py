@@ -18,7 +18,13 @@ import numpy as np
 
 from stance._labels import LABELS
 from stance.annotate._records import TRAINING, read_annotations, shipped_path
-from stance.model._evaluation import ProbaFn, order_by_article, predict_records, report
+from stance.model._evaluation import (
+    ProbaFn,
+    group_reports,
+    order_by_article,
+    predict_records,
+    report,
+)
 
 __all__ = [
     "DEFAULT_PARAMS",
@@ -130,6 +136,14 @@ def leave_one_seed_out(
     return report([r["label"] for r in seeds], predicted, proba)
 
 
-def dev_report(model: Any, dev: list[dict[str, Any]]) -> dict[str, Any]:
-    proba = predict_records(_proba_fn(model), dev)
-    return report([r["label"] for r in dev], [LABELS[i] for i in proba.argmax(axis=1)], proba)
+def dev_report(
+    model: Any, dev: list[dict[str, Any]], *, by: str | None = None, outlets: bool = True
+) -> dict[str, Any]:
+    """The report of ``model`` on labelled records, by ``by`` too; ``outlets=False`` reads
+    the text alone (the records' outlets are not shown to the model)."""
+    proba = predict_records(_proba_fn(model), dev, outlets=outlets)
+    result = report([r["label"] for r in dev], [LABELS[i] for i in proba.argmax(axis=1)], proba)
+    if by is not None:
+        result["by_field"] = by
+        result["by"] = group_reports(dev, proba, by)
+    return result

@@ -253,8 +253,9 @@ class Attributor:
         """An ambiguous name's group from the article so far: "the ministry said" after
         "Britain's defence ministry said" is the same ministry. (Measured: the last speaker is
         a better guide than the last certain mention of the same kind of actor.)"""
-        if self.last is not None and self.last.group in mention.actor.groups:
-            return self.last.group  # type: ignore[return-value]
+        last = self.last.group if self.last is not None else None
+        if last is not None and last in mention.actor.groups:
+            return last
         if self.prior is not None and self.prior in mention.actor.groups:
             return self.prior
         return mention.group

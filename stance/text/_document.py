@@ -62,6 +62,7 @@ _BIO_SPAN = 5  # author lines stand at the top or the foot of a page
 # An author's line: "X is a Research Fellow in the Military Sciences team at RUSI."
 _BIO = re.compile(r"\b(?:is|was|are)\s+(?:a|an|the)\s+[^.;]{0,90}?\b(?:at|of|with|for)\b")
 _PERSONAL_SHARE = 0.3
+_FURNITURE_SHARE = 0.1
 _USER = re.compile(r"^(?:u/|@)?[\w.\-]*(?:\d|_)[\w.\-]*$|^(?:u/|@)\S+$")
 _EDITORIAL_SPAN = 4  # an opinion kicker counts near the top of the page
 _ASSESSMENT_SHARE = 0.2
@@ -123,8 +124,7 @@ _FURNITURE = lexicon("comment_furniture")
 _WE = lexicon("voice_we")
 _EDITORIAL = lexicon("editorial_markers")
 _OWN_VOICE = lexicon("voice_first_person") | lexicon("voice_hedge") | lexicon("voice_evaluative")
-_SELF = lexicon("voice_first_person") | _WE
-_INSTITUTIONS = frozenset(["institution", "office"])
+_AGENCIES = frozenset(["media", "agency"])
 # Who can author a document its opening lines name (not a country or an army: the topic).
 _AUTHORS = frozenset(["person", "institution", "office", "agency", "media", "channel"])
 _BY_BEFORE = re.compile(r"\b(?:by|from|of)\s+(?:[\w'’]+\s+){0,2}$", re.IGNORECASE)
@@ -166,8 +166,8 @@ def _is_own_voice(sentence: str, tokens: list[str]) -> bool:
 
 def _is_furniture(sentence: str, tokens: list[str]) -> bool:
     """A comment thread's furniture line: "Reply", "12 likes", "3 hours ago", a user name."""
-    if not tokens or len(tokens) > 6:
-        return False
+    if not tokens or len(tokens) > 6 or sentence.rstrip().endswith(":"):
+        return False  # a lead-in ("More in this report:") announces text, it is no furniture
     stripped = sentence.strip()
     if " " not in stripped and _USER.match(stripped):
         return True
@@ -211,9 +211,13 @@ def read_document(
     assessing = sum(1 for t in tokens if not _ASSESSMENT.isdisjoint(t))
     if assessing >= 2 and assessing >= _ASSESSMENT_SHARE * n:
         kinds.append("assessment")
-    if any(datelines):
-        kinds.append("agency")
-    if sum(furniture) >= 2 or any(fold(s).strip(" :") == "comments" for s in sentences):
+    if _dateline_group(datelines, mentions) is not None:
+        kinds.append("agency")  # a state agency's item; a wire's dateline names no side
+    # A thread's furniture (user names, "Reply", likes) is a good part of its lines; a page's
+    # "Comments" link and share buttons are not.
+    headers = [fold(s).strip(" :") == "comments" for s in sentences]
+    thread = sum(f and not h for f, h in zip(furniture, headers))
+    if thread >= 2 and (any(headers) or thread >= _FURNITURE_SHARE * n):
         kinds.append("comments")
     if any(_is_editorial_marker(s, t) for s, t in zip(sentences[:_EDITORIAL_SPAN], tokens)):
         kinds.append("editorial")
@@ -237,7 +241,6 @@ def read_document(
         gazetteer,
         outlet,
         voiced=voiced,
-        first_person=[not _SELF.isdisjoint(t) for t in tokens],
         assessors=[a.group if a is not None and _assesses(a) else None for a in attributions],
     )
     turns = _turns(tags, group) if "transcript" in kinds else [None] * n
@@ -287,10 +290,16 @@ def document_prior(
 
 
 def _dateline_group(datelines: Sequence[bool], mentions: Sequence[Sequence[Mention]]) -> str | None:
+    """The group of the agency a dateline names ("/TASS/", "KYIV, Ukrinform"); not of its
+    place ("KYIV, March 3 (Reuters)" is a wire's dateline, in no one's voice)."""
     for i, is_dateline in enumerate(datelines):
         if is_dateline:
             near = [*mentions[i], *(mentions[i + 1] if i + 1 < len(mentions) else ())]
-            named = [m.group for m in near if m.group in SOURCE_GROUPS and m.certain]
+            named = [
+                m.group
+                for m in near
+                if m.group in SOURCE_GROUPS and m.certain and m.actor.kind in _AGENCIES
+            ]
             if named:
                 return named[0]
     return None
@@ -305,7 +314,6 @@ def _voice_group(
     gazetteer: Gazetteer,
     outlet: str | None,
     voiced: bool,
-    first_person: Sequence[bool],
     assessors: Sequence[str | None],
 ) -> tuple[str | None, str]:
     """The group whose document this is, strongest evidence first.
@@ -356,16 +364,6 @@ def _voice_group(
     assessed = Counter(g for g in assessors if g in SOURCE_GROUPS)
     if assessed:  # "ISW assesses that ...": the assessing source of an assessment
         return assessed.most_common(1)[0][0], "assessor"
-    for i, mine in enumerate(first_person):
-        # "Welcome to the Center for Strategic and International Studies; I'm Seth Jones ..."
-        if mine and speakers[i] in ("none", "unresolved"):
-            named = [
-                m.group
-                for m in mentions[i]
-                if m.group in SOURCE_GROUPS and m.certain and m.actor.kind in _INSTITUTIONS
-            ]
-            if named:
-                return named[0], "self"
     return None, "none"
 
 

@@ -39,7 +39,7 @@ __all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "FEATURE_VERSION", "describe", "featu
 
 # The version of what featurize_article computes: a model is only valid with the features it
 # was trained on, so its manifest records this and loading refuses another.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 
 ALL_GROUPS: tuple[str, ...] = (
     "ngrams",
@@ -164,9 +164,17 @@ def _read_article(
 # -- the groups --------------------------------------------------------------------------------
 
 
-def _ngrams(tokens: list[str], out: set[str]) -> None:
-    out.update(["w:" + w for w in tokens if w not in _STOPWORDS])
-    out.update([f"b:{a} {b}" for a, b in pairwise(tokens)])
+def _ngrams(tokens: list[str], out: set[str], domain: str | None = None) -> None:
+    unigrams = ["w:" + w for w in tokens if w not in _STOPWORDS]
+    bigrams = [f"b:{a} {b}" for a, b in pairwise(tokens)]
+    out.update(unigrams)
+    out.update(bigrams)
+    if domain is not None:
+        # The same words in a document of another kind, as features of their own ("frustratingly
+        # easy" domain adaptation): what the words mean inside a briefing or a thread stays
+        # there, and the shared copy keeps what they mean in news copy.
+        out.update([f"{domain}|{name}" for name in unigrams])
+        out.update([f"{domain}|{name}" for name in bigrams])
 
 
 def _chars(tokens: list[str], out: set[str]) -> None:
@@ -284,7 +292,11 @@ def _document(i: int, here: _Sentence, doc: DocumentVoice, voice: bool, out: set
     # An editorial's judgement and its plain background differ by the sentence's own voice.
     voiced_state = f"{state}:{'voice' if voice else 'plain'}" if state == "free" else state
     for kind in doc.kinds:
-        out.add(f"dk:{kind}:{voiced_state}")
+        # "We" and a personal voice say a document speaks for itself, not for whom: alone they
+        # are no evidence of a side (an editorial's "we", a president's); with the voice's
+        # group they are (below).
+        if kind not in _WHOSE_UNKNOWN:
+            out.add(f"dk:{kind}:{voiced_state}")
     if doc.group is not None:
         out.add(f"dv:{doc.group}:{state}")
         out.add(f"dve:{doc.evidence}:{doc.group}:{state}")
@@ -301,6 +313,7 @@ def _document(i: int, here: _Sentence, doc: DocumentVoice, voice: bool, out: set
         out.add("ln:dateline")
 
 
+_WHOSE_UNKNOWN = frozenset(["institutional", "personal"])
 _KIND_NAMES = {
     "transcript": "a transcript",
     "assessment": "an assessment",
@@ -315,7 +328,6 @@ _EVIDENCE = {
     "dateline": "its dateline",
     "speakers": "its speakers",
     "title": "its title",
-    "self": "its speaker's own words",
     "author": "its author's line",
     "assessor": "who assesses in it",
     "attribution": "its attributions",
@@ -357,10 +369,28 @@ def describe(feature: str) -> str:
         return f"speaker's turn: {parts[0]}"
     if head == "ln":
         return f"line: {parts[0]}"
+    if "|" in head:  # a word's own copy for a kind of document: "vo|w:assess"
+        return describe(feature.split("|", 1)[1])
     for prefix, shown in _SIMPLE.items():
         if feature.startswith(prefix):
             return shown + feature[len(prefix) :]
     return feature
+
+
+def _domain(doc: DocumentVoice | None) -> str | None:
+    """The kind of document for the words' own copies: a source's own voice ("vo"), a
+    writer's or commenters' opinion ("op"), or news copy (None: the shared copy alone)."""
+    if doc is None:
+        return None
+    if not _OPINION_KINDS.isdisjoint(doc.kinds):
+        return "op"
+    if doc.group is not None or not _VOICE_KINDS.isdisjoint(doc.kinds):
+        return "vo"
+    return None
+
+
+_OPINION_KINDS = frozenset(["comments", "editorial", "personal"])
+_VOICE_KINDS = frozenset(["transcript", "assessment", "agency"])
 
 
 def _major(counts: dict[str, int], counted: str, major: str | None) -> str:
@@ -398,6 +428,7 @@ def featurize_article(
         if "document" in wanted
         else None
     )  # fmt: skip
+    domain = _domain(doc)
     prev_voice = False
     doc_groups: dict[str, int] = {}  # speakers' groups so far, in order of first appearance
     doc_major: str | None = None  # the most frequent of them, the first one on a tie
@@ -406,7 +437,7 @@ def featurize_article(
         text = here.text
         feats: set[str] = {"bias"}
         if "ngrams" in wanted:
-            _ngrams(here.words, feats)
+            _ngrams(here.words, feats, domain)
         if "chars" in wanted:
             _chars(here.words, feats)
         if "attribution" in wanted:
