@@ -32,14 +32,15 @@ _SOURCE = Path(__file__).resolve().parent / "text" / "_compiled.pyx"
 
 def _load() -> tuple[ModuleType | None, str | None]:
     """The compiled module, or None and why not."""
+    import importlib
+
     try:
-        from stance.text import _compiled
+        module = importlib.import_module("stance.text._compiled")
     except ImportError as err:
-        module = _installed_build()
-        if module is None:
+        found = _installed_build()
+        if found is None:
             return None, f"the compiled core is not built ({err})"
-    else:
-        module = _compiled
+        module = found
     stale = _stale(module)
     if stale:
         return None, stale
@@ -86,7 +87,16 @@ def _installed_build() -> ModuleType | None:
 
 
 def _stale(module: ModuleType) -> str | None:
-    """Why a build cannot be used: it was made from another version of the source."""
+    """Why a build cannot be used: it computes another version of the features than the
+    reference, or it was made from another version of the source."""
+    from stance.text._features import FEATURE_VERSION
+
+    version = getattr(module, "FEATURE_VERSION", None)
+    if version != FEATURE_VERSION:
+        return (
+            f"the compiled core computes feature version {version}, the Python reference "
+            f"{FEATURE_VERSION}; rebuild it from a source that matches (pip install .)"
+        )
     if not _SOURCE.is_file():  # an installed package: the build is its own
         return None
     digest = hashlib.sha256(_SOURCE.read_bytes()).hexdigest()

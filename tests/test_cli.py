@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import stance
+from stance import _core
 from stance._cli import main
 from stance._labels import LABELS
 from tests import small_annotations as small
@@ -204,7 +205,9 @@ def test_a_command_line_argparse_cannot_parse(capsys: pytest.CaptureFixture[str]
     )
     with pytest.raises(SystemExit) as version:
         main(["--version"])
-    assert version.value.code == 0 and capsys.readouterr().out == f"stance {stance.__version__}\n"
+    # the version, and the reading core in use (stance/_core.py)
+    shown = f"stance {stance.__version__} ({_core.describe()})\n"
+    assert version.value.code == 0 and capsys.readouterr().out == shown
 
 
 # -- what the commands write ------------------------------------------------------------------

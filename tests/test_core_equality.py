@@ -328,3 +328,13 @@ def test_version_names_the_core_in_use(capsys: pytest.CaptureFixture[str]) -> No
 def test_a_stale_build_is_not_used(compiled: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compiled, "SOURCE_SHA256", "0" * 64)
     assert "another version" in (_core._stale(compiled) or "")  # type: ignore[arg-type]
+
+
+def test_a_build_of_another_feature_version_is_not_used(
+    compiled: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stance.text._features import FEATURE_VERSION
+
+    assert compiled.FEATURE_VERSION == FEATURE_VERSION  # type: ignore[attr-defined]
+    monkeypatch.setattr(compiled, "FEATURE_VERSION", FEATURE_VERSION - 1)
+    assert f"feature version {FEATURE_VERSION - 1}" in (_core._stale(compiled) or "")  # type: ignore[arg-type]

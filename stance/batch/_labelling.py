@@ -254,7 +254,7 @@ def _rows_of(
     bounds = labels.bounds.tolist()
     cut = labels.cut.tolist()
     cues = labels.cues
-    rows = []
+    rows: list[SentenceLabel] = []
     append = rows.append
     position = 0
     for unit, count in zip(units, labels.counts):

@@ -57,6 +57,10 @@ cdef extern from *:
 
 SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
 
+# The version of the features this core computes (``_features.FEATURE_VERSION`` of the reference
+# it mirrors): stance._core does not use a build whose version differs from the reference's.
+FEATURE_VERSION = 3
+
 import re as _re
 
 
@@ -117,16 +121,22 @@ DEF H_DECLINED = 5
 KIND_NAMES = ("transcript", "assessment", "agency", "comments", "editorial", "institutional",
               "personal")
 DEF N_KINDS = 7
-EVIDENCE_NAMES = ("outlet", "dateline", "speakers", "author", "title", "assessor", "self",
-                  "none")
+DEF K_INSTITUTIONAL = 5  # kinds that do not say whose voice (_features._WHOSE_UNKNOWN)
+DEF K_PERSONAL = 6
+# The words' own copies in a kind of document (_features._domain): none, opinion, a voice.
+DOMAIN_NAMES = ("", "op", "vo")
+DEF D_NONE = 0
+DEF D_OPINION = 1
+DEF D_VOICE = 2
+EVIDENCE_NAMES = ("outlet", "dateline", "speakers", "author", "title", "assessor", "none")
 DEF E_OUTLET = 0
 DEF E_DATELINE = 1
 DEF E_SPEAKERS = 2
 DEF E_AUTHOR = 3
 DEF E_TITLE = 4
 DEF E_ASSESSOR = 5
-DEF E_SELF = 6
-DEF E_NONE = 7
+DEF E_NONE = 6
+DEF N_EVIDENCE = 7
 STATE_NAMES = ("furniture", "free", "attributed")
 DEF S_FURNITURE = 0
 DEF S_FREE = 1
@@ -1211,6 +1221,11 @@ cdef class Reader:
     cdef uint64_t* flags  # per word id
     cdef int32_t* unigram  # per word id: the row of "w:word", or -1
     cdef PairTable bigrams
+    # the same, of the words' copies in a kind of document: "op|w:word", "vo|b:first second"
+    cdef int32_t* unigram_op
+    cdef int32_t* unigram_vo
+    cdef PairTable bigrams_op
+    cdef PairTable bigrams_vo
     cdef PairTable alias_groups  # (first word, second word or -1) -> index in alias_lists
     cdef list alias_lists  # tuples of folded aliases, longest first
     cdef object gazetteer
@@ -1242,7 +1257,7 @@ cdef class Reader:
     cdef int32_t f_prev_voice
     cdef int32_t f_dk[7][4]  # voiced state: furniture, free:voice, free:plain, attributed
     cdef int32_t f_dv[9][3]
-    cdef int32_t f_dve[8][9][3]
+    cdef int32_t f_dve[N_EVIDENCE][9][3]
     cdef int32_t f_dvk[7][9][3]
     cdef int32_t f_dv_voice[9]
     cdef int32_t f_turn[9][4]  # furniture, free, attributed, tag
@@ -1269,6 +1284,8 @@ cdef class Reader:
     def __cinit__(self):
         self.flags = NULL
         self.unigram = NULL
+        self.unigram_op = NULL
+        self.unigram_vo = NULL
         self.actor_kind = NULL
         self.actor_ambiguous = NULL
         self.actor_group = NULL
@@ -1278,6 +1295,8 @@ cdef class Reader:
     def __dealloc__(self):
         free(self.flags)
         free(self.unigram)
+        free(self.unigram_op)
+        free(self.unigram_vo)
         free(self.actor_kind)
         free(self.actor_ambiguous)
         free(self.actor_group)
@@ -1358,11 +1377,15 @@ cdef class Reader:
                     + 64)
         self.words = WordTable(expected)
         self.unigram = <int32_t*>malloc(expected * sizeof(int32_t))
+        self.unigram_op = <int32_t*>malloc(expected * sizeof(int32_t))
+        self.unigram_vo = <int32_t*>malloc(expected * sizeof(int32_t))
         self.flags = <uint64_t*>calloc(expected, sizeof(uint64_t))
-        if not (self.unigram and self.flags):
+        if not (self.unigram and self.unigram_op and self.unigram_vo and self.flags):
             raise MemoryError()
         for i in range(expected):
             self.unigram[i] = -1
+            self.unigram_op[i] = -1
+            self.unigram_vo[i] = -1
         for bit, found in lists.items():
             for word in found:
                 wid = self.words.add(word)
@@ -1381,31 +1404,53 @@ cdef class Reader:
                 while k < t.n and is_word(at(&t, k)):
                     k += 1
                 self.words.add_range(&t, start, k)
+        cdef Py_ssize_t n_domain = 0, skip
+        cdef int domain
+        cdef int32_t* unigram
+        cdef PairTable bigrams
         for name in names:
             text_of(&t, name)
             if t.n >= 2 and at(&t, 0) == 98 and at(&t, 1) == 58:  # "b:"
                 n_bigrams += 1
+            elif t.n >= 5 and at(&t, 2) == 124 and at(&t, 3) == 98:  # "op|b:", "vo|b:"
+                n_domain += 1
         self.bigrams = PairTable(n_bigrams + 16)
+        self.bigrams_op = PairTable(n_domain + 16)
+        self.bigrams_vo = PairTable(n_domain + 16)
         for i in range(len(names)):
             name = names[i]
             text_of(&t, name)
-            if t.n < 2 or at(&t, 1) != 58:
+            # a word's copy in a kind of document: "op|w:word", "vo|b:first second"
+            domain = D_NONE
+            if t.n >= 5 and at(&t, 2) == 124:
+                if at(&t, 0) == 111 and at(&t, 1) == 112:  # "op|"
+                    domain = D_OPINION
+                elif at(&t, 0) == 118 and at(&t, 1) == 111:  # "vo|"
+                    domain = D_VOICE
+            skip = 3 if domain != D_NONE else 0
+            if t.n < skip + 2 or at(&t, skip + 1) != 58:
                 continue
-            c = at(&t, 0)
+            if domain == D_NONE:
+                unigram, bigrams = self.unigram, self.bigrams
+            elif domain == D_OPINION:
+                unigram, bigrams = self.unigram_op, self.bigrams_op
+            else:
+                unigram, bigrams = self.unigram_vo, self.bigrams_vo
+            c = at(&t, skip)
             if c == 119:  # "w:word"
-                wid = self.words.add_range(&t, 2, t.n)
-                self.unigram[wid] = <int32_t>i
+                wid = self.words.add_range(&t, skip + 2, t.n)
+                unigram[wid] = <int32_t>i
             elif c == 98:  # "b:first second" (words hold no space)
                 space = -1
-                for k in range(2, t.n):
+                for k in range(skip + 2, t.n):
                     if at(&t, k) == 32:
                         space = k
                         break
                 if space < 0:
                     continue
-                a = self.words.add_range(&t, 2, space)
+                a = self.words.add_range(&t, skip + 2, space)
                 b = self.words.add_range(&t, space + 1, t.n)
-                self.bigrams.put(a, b, <int32_t>i)
+                bigrams.put(a, b, <int32_t>i)
         return 0
 
     cdef int _build_gazetteer(self) except -1:
@@ -1473,7 +1518,7 @@ cdef class Reader:
                 self.f_cont_voice[g][s] = row(f"cont_voice:{gn}:{distance}")
             for s in range(3):
                 self.f_dv[g][s] = row(f"dv:{gn}:{STATE_NAMES[s]}")
-                for e in range(8):
+                for e in range(N_EVIDENCE):
                     self.f_dve[e][g][s] = row(f"dve:{EVIDENCE_NAMES[e]}:{gn}:{STATE_NAMES[s]}")
                 for k in range(N_KINDS):
                     self.f_dvk[k][g][s] = row(f"dvk:{KIND_NAMES[k]}:{gn}:{STATE_NAMES[s]}")
@@ -1971,7 +2016,8 @@ cdef class Reader:
         return 0
 
     cdef int dateline_group(self, Py_ssize_t n):
-        """``_document._dateline_group``."""
+        """``_document._dateline_group``: the group of the agency (or outlet) a dateline names,
+        in its sentence or the next."""
         cdef Py_ssize_t i, k, j
         cdef Sent* sents = <Sent*>self.sents.data
         cdef CMention* men = <CMention*>self.mentions.data
@@ -1980,7 +2026,9 @@ cdef class Reader:
                 continue
             for j in range(i, min(i + 2, n)):
                 for k in range(sents[j].men0, sents[j].men0 + sents[j].nmen):
-                    if men[k].group < N_SOURCE and men[k].certain:
+                    if (men[k].group < N_SOURCE and men[k].certain
+                            and (self.actor_kind[men[k].actor] == K_MEDIA
+                                 or self.actor_kind[men[k].actor] == K_AGENCY)):
                         return men[k].group
         return -1
 
@@ -2126,7 +2174,9 @@ cdef class Reader:
             while b > a and u_space(at(t, b - 1)):
                 b -= 1
             space = contains_char(t, 32, a, b)
-            if not space and _doc_py._USER.match(text[a:b]):
+            if b > a and at(t, b - 1) == 58:  # a lead-in ("More in this report:")
+                s.furniture = False
+            elif not space and _doc_py._USER.match(text[a:b]):
                 s.furniture = True
             else:
                 s.furniture = bool(s.out_flags & F_FURNITURE)
@@ -2140,8 +2190,8 @@ cdef class Reader:
         cdef Sent* sents
         cdef Sent* s
         cdef CMention* men
-        cdef int tagged = 0, reporters = 0, assessing = 0, furniture = 0, we = 0, own = 0
-        cdef bint comments = False, editorial = False, agency = False, voiced
+        cdef int tagged = 0, reporters = 0, assessing = 0, thread = 0, we = 0, own = 0
+        cdef bint headers = False, editorial = False, voiced, header
         cdef bint unattributed
         cdef int g, current
         cdef str text
@@ -2159,12 +2209,12 @@ cdef class Reader:
                     reporters += 1
             if s.out_flags & F_ASSESSMENT:
                 assessing += 1
-            if s.dateline:
-                agency = True
-            if s.furniture:
-                furniture += 1
-            if not comments and _is_comments(&f):
-                comments = True
+            # a thread's furniture: its lines that are not a "Comments" header
+            header = _is_comments(&f)
+            if header:
+                headers = True
+            elif s.furniture:
+                thread += 1
             if i < 4 and not editorial:
                 if find_ascii(&f, b"view", 4, 0, f.n) >= 0 and _doc_py._OUTLET_VIEW.match(text):
                     editorial = True
@@ -2189,8 +2239,8 @@ cdef class Reader:
                         own += 1
         kinds[0] = tagged >= 2 or reporters > 0
         kinds[1] = assessing >= 2 and <double>assessing >= 0.2 * <double>n
-        kinds[2] = agency
-        kinds[3] = furniture >= 2 or comments
+        kinds[2] = self.dateline_group(n) >= 0
+        kinds[3] = thread >= 2 and (headers or <double>thread >= 0.1 * <double>n)
         kinds[4] = editorial
         kinds[5] = we >= 2
         kinds[6] = own >= 2 and <double>own >= 0.3 * <double>n
@@ -2274,16 +2324,6 @@ cdef class Reader:
         if g >= 0:
             group[0], evidence[0] = g, E_ASSESSOR
             return 0
-        for i in range(n):
-            s = &sents[i]
-            if not (s.out_flags & (F_V_FIRST | F_V_WE)) or not (s.group == G_NONE
-                                                               or s.group == G_UNRES):
-                continue
-            for k in range(s.men0, s.men0 + s.nmen):
-                if (men[k].group < N_SOURCE and men[k].certain
-                        and self.actor_kind[men[k].actor] in (K_INSTITUTION, K_OFFICE)):
-                    group[0], evidence[0] = men[k].group, E_SELF
-                    return 0
         group[0], evidence[0] = -1, E_NONE
         return 0
 
@@ -2304,7 +2344,7 @@ cdef class Reader:
 
     cdef int sentence_features(self, Py_ssize_t i, Py_ssize_t n, str text, Text* t, Text* f,
                                int* kinds, int group, int evidence, int* turns, int major,
-                               bint prev_voice, Buffer flat, int64_t* sums,
+                               bint prev_voice, int domain, Buffer flat, int64_t* sums,
                                const int64_t* fixed) except -1:
         """``_features.featurize_article`` for sentence ``i``: rows into ``flat``, sums."""
         cdef Sent* sents = <Sent*>self.sents.data
@@ -2315,6 +2355,8 @@ cdef class Reader:
         cdef int dist, state, vstate, turn, prev_group, next_group
         cdef bint unattributed, voice = False
         cdef Py_UCS4 c
+        cdef int32_t* unigram
+        cdef PairTable bigrams
         self.stamp_now += 1
         if self.stamp_now >= 0x7FFFFFF0:
             for k in range(self.n_features + 1):
@@ -2330,6 +2372,16 @@ cdef class Reader:
                     if k + 1 < here.ntok and toks[k + 1].wid >= 0:
                         self.add(self.bigrams.get(toks[k].wid, toks[k + 1].wid), flat, sums,
                                  fixed)
+            if domain != D_NONE:  # _features._ngrams: the words' own copies in this document
+                unigram = self.unigram_op if domain == D_OPINION else self.unigram_vo
+                bigrams = self.bigrams_op if domain == D_OPINION else self.bigrams_vo
+                for k in range(here.ntok):
+                    if toks[k].wid >= 0:
+                        if not (toks[k].flags & F_STOP):
+                            self.add(unigram[toks[k].wid], flat, sums, fixed)
+                        if k + 1 < here.ntok and toks[k + 1].wid >= 0:
+                            self.add(bigrams.get(toks[k].wid, toks[k + 1].wid), flat, sums,
+                                     fixed)
         if self.g_attribution:
             self.add(self.f_spk[here.group], flat, sums, fixed)
             if here.attr.found:
@@ -2378,7 +2430,8 @@ cdef class Reader:
                 state = S_ATTRIBUTED
                 vstate = 3
             for k in range(N_KINDS):
-                if kinds[k]:
+                # "we" and a personal voice are no evidence of a side alone (_WHOSE_UNKNOWN)
+                if kinds[k] and k != K_INSTITUTIONAL and k != K_PERSONAL:
                     self.add(self.f_dk[k][vstate], flat, sums, fixed)
             if group >= 0:
                 self.add(self.f_dv[group][state], flat, sums, fixed)
@@ -2413,6 +2466,7 @@ cdef class Reader:
         cdef int seen = 0
         cdef bint prev_voice = False
         cdef int* turns = NULL
+        cdef int domain = D_NONE
         cdef str text
         if n <= 0:
             return 0
@@ -2430,6 +2484,12 @@ cdef class Reader:
                 turns[i] = -1
             if self.g_document:
                 self.document(texts, folds, lo, n, outlet, kinds, &group, &evidence, turns)
+                # _features._domain: opinion (comments, editorial, personal), else a voice
+                # (a group, or a transcript, an assessment, an agency item), else none
+                if kinds[3] or kinds[4] or kinds[6]:
+                    domain = D_OPINION
+                elif group >= 0 or kinds[0] or kinds[1] or kinds[2]:
+                    domain = D_VOICE
             for i in range(n):
                 text = texts[lo + i]
                 text_of(&t, text)
@@ -2439,7 +2499,7 @@ cdef class Reader:
                     self.voice(&t, &f, s)
                 starts[lo + i] = flat.used
                 self.sentence_features(i, n, text, &t, &f, kinds, group, evidence, turns, major,
-                                       prev_voice, flat, &sums[lo + i, 0], &fixed[0, 0])
+                                       prev_voice, domain, flat, &sums[lo + i, 0], &fixed[0, 0])
                 states[lo + i, 0] = self.g_attribution and (s.group == G_NONE or s.group == G_UNRES)
                 states[lo + i, 1] = self.g_voice and bool(
                     s.voice & (V_FIRST | V_HEDGE | V_EVAL | V_QUESTION | V_EXCLAIM | V_YOU))
