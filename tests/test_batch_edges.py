@@ -161,7 +161,7 @@ def test_a_rerun_labels_new_inputs_and_reports_changed_ones(
     assert after[: len(before)] == before
     assert {r["article_id"] for r in after[len(before) :]} == {"new.txt"}
     assert f"{folder / 's0.txt'}: changed article ('s0.txt' was labelled" in err
-    assert "labelled 1 articles" in err and "(3 labelled by an earlier run)" in err
+    assert "labelled 1 article," in err and "(3 labelled by an earlier run)" in err
 
 
 @pytest.mark.slow  # starts stance in a process

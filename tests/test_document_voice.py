@@ -213,3 +213,27 @@ def test_a_document_is_not_voiced_by_whom_it_quotes() -> None:
         ]
     )
     assert doc.group is None
+
+
+@pytest.mark.parametrize(
+    ("outlet", "group"),
+    [
+        ("TASS", "russian_mod"),
+        ("Kremlin (kremlin.ru)", "russian_mod"),
+        ("Ministry of Foreign Affairs of the Russian Federation", "russian_mod"),
+        ("U.S. Department of Defense", "western_intelligence"),
+        ("The White House", "western_intelligence"),
+        ("Ukrinform", "official_ukrainian"),
+        # Newspapers named after a place or a country speak for no side.
+        ("The Moscow Times", None),
+        ("USA Today", None),
+        ("The Times (UK)", None),
+        ("Kyiv Independent", None),
+        ("Japan Today", None),
+    ],
+)
+def test_an_outlet_is_a_source_only_when_it_names_one_that_authors(
+    outlet: str, group: str | None
+) -> None:
+    doc = _read([("Shelling continued overnight near the river.", "x")], outlet)
+    assert (doc.group, doc.evidence) == ((group, "outlet") if group else (None, "none"))

@@ -172,9 +172,14 @@ def _label(args: argparse.Namespace) -> int:
         sink.close()
     where = args.output or "stdout"
     note = f" ({counts['done']} labelled by an earlier run)" if counts["done"] else ""
+    articles = _plural(progress.articles, "article")
+    sentences = _plural(progress.sentences, "sentence")
     print(
-        f"stance: labelled {progress.articles} articles, {progress.sentences} sentences to "
-        f"{where}{note}; {skips.summary()}",
+        f"stance: labelled {articles}, {sentences} to {where}{note}; {skips.summary()}",
         file=sys.stderr,
     )
     return 0
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

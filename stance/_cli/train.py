@@ -89,9 +89,12 @@ def model_card(manifest: dict[str, Any]) -> str:
     lines = [
         "# stance framing model",
         "",
-        "A linear classifier (scikit-learn `LogisticRegression` over the features of",
-        "`stance.features`, with a temperature fitted on out-of-fold scores by document) that",
-        "labels each sentence of a war news article with whose account it carries:",
+        "A linear classifier that labels each sentence of a war news article with whose",
+        "account it carries: a scikit-learn `LogisticRegression` over the features of",
+        "`stance.text` (words, attribution, voice, context and the document's own voice),",
+        "then, when `document_stage` is on, a second `LogisticRegression` over the first",
+        "one's out-of-fold probabilities for the sentence, its neighbours and its whole",
+        "document, with a temperature fitted on out-of-fold scores by document. The labels:",
         ", ".join(f"`{label}`" for label in manifest["labels"]) + ".",
         "",
         "| | |",
@@ -101,7 +104,10 @@ def model_card(manifest: dict[str, Any]) -> str:
         f"SHA-256 `{training['data_sha256'][:16]}…` |",
         f"| feature groups | {', '.join(manifest['config']['feature_groups'])} |",
         f"| parameters | C={manifest['config']['C']}, class_weight="
-        f"{manifest['config']['class_weight']}, temperature {manifest['temperature']:.3f} |",
+        f"{manifest['config']['class_weight']}, document_stage="
+        f"{manifest['config'].get('document_stage', False)}, stage_C="
+        f"{manifest['config'].get('stage_C', '-')}, temperature {manifest['temperature']:.3f} |",
+        f"| feature version | {manifest.get('feature_version', '-')} |",
         f"| features | {manifest['n_features']} |",
         "| versions | " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()) + " |",
     ]

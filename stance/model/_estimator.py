@@ -1,4 +1,4 @@
-"""The framing classifier: a scikit-learn estimator, linear in the features of stance.features.
+"""The framing classifier: a scikit-learn estimator, linear in the features of stance.text.
 
 ``FramingClassifier`` follows the scikit-learn contract: keyword-only constructor arguments
 stored unchanged, validation in :meth:`fit`, fitted attributes ending in ``_``. Its samples
@@ -45,7 +45,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     C : float
         Inverse regularisation strength of the logistic regression.
     feature_groups : tuple of str
-        Feature groups to use, among :data:`stance.features.ALL_GROUPS`.
+        Feature groups to use, among :data:`stance.text.ALL_GROUPS`.
     class_weight : "balanced" or None
         Passed to the logistic regression.
     calibrate : bool

@@ -1,7 +1,7 @@
 """The one labelling path shared by the estimator, the shipped model, the CLI and Spark.
 
 Input checks, grouping sentences into articles, featurising, and the softmax live here once.
-This module needs numpy only: scikit-learn is imported by :mod:`stance.estimator` alone.
+This module needs numpy only: scikit-learn is imported by :mod:`stance.model._estimator` alone.
 """
 
 from __future__ import annotations

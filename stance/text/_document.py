@@ -175,11 +175,26 @@ def _is_furniture(sentence: str, tokens: list[str]) -> bool:
 
 
 def _outlet_group(outlet: str | None, gazetteer: Gazetteer) -> str | None:
-    """The group of an outlet that is itself a source: TASS, the Pentagon, the ISW."""
+    """The group of an outlet that is itself a source: TASS, the Pentagon, the ISW.
+
+    Only an actor that can author a document, or a name that is the outlet's whole name ("the
+    Kremlin"), makes the outlet a source: "The Moscow Times", "USA Today" and "The Times (UK)"
+    name a place, and are newspapers."""
     if not outlet:
         return None
-    found = [m for m in gazetteer.find(outlet) if m.group in SOURCE_GROUPS and m.certain]
+    name = _OUTLET_NAME.sub("", outlet)  # "Kremlin (kremlin.ru)": the name without its site
+    found = [
+        m
+        for m in gazetteer.find(outlet)
+        if m.group in SOURCE_GROUPS
+        and m.certain
+        and (m.actor.kind in _AUTHORS or fold(m.text) == fold(name))
+    ]
     return found[0].group if found else None
+
+
+# What is left off an outlet's name to compare it with an alias: "The", a parenthesis.
+_OUTLET_NAME = re.compile(r"^\s*the\s+|\s*\([^()]*\)\s*$", re.IGNORECASE)
 
 
 def read_document(
