@@ -172,10 +172,10 @@ def _label(args: argparse.Namespace) -> int:
         sink.close()
     where = args.output or "stdout"
     note = f" ({counts['done']} labelled by an earlier run)" if counts["done"] else ""
-    articles = _plural(progress.articles, "article")
+    labelled = _plural(progress.articles, "article")
     sentences = _plural(progress.sentences, "sentence")
     print(
-        f"stance: labelled {articles}, {sentences} to {where}{note}; {skips.summary()}",
+        f"stance: labelled {labelled}, {sentences} to {where}{note}; {skips.summary()}",
         file=sys.stderr,
     )
     return 0
