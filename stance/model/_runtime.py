@@ -43,6 +43,8 @@ __all__ = ["Cue", "Labelled", "Model", "load", "save_model"]
 
 # A document-stage push (in logits) above which the cues name the document's voice.
 _DOCUMENT_CUE = 0.5
+# The document stage's columns that read the rest of the document (not the sentence's own).
+_DOCUMENT_COLUMNS = np.array([group == "document" for group in GROUP_OF_COLUMN])
 
 
 def _fixed_step(coef: np.ndarray) -> float:
@@ -114,6 +116,7 @@ class Model:
         self._reader_lock = threading.Lock()
         self._lift_table: np.ndarray | None = None
         self._rank_table: np.ndarray | None = None
+        self._document_lift_table: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return (
@@ -233,14 +236,29 @@ class Model:
         self, rows: np.ndarray, best: np.ndarray, cues: list[list[Cue]], top: int
     ) -> None:
         """Name the document stage among the cues where the document pushed the label."""
-        assert self._stage_coef is not None
-        lift = self._stage_coef - self._stage_coef.mean(axis=1, keepdims=True)
-        document = np.array([group == "document" for group in GROUP_OF_COLUMN])
-        pushed = (rows[:, document] * lift[document][:, best].T).sum(axis=1)
-        for i in np.flatnonzero(pushed > _DOCUMENT_CUE).tolist():
-            cue = Cue(f"doc_voice:{self.labels[best[i]]}", float(pushed[i]))
-            merged = sorted([*cues[i], cue], key=lambda c: -c.weight)
-            cues[i] = merged[:top]
+        lift = self._document_lift
+        pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], lift[:, best])
+        chosen = np.flatnonzero(pushed > _DOCUMENT_CUE)
+        names = [f"doc_voice:{label}" for label in self.labels]
+        for i, label, weight in zip(
+            chosen.tolist(), best[chosen].tolist(), pushed[chosen].tolist()
+        ):
+            # The cues are strongest first: the document's goes after those at least as strong.
+            current = cues[i]
+            at = 0
+            while at < len(current) and current[at].weight >= weight:
+                at += 1
+            if at < top:
+                cues[i] = [*current[:at], Cue(names[label], weight), *current[at:]][:top]
+
+    @property
+    def _document_lift(self) -> np.ndarray:
+        """The document-stage columns' weights towards each label relative to their mean."""
+        if self._document_lift_table is None:
+            assert self._stage_coef is not None
+            lift = self._stage_coef - self._stage_coef.mean(axis=1, keepdims=True)
+            self._document_lift_table = lift[_DOCUMENT_COLUMNS]
+        return self._document_lift_table
 
     def _top_cues(
         self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray, top: int
