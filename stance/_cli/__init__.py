@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from stance._errors import StanceError
 
@@ -30,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Whose account does each sentence of a war news article "
         "carry? Label articles, compare outlets, train and evaluate.",
     )
-    parser.add_argument("--version", action="version", version=_version(__version__))
+    parser.add_argument(
+        "--version", action=_PrintVersion, version=_version(__version__), help=_VERSION_HELP
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (label, evaluate, train, compare, annotations, suggest, audit):
         command.add_parser(commands)
@@ -42,6 +45,22 @@ def _version(number: str) -> str:
     from stance import _core
 
     return f"stance {number} ({_core.describe()})"
+
+
+_VERSION_HELP = "show the version and the reading core in use, and exit"
+
+
+class _PrintVersion(argparse.Action):
+    """argparse's ``version`` action without its line wrapping: the reason a core is not in use
+    can be long, and a script reading the line should get it whole."""
+
+    def __init__(self, option_strings: list[str], version: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, nargs=0, default=argparse.SUPPRESS, **kwargs)
+        self.version = version
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(self.version)
+        parser.exit()
 
 
 class _Terminated(KeyboardInterrupt):
