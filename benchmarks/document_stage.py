@@ -52,18 +52,16 @@ def articles(n_sentences: int) -> list[dict[str, str]]:
         r for name in ("dev", "authored_documents") for r in read_annotations(shipped_path(name))
     ]
     records.sort(key=lambda r: (str(r["doc"]), int(r["idx"])))
-    documents = []
+    documents = []  # (id, text, sentences)
     for doc, group in groupby(records, key=lambda r: str(r["doc"])):
         rows = list(group)
-        documents.append(
-            {"id": doc, "text": "\n".join(r["text"] for r in rows), "n": str(len(rows))}
-        )
+        documents.append((doc, "\n".join(r["text"] for r in rows), len(rows)))
     out: list[dict[str, str]] = []
     total = 0
     while total < n_sentences:
-        for document in documents:
-            out.append({"id": f"{document['id']}#{len(out)}", "text": document["text"]})
-            total += int(document["n"])
+        for doc, text, sentences in documents:
+            out.append({"id": f"{doc}#{len(out)}", "text": text})
+            total += sentences
             if total >= n_sentences:
                 break
     return out
