@@ -63,13 +63,15 @@ def fragments(draw: st.DrawFn) -> str:
 
 
 # Whole lines that decide a document's kind: a comment thread's furniture, a "Comments" link, a
-# lead-in, datelines with and without an agency, kickers, a first person.
+# lead-in, comments' openers, datelines with and without an agency, kickers, a first person.
 LINES = (
     "Reply", "12 likes", "3 hours ago", "u/kyiv_watcher", "@osint_42", "Comments", "Comments:",
     " COMMENTS : ", "More in this report:", "Share", "Reply:", "Like Reply", "KYIV, Ukrinform",
     "KYIV, March 3 (Reuters) -", "MOSCOW, December 20. /TASS/.", "/TASS/.", "MOSCOW (Sputnik) -",
     "MOSCOW, December 20.", "Editorial: the war", "Opinion", "We believe the war must end.",
     "I think so?", "We will not stop.", "ISW assesses that Russia lost momentum.",
+    "1) Agreed.", " 12)  So what?", "3)", "@osint_42 no.", "@kyiv: yes", "> Kyiv says so.", ">",
+    "٣) no", "1 ) x",
 )  # fmt: skip
 
 sentences = st.one_of(

@@ -202,6 +202,42 @@ def test_kinds_and_evidence_of_each_document() -> None:
     assert _read(EDITORIAL, outlet="TASS").group == "russian_mod"
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # numbered as a list of comments is copied, with no user names or "Reply"
+        [
+            "1) We should have armed them properly in 2022.",
+            "Now it is too late for half-measures.",
+            "2) Agreed, and the next winter will be worse.",
+            "3) Nobody here has been to the front.",
+        ],
+        # replies to handles, and a quotation of the post
+        [
+            "> Kyiv says it has retaken two villages near Kupiansk.",
+            "About time.",
+            "@steppe_fox Retaken, or just entered for a photo?",
+            "@gray_owl Both, probably.",
+        ],
+    ],
+)
+def test_a_thread_copied_without_furniture_is_a_thread(lines: list[str]) -> None:
+    doc = _read([(line, "x") for line in lines])
+    assert "comments" in doc.kinds and doc.group is None
+    assert not any(doc.furniture)  # its openers are comments, not page furniture
+
+
+def test_a_numbered_line_alone_makes_no_thread() -> None:
+    doc = _read(
+        [
+            ("Russia launched 40 drones overnight, the air force said.", "x"),
+            ("1) Kharkiv and Odesa were hit.", "x"),
+            ("Air defences shot down most of them, it said.", "x"),
+        ]
+    )
+    assert "comments" not in doc.kinds
+
+
 def test_a_document_is_not_voiced_by_whom_it_quotes() -> None:
     # A news report quoting the Kremlin twice is still the reporter's, not the Kremlin's.
     doc = _read(

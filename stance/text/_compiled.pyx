@@ -59,7 +59,7 @@ SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
 
 # The version of the features this core computes (``_features.FEATURE_VERSION`` of the reference
 # it mirrors): stance._core does not use a build whose version differs from the reference's.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 import re as _re
 
@@ -1165,6 +1165,19 @@ cdef bint _may_be_dateline(Text* t):
     return True
 
 
+cdef bint _may_open_comment(Text* t):
+    """False only where ``_document._COMMENT_OPENER`` cannot match: its first character
+    after spaces is a digit, "@" or ">"."""
+    cdef Py_ssize_t k = 0
+    cdef Py_UCS4 c
+    while k < t.n and u_space(at(t, k)):
+        k += 1
+    if k == t.n:
+        return False
+    c = at(t, k)
+    return (48 <= c <= 57) or c == 64 or c == 62
+
+
 cdef bint _is_comments(Text* f):
     """``fold(s).strip(" :") == "comments"``."""
     cdef Py_ssize_t a = 0, b = f.n
@@ -2214,6 +2227,8 @@ cdef class Reader:
             if header:
                 headers = True
             elif s.furniture:
+                thread += 1
+            if _may_open_comment(&t) and _doc_py._COMMENT_OPENER.match(text):
                 thread += 1
             if i < 4 and not editorial:
                 if find_ascii(&f, b"view", 4, 0, f.n) >= 0 and _doc_py._OUTLET_VIEW.match(text):

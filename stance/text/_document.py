@@ -64,6 +64,9 @@ _BIO = re.compile(r"\b(?:is|was|are)\s+(?:a|an|the)\s+[^.;]{0,90}?\b(?:at|of|wit
 _PERSONAL_SHARE = 0.3
 _FURNITURE_SHARE = 0.1
 _USER = re.compile(r"^(?:u/|@)?[\w.\-]*(?:\d|_)[\w.\-]*$|^(?:u/|@)\S+$")
+# A line that opens a comment as threads are copied from a page: numbered ("2) So ..."), a
+# reply to a handle ("@rhyfeddu Uh, no."), a quotation of the post (">" on Reddit and forums).
+_COMMENT_OPENER = re.compile(r"^\s*(?:[0-9]{1,3}\)\s+\S|@[\w.\-]+[,:]?\s+\S|>)")
 _EDITORIAL_SPAN = 4  # an opinion kicker counts near the top of the page
 _ASSESSMENT_SHARE = 0.2
 
@@ -228,10 +231,11 @@ def read_document(
         kinds.append("assessment")
     if _dateline_group(datelines, mentions) is not None:
         kinds.append("agency")  # a state agency's item; a wire's dateline names no side
-    # A thread's furniture (user names, "Reply", likes) is a good part of its lines; a page's
-    # "Comments" link and share buttons are not.
+    # A thread's furniture (user names, "Reply", likes) and its comments' openers are a good
+    # part of its lines; a page's "Comments" link and share buttons are not.
     headers = [fold(s).strip(" :") == "comments" for s in sentences]
     thread = sum(f and not h for f, h in zip(furniture, headers))
+    thread += sum(1 for s in sentences if _COMMENT_OPENER.match(s))
     if thread >= 2 and (any(headers) or thread >= _FURNITURE_SHARE * n):
         kinds.append("comments")
     if any(_is_editorial_marker(s, t) for s, t in zip(sentences[:_EDITORIAL_SPAN], tokens)):
