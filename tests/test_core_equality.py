@@ -71,7 +71,9 @@ LINES = (
     "MOSCOW, December 20.", "Editorial: the war", "Opinion", "We believe the war must end.",
     "I think so?", "We will not stop.", "ISW assesses that Russia lost momentum.",
     "1) Agreed.", " 12)  So what?", "3)", "@osint_42 no.", "@kyiv: yes", "> Kyiv says so.", ">",
-    "٣) no", "1 ) x",
+    "٣) no", "1 ) x", "—Jane Roe is a fellow at RUSI.",
+    "Sudzha was the seat of the Government of Ukraine.",
+    "Welcome to Chatham House; I'm Jane Roe.", "I am joined by RUSI experts.", "We assess so.",
 )  # fmt: skip
 
 sentences = st.one_of(

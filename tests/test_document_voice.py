@@ -238,6 +238,31 @@ def test_a_numbered_line_alone_makes_no_thread() -> None:
     assert "comments" not in doc.kinds
 
 
+def test_an_authors_line_names_the_author_and_a_sentence_of_history_does_not() -> None:
+    body = [("Russian forces made marginal gains near Pokrovsk.", "x")] * 3
+    bio = [("Jane Roe is a Research Fellow in the Military Sciences team at RUSI.", "x")]
+    assert _read(body + bio).group == "western_intelligence"
+    assert _read(body + bio).evidence == "author"
+    for line in (
+        "Sudzha was the first seat of the Provisional Government of Ukraine.",
+        "Wikipedia notes that Sudzha was the first seat of the Government of Ukraine.",
+    ):
+        assert _read([(line, "x"), *body]).evidence == "none"
+
+
+def test_a_host_names_the_institution_of_an_event() -> None:
+    event = [
+        ("Welcome to the Center for Strategic and International Studies; I'm Seth Jones.", "x"),
+        ("We are here to talk about the second year of the war.", "x"),
+        ("We will take your questions at the end.", "x"),
+        ("The front has barely moved since the spring.", "x"),
+    ]
+    assert (_read(event).group, _read(event).evidence) == ("western_intelligence", "author")
+    # The same words in a thread are a commenter's, and name no author.
+    thread = [("@kyiv_watch I'm with the Pentagon on this one.", "x"), ("@a1 Agreed.", "x")]
+    assert _read(thread).group is None
+
+
 def test_a_document_is_not_voiced_by_whom_it_quotes() -> None:
     # A news report quoting the Kremlin twice is still the reporter's, not the Kremlin's.
     doc = _read(

@@ -2312,7 +2312,7 @@ cdef class Reader:
                 fl |= toks[k].flags
             if not ((fl & F_BIO_IS) and (fl & F_BIO_A) and (fl & F_BIO_AT)):
                 continue
-            bio = _doc_py._BIO.search(texts[lo + i], _first_flag(toks, s.ntok, F_BIO_IS))
+            bio = _doc_py._BIO.match(texts[lo + i])
             if bio is None:
                 continue
             for k in range(s.men0, s.men0 + s.nmen):
@@ -2323,6 +2323,18 @@ cdef class Reader:
         if not voiced:
             group[0], evidence[0] = -1, E_NONE
             return 0
+        for i in range(min(5, n)):  # _document._host_group
+            s = &sents[i]
+            if not (s.group == G_NONE or s.group == G_UNRES):
+                continue
+            host = _doc_py._HOST.search(texts[lo + i])
+            if host is None:
+                continue
+            for k in range(s.men0, s.men0 + s.nmen):
+                if (men[k].start >= host.end() and men[k].certain and men[k].group < N_SOURCE
+                        and self.actor_kind[men[k].actor] == K_INSTITUTION):
+                    group[0], evidence[0] = men[k].group, E_AUTHOR
+                    return 0
         for i in range(min(3, n)):
             s = &sents[i]
             text = texts[lo + i]

@@ -59,8 +59,18 @@ _OUTLET_VIEW = re.compile(r"^\s*the\s+[\w' ]{2,30}\s+view\s+on\b", re.IGNORECASE
 _OPENING = 3  # the lines where a document names itself: title, dateline, byline
 _TITLE_WORDS = 12
 _BIO_SPAN = 5  # author lines stand at the top or the foot of a page
-# An author's line: "X is a Research Fellow in the Military Sciences team at RUSI."
-_BIO = re.compile(r"\b(?:is|was|are)\s+(?:a|an|the)\s+[^.;]{0,90}?\b(?:at|of|with|for)\b")
+# An author's line: "X is a Research Fellow in the Military Sciences team at RUSI." Its subject
+# is a name (two capitalised words or more), not any sentence's "... was the first seat of ...".
+_BIO = re.compile(
+    r"^\s*[—–-]?\s*(?:(?:[A-Z][\w.'’\-]*|and)\s+){2,7}"
+    r"(?:is|was|are)\s+(?:a|an|the)\s+[^.;]{0,90}?\b(?:at|of|with|for)\b"
+)
+# A host naming the institution they speak for, in the opening lines of an event or a
+# briefing: "Welcome to the Center for Strategic and International Studies; I'm Seth Jones",
+# "I am joined by Chatham House's own experts", "here at NATO".
+_HOST = re.compile(
+    r"\b(?:[Ww]elcome\s+(?:[\w'’]+\s+){0,3}?to|I'm|I’m|I am|[Hh]ere at|[Oo]n behalf of)\s"
+)
 _PERSONAL_SHARE = 0.3
 _FURNITURE_SHARE = 0.1
 _USER = re.compile(r"^(?:u/|@)?[\w.\-]*(?:\d|_)[\w.\-]*$|^(?:u/|@)\S+$")
@@ -354,7 +364,7 @@ def _voice_group(
     for i, sentence in enumerate(sentences):
         # "Owen Kettering is a Research Fellow in the Military Sciences team at RUSI."
         if i >= len(sentences) - _BIO_SPAN or i < _BIO_SPAN:
-            bio = _BIO.search(sentence)
+            bio = _BIO.match(sentence)
             if bio is not None:
                 named = [
                     m.group
@@ -368,6 +378,9 @@ def _voice_group(
                     return named[0], "author"
     if not voiced:
         return None, "none"
+    host = _host_group(sentences[:_BIO_SPAN], mentions, speakers)
+    if host is not None:
+        return host, "author"
     for i in range(min(_OPENING, len(mentions))):
         if speakers[i] in ("none", "unresolved") and _is_title(sentences[i]):
             named = [
@@ -384,6 +397,25 @@ def _voice_group(
     if assessed:  # "ISW assesses that ...": the assessing source of an assessment
         return assessed.most_common(1)[0][0], "assessor"
     return None, "none"
+
+
+def _host_group(
+    opening: Sequence[str], mentions: Sequence[Sequence[Mention]], speakers: Sequence[str]
+) -> str | None:
+    """The group of the institution a host says they speak for, in the opening lines."""
+    for i, sentence in enumerate(opening):
+        host = _HOST.search(sentence) if speakers[i] in ("none", "unresolved") else None
+        if host is None:
+            continue
+        for m in mentions[i]:
+            if (
+                m.start >= host.end()
+                and m.certain
+                and m.group in SOURCE_GROUPS
+                and m.actor.kind == "institution"
+            ):
+                return m.group
+    return None
 
 
 def _turns(tags: Sequence[SpeakerTag | None], group: str | None) -> list[str | None]:
