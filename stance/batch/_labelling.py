@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from stance import _core
 from stance._errors import InputError
 from stance._labels import LABELS, UNCERTAIN, check_confidence
-from stance.text._features import describe
 from stance.text._splitting import split_bounded
 
 if TYPE_CHECKING:
@@ -226,14 +225,13 @@ def _label_columns(model: Model, units: list[_Unit]) -> _Labels:
         cut.extend([flag for _, _, flag in spans])
     # The one call site of the model: each unit (an article, or a chunk of a long one) is
     # read as one document, its outlet as evidence of its voice.
-    proba, best, cues = model.label(texts, doc_ids=docs, outlets=outlets, top=N_CUES)
+    scored = model._score(texts, doc_ids=docs, outlets=outlets, top=N_CUES)
     return _Labels(
         [len(spans) for spans in spans_of],
         np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
-        proba,
-        best,
-        # Two features can read alike (spk:x and spk:x:named): show each reading once.
-        [tuple(dict.fromkeys([describe(c.feature) for c in sentence])) for sentence in cues],
+        scored.proba,
+        scored.best,
+        model.described_cues(scored.cue_rows),
         np.array(cut, dtype=bool),
     )
 

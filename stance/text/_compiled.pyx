@@ -2739,64 +2739,53 @@ def split_spans(str text, Py_ssize_t max_chars, Py_ssize_t window=100_000):
 
 # -- cues ------------------------------------------------------------------------------------
 
-_tuple_new = tuple.__new__
-
-
 def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_t[::1] best,
-             const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top, list names,
-             type cue):
-    """``Model._top_cues`` over this core's rows: per sentence, ``cue(name, weight)`` of its
+             const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top):
+    """``Model._top_cues`` over this core's rows: per sentence, the rows and weights of its
     ``top`` features with the largest positive weight towards its label (ties by the
-    feature's name), or its single strongest feature when none is positive."""
+    feature's name), or of its single strongest feature when none is positive; two
+    (n, top) arrays, strongest first, rows padded with -1."""
     cdef Py_ssize_t n = starts.shape[0], i, j, k, k2, lo, hi, kept, count, label
     cdef double w
     cdef int32_t row
     cdef bint positive
-    cdef double* kept_w = <double*>malloc((top + 1) * sizeof(double))
-    cdef int32_t* kept_r = <int32_t*>malloc((top + 1) * sizeof(int32_t))
-    cdef list out = []
-    cdef list cues
-    if not kept_w or not kept_r:
-        raise MemoryError()
-    try:
-        for i in range(n):
-            lo = starts[i]
-            hi = starts[i + 1] if i + 1 < n else flat.shape[0]
-            label = best[i]
-            positive = False
-            for k in range(lo, hi):
-                if lift[flat[k], label] > 0:
-                    positive = True
-                    break
-            count = top if positive else 1
-            kept = 0
-            for k in range(lo, hi):
-                row = flat[k]
-                w = lift[row, label]
-                if positive and not w > 0:
-                    continue
-                # insert (w, row) into the kept list, strongest first, ties by name
-                j = kept
-                while j > 0 and (w > kept_w[j - 1] or (
-                        w == kept_w[j - 1] and rank[row] < rank[kept_r[j - 1]])):
-                    j -= 1
-                if j >= count:
-                    continue
-                if kept < count:
-                    kept += 1
-                for k2 in range(kept - 1, j, -1):
-                    kept_w[k2] = kept_w[k2 - 1]
-                    kept_r[k2] = kept_r[k2 - 1]
-                kept_w[j] = w
-                kept_r[j] = row
-            cues = []
-            for j in range(kept):
-                cues.append(_tuple_new(cue, (names[kept_r[j]], kept_w[j])))
-            out.append(cues)
-    finally:
-        free(kept_w)
-        free(kept_r)
-    return out
+    rows_out = np.full((n, top), -1, dtype=np.int32)
+    weights_out = np.zeros((n, top), dtype=np.float64)
+    cdef int32_t[:, ::1] kept_r = rows_out
+    cdef double[:, ::1] kept_w = weights_out
+    if top <= 0:
+        return rows_out, weights_out
+    for i in range(n):
+        lo = starts[i]
+        hi = starts[i + 1] if i + 1 < n else flat.shape[0]
+        label = best[i]
+        positive = False
+        for k in range(lo, hi):
+            if lift[flat[k], label] > 0:
+                positive = True
+                break
+        count = top if positive else 1
+        kept = 0
+        for k in range(lo, hi):
+            row = flat[k]
+            w = lift[row, label]
+            if positive and not w > 0:
+                continue
+            # insert (w, row) into the kept list, strongest first, ties by name
+            j = kept
+            while j > 0 and (w > kept_w[i, j - 1] or (
+                    w == kept_w[i, j - 1] and rank[row] < rank[kept_r[i, j - 1]])):
+                j -= 1
+            if j >= count:
+                continue
+            if kept < count:
+                kept += 1
+            for k2 in range(kept - 1, j, -1):
+                kept_w[i, k2] = kept_w[i, k2 - 1]
+                kept_r[i, k2] = kept_r[i, k2 - 1]
+            kept_w[i, j] = w
+            kept_r[i, j] = row
+    return rows_out, weights_out
 
 
 # -- JSON Lines rows -------------------------------------------------------------------------
