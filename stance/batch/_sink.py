@@ -147,6 +147,8 @@ class RowSink:
         self._joined = 0  # Parquet parts already joined into the output
         self._part_writer: Any = None
         self._header_written = False
+        self._committer: Any = None  # the thread that commits batches (see _commit)
+        self._committing: tuple[Any, int] | None = None  # the commit in flight, its length
         if path is None:
             self._stream = sys.stdout.buffer
             return
@@ -395,6 +397,7 @@ class RowSink:
         """
         done = list(finished)
         try:
+            self._wait_commit()  # the previous batch's; its failure surfaces here
             self._write_rows(rows)
             if done and self._journal is not None:
                 self._commit(done)
@@ -425,21 +428,43 @@ class RowSink:
             self._stream.flush()
 
     def _commit(self, done: list[tuple[str, bytes]]) -> None:
+        """Vouch for the rows written so far and record ``done``. Parquet commits at once; a
+        file's commit (two fsyncs) runs in a thread while the next batch is labelled, and the
+        next write waits for it first, so writes and journal lines keep their order."""
         if self.fmt == "parquet":
             self._commit_part()
-            position = f"part\t{self._parts}\n"
-        else:
-            assert self._fd is not None
-            os.fsync(self._fd)
-            self._length = os.lseek(self._fd, 0, os.SEEK_CUR)
-            position = f"len\t{self._length}\n"
+            self._record(done, f"part\t{self._parts}\n")
+            return
+        assert self._fd is not None
+        length = os.lseek(self._fd, 0, os.SEEK_CUR)
+        if self._committer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._committer = ThreadPoolExecutor(1, thread_name_prefix="stance-commit")
+        self._committing = (self._committer.submit(self._sync_and_record, done, length), length)
+
+    def _sync_and_record(self, done: list[tuple[str, bytes]], length: int) -> None:
+        assert self._fd is not None
+        os.fsync(self._fd)
+        self._record(done, f"len\t{length}\n")
+
+    def _record(self, done: list[tuple[str, bytes]], position: str) -> None:
         entries = "".join(
             f"a\t{json.dumps(key, ensure_ascii=True)}\t{digest.hex()}\n" for key, digest in done
         )
         # The position line comes last: a journal cut short never vouches for unwritten rows.
         self._append_journal((entries + position).encode("utf-8"))
-        for key, digest in done:
-            self.done[key] = digest
+        self.done.update(done)
+
+    def _wait_commit(self) -> None:
+        """Wait for the commit in flight; once it has succeeded the journal vouches for its
+        length (on failure it raises, and the output is cut back to the length before)."""
+        if self._committing is None:
+            return
+        future, length = self._committing
+        self._committing = None
+        future.result()
+        self._length = length
 
     def _roll_back(self) -> None:
         """After a failed write: cut the output back to what the journal vouches for."""
@@ -460,6 +485,7 @@ class RowSink:
     def finish(self) -> None:
         """Complete the output: a CSV header even with no rows; Parquet parts joined."""
         try:
+            self._wait_commit()
             if self.fmt == "csv" and not self._header_written:
                 self._write_rows_header()
             if self.fmt == "parquet" and self.path is not None:
@@ -483,6 +509,14 @@ class RowSink:
 
     def close(self) -> None:
         """Release the output and its lock (after :meth:`finish`, or after a failure)."""
+        if self._committing is not None:  # interrupted: let the commit in flight end first
+            try:
+                self._wait_commit()
+            except BaseException:
+                self._roll_back()
+        if self._committer is not None:
+            self._committer.shutdown()
+            self._committer = None
         if self._part_writer is not None:
             self._roll_back()
         for name in ("_fd", "_journal"):
