@@ -52,11 +52,11 @@ except ImportError:  # pragma: no cover - Windows
 
 def _jsonl(rows: list[SentenceLabel]) -> bytes:
     """The rows as JSON Lines: :func:`stance._io.jsonl_bytes` of their :meth:`row` dicts,
-    written by the compiled core without the dicts when it is active (the same bytes)."""
+    written by the compiled core without the dicts when it is active (the same bytes; it
+    leaves a text with a lone surrogate, which is written escaped, to that function)."""
     compiled = _core.compiled() if _core.active() == "compiled" else None
-    if compiled is None:
-        return _io.jsonl_bytes([r.row() for r in rows])
-    return _io.jsonl_text_bytes(compiled.jsonl_rows(rows), lambda: [r.row() for r in rows])
+    data = compiled.jsonl_rows(rows) if compiled is not None else None
+    return data if data is not None else _io.jsonl_bytes([r.row() for r in rows])
 
 
 def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:

@@ -25,13 +25,14 @@ from cpython.unicode cimport (
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
     PyUnicode_DATA,
+    PyUnicode_1BYTE_KIND,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
     PyUnicode_READ,
 )
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memset, strlen
+from libc.string cimport memcpy, memset, strlen
 
 import numpy as np
 
@@ -2790,82 +2791,243 @@ def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_
 
 # -- JSON Lines rows -------------------------------------------------------------------------
 
-cdef int json_string(list out, str value) except -1:
-    """``value`` as ``json.JSONEncoder(ensure_ascii=False)`` writes a string."""
-    cdef Text t
-    cdef Py_ssize_t i, last = 0
-    cdef Py_UCS4 c
-    text_of(&t, value)
-    out.append('"')
-    for i in range(t.n):
-        c = at(&t, i)
-        if c >= 32 and c != 34 and c != 92:
-            continue
-        if i > last:
-            out.append(value[last:i])
-        if c == 34:
-            out.append('\\"')
-        elif c == 92:
-            out.append('\\\\')
-        elif c == 10:
-            out.append('\\n')
-        elif c == 13:
-            out.append('\\r')
-        elif c == 9:
-            out.append('\\t')
-        elif c == 8:
-            out.append('\\b')
-        elif c == 12:
-            out.append('\\f')
-        else:
-            out.append('\\u%04x' % <long>c)
-        last = i + 1
-    if last == 0:
-        out.append(value)
-    elif last < t.n:
-        out.append(value[last:])
-    out.append('"')
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object o)
+    char* PyOS_double_to_string(double val, char format_code, int precision, int flags,
+                                int* type) except NULL
+    void PyMem_Free(void* p)
+    int Py_DTSF_ADD_DOT_0
+    long long PyLong_AsLongLongAndOverflow(object o, int* overflow) except? -1
+
+cdef extern from "stdio.h":
+    int snprintf(char* s, size_t n, const char* fmt, ...)
+
+
+cdef struct Bytes:
+    char* data
+    Py_ssize_t used
+    Py_ssize_t size
+
+
+cdef int grow(Bytes* b, Py_ssize_t more) except -1:
+    cdef Py_ssize_t size
+    cdef char* data
+    if b.used + more <= b.size:
+        return 0
+    size = max(2 * b.size, b.used + more, 1 << 16)
+    data = <char*>realloc(b.data, size)
+    if data == NULL:
+        raise MemoryError()
+    b.data, b.size = data, size
     return 0
+
+
+cdef inline int put(Bytes* b, const char* s, Py_ssize_t n) except -1:
+    if b.used + n > b.size:
+        grow(b, n)
+    memcpy(b.data + b.used, s, n)
+    b.used += n
+    return 0
+
+
+cdef inline int put_cstr(Bytes* b, const char* s) except -1:
+    return put(b, s, strlen(s))
+
+
+cdef int put_utf8(Bytes* b, uint32_t c) except -1:
+    cdef char out[4]
+    if c < 0x800:
+        out[0] = <char>(0xC0 | (c >> 6))
+        out[1] = <char>(0x80 | (c & 0x3F))
+        return put(b, out, 2)
+    if c < 0x10000:
+        out[0] = <char>(0xE0 | (c >> 12))
+        out[1] = <char>(0x80 | ((c >> 6) & 0x3F))
+        out[2] = <char>(0x80 | (c & 0x3F))
+        return put(b, out, 3)
+    out[0] = <char>(0xF0 | (c >> 18))
+    out[1] = <char>(0x80 | ((c >> 12) & 0x3F))
+    out[2] = <char>(0x80 | ((c >> 6) & 0x3F))
+    out[3] = <char>(0x80 | (c & 0x3F))
+    return put(b, out, 4)
+
+
+cdef int json_string(Bytes* b, str value) except -2:
+    """``value`` as ``_io.dumps`` writes a string, in UTF-8: ``json.JSONEncoder(
+    ensure_ascii=False)``, then U+0085, U+2028 and U+2029 escaped. Returns 1, writing
+    nothing, for a lone surrogate (UTF-8 cannot hold it: the caller writes the escaped form)."""
+    cdef Text t
+    cdef Py_ssize_t i, last = 0, mark = b.used
+    cdef Py_UCS4 c
+    cdef char escape[8]
+    text_of(&t, value)
+    put(b, '"', 1)
+    if t.kind == PyUnicode_1BYTE_KIND and PyUnicode_IS_ASCII(value):
+        for i in range(t.n):
+            c = (<unsigned char*>t.data)[i]
+            if c >= 32 and c != 34 and c != 92:
+                continue
+            put(b, <char*>t.data + last, i - last)
+            json_escape(b, c)
+            last = i + 1
+        put(b, <char*>t.data + last, t.n - last)
+    else:
+        for i in range(t.n):
+            c = at(&t, i)
+            if c < 0x80:
+                if c >= 32 and c != 34 and c != 92:
+                    escape[0] = <char>c
+                    put(b, escape, 1)
+                else:
+                    json_escape(b, c)
+            elif c == 0x85 or c == 0x2028 or c == 0x2029:
+                snprintf(escape, 8, "\\u%04x", <unsigned int>c)
+                put(b, escape, 6)
+            elif 0xD800 <= c <= 0xDFFF:
+                b.used = mark
+                return 1
+            else:
+                put_utf8(b, <uint32_t>c)
+    put(b, '"', 1)
+    return 0
+
+
+cdef int json_escape(Bytes* b, Py_UCS4 c) except -1:
+    """An ASCII character that JSON escapes (a quote, a backslash, a control character)."""
+    cdef char escape[8]
+    if c == 34:
+        return put(b, '\\"', 2)
+    if c == 92:
+        return put(b, '\\\\', 2)
+    if c == 10:
+        return put(b, '\\n', 2)
+    if c == 13:
+        return put(b, '\\r', 2)
+    if c == 9:
+        return put(b, '\\t', 2)
+    if c == 8:
+        return put(b, '\\b', 2)
+    if c == 12:
+        return put(b, '\\f', 2)
+    snprintf(escape, 8, "\\u%04x", <unsigned int>c)
+    return put(b, escape, 6)
+
+
+cdef int json_int(Bytes* b, object value) except -1:
+    """``int.__repr__(value)``."""
+    cdef int overflow = 0
+    cdef long long number = PyLong_AsLongLongAndOverflow(value, &overflow)
+    cdef char digits[24]
+    if overflow:
+        text = int.__repr__(value).encode("ascii")
+        return put(b, text, len(text))
+    return put(b, digits, snprintf(digits, 24, "%lld", number))
+
+
+cdef int json_float(Bytes* b, double value) except -1:
+    """``float.__repr__(value)`` (the same function of CPython), refusing NaN and infinities
+    as ``json.JSONEncoder(allow_nan=False)`` does."""
+    cdef char* text
+    if value != value or value == _INFINITY or value == -_INFINITY:
+        raise ValueError("Out of range float values are not JSON compliant: " + repr(value))
+    text = PyOS_double_to_string(value, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+    try:
+        put_cstr(b, text)
+    finally:
+        PyMem_Free(text)
+    return 0
+
+
+cdef int json_field(Bytes* b, object key, str value, dict cache) except -2:
+    """:func:`json_string` of a ``value`` that repeats from row to row (an article's id,
+    outlet and date, a label, the cues), encoded once per call, found by its ``key``."""
+    cdef bytes done = cache.get(key)
+    cdef Py_ssize_t mark
+    if done is None:
+        mark = b.used
+        if json_string(b, value):
+            return 1
+        done = b.data[mark:b.used]
+        cache[key] = done
+        return 0
+    return put(b, done, len(done))
 
 
 _INFINITY = float("inf")
 
 
 def jsonl_rows(rows):
-    """The JSON Lines text of labelled rows (``SentenceLabel``): exactly
-    ``"".join(_io._ENCODER.encode(row.row()) + "\\n" for row in rows)``, without building the
-    row dicts (tests/test_core_equality.py holds it to that)."""
-    cdef list out = []
-    cdef double value
-    for row in rows:
-        (article_id, outlet, date, idx, start, end, text, label, probabilities, cues,
-         cut) = row
-        out.append('{"article_id": ')
-        json_string(out, article_id)
-        out.append(', "outlet": ')
-        json_string(out, outlet)
-        out.append(', "date": ')
-        json_string(out, date)
-        out.append(', "idx": ')
-        out.append(int.__repr__(idx))
-        out.append(', "start": ')
-        out.append(int.__repr__(start))
-        out.append(', "end": ')
-        out.append(int.__repr__(end))
-        out.append(', "text": ')
-        json_string(out, text)
-        out.append(', "label": ')
-        json_string(out, label)
-        for name, number in probabilities.items():
-            out.append(', ')
-            json_string(out, "p_" + name)
-            out.append(': ')
-            value = number
-            if value != value or value == _INFINITY or value == -_INFINITY:
-                raise ValueError("Out of range float values are not JSON compliant: "
-                                 + repr(value))
-            out.append(float.__repr__(value))
-        out.append(', "cues": ')
-        json_string(out, "; ".join(cues))
-        out.append(', "cut": true}\n' if cut else ', "cut": false}\n')
-    return "".join(out)
+    """The JSON Lines bytes of labelled rows (``SentenceLabel``): exactly
+    ``_io.jsonl_bytes([row.row() for row in rows])`` without building the row dicts
+    (tests/test_core_equality.py holds it to that); None when a lone surrogate needs the
+    escaped form that function falls back to."""
+    cdef Bytes b
+    cdef dict fields = {}
+    cdef dict cues_json = {}
+    cdef dict keys = {}
+    cdef bytes key, done
+    cdef Py_ssize_t mark
+    cdef int bad = 0
+    b.data, b.used, b.size = NULL, 0, 0
+    try:
+        grow(&b, 256 * len(rows))
+        for row in rows:
+            (article_id, outlet, date, idx, start, end, text, label, probabilities, cues,
+             cut) = row
+            put_cstr(&b, '{"article_id": ')
+            bad |= json_field(&b, article_id, article_id, fields)
+            put_cstr(&b, ', "outlet": ')
+            bad |= json_field(&b, outlet, outlet, fields)
+            put_cstr(&b, ', "date": ')
+            bad |= json_field(&b, date, date, fields)
+            put_cstr(&b, ', "idx": ')
+            json_int(&b, idx)
+            put_cstr(&b, ', "start": ')
+            json_int(&b, start)
+            put_cstr(&b, ', "end": ')
+            json_int(&b, end)
+            put_cstr(&b, ', "text": ')
+            bad |= json_string(&b, text)
+            put_cstr(&b, ', "label": ')
+            bad |= json_field(&b, label, label, fields)
+            for name, number in probabilities.items():
+                key = keys.get(name)
+                if key is None:
+                    key = _json_key(name)
+                    if key is None:
+                        return None
+                    keys[name] = key
+                put(&b, key, len(key))
+                json_float(&b, number)
+            put_cstr(&b, ', "cues": ')
+            done = cues_json.get(cues) if type(cues) is tuple else None
+            if done is None:
+                mark = b.used
+                bad |= json_string(&b, "; ".join(cues))
+                if type(cues) is tuple:
+                    cues_json[cues] = b.data[mark:b.used]
+            else:
+                put(&b, done, len(done))
+            if cut:
+                put_cstr(&b, ', "cut": true}\n')
+            else:
+                put_cstr(&b, ', "cut": false}\n')
+            if bad:
+                return None
+        return b.data[:b.used]
+    finally:
+        free(b.data)
+
+
+cdef bytes _json_key(str name):
+    """``, "p_<name>": `` in UTF-8 (None for a lone surrogate)."""
+    cdef Bytes b
+    b.data, b.used, b.size = NULL, 0, 0
+    try:
+        put_cstr(&b, ', ')
+        if json_string(&b, "p_" + name):
+            return None
+        put_cstr(&b, ': ')
+        return b.data[:b.used]
+    finally:
+        free(b.data)
