@@ -259,42 +259,68 @@ def test_the_same_rows_from_label_articles(compiled: object, seed_texts: dict[st
     assert in_two == found
 
 
+# Any code point, lone surrogates included (JSON can carry them; UTF-8 cannot).
+any_text = st.text(st.characters(exclude_categories=()), max_size=60)
+
+
 @given(
     st.lists(
         st.tuples(
+            st.one_of(st.text(max_size=12), any_text),
             st.text(max_size=12),
-            st.text(max_size=12),
+            st.text(max_size=6),
+            st.one_of(st.text(max_size=60), any_text),
             st.integers(min_value=0, max_value=10**9),
-            st.text(max_size=40),
-            st.lists(st.floats(min_value=0, max_value=1), min_size=5, max_size=5),
-            st.lists(st.text(max_size=12), max_size=3),
-            st.booleans(),
+            st.lists(
+                st.tuples(
+                    st.integers(min_value=0, max_value=70),
+                    st.integers(min_value=0, max_value=70),
+                    st.lists(st.floats(min_value=0, max_value=1), min_size=5, max_size=5),
+                    st.lists(st.text(max_size=12), max_size=3).map(tuple),
+                    st.booleans(),
+                ),
+                max_size=4,
+            ),
         ),
-        max_size=5,
-    )
+        max_size=4,
+    ),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=1)),
 )
 @examples(300)
-def test_the_same_json_lines(compiled: object, rows: list[tuple]) -> None:
+def test_the_same_json_lines(
+    compiled: object, units: list[tuple], min_confidence: float | None
+) -> None:
+    """The compiled core writes a batch's JSON Lines from its columns, byte for byte as the
+    rows' dicts are written by _io.jsonl_bytes (which escapes a batch with a lone surrogate)."""
     from stance._io import jsonl_bytes
-    from stance._labels import LABELS
-    from stance.batch import _sink
-    from stance.batch._labelling import SentenceLabel
+    from stance.batch._labelling import Article, LabelledBatch, _Labels, _Unit
 
-    labelled = []
-    for ident, outlet, n, text, proba, cues, cut in rows:
-        probabilities = dict(zip(LABELS, proba))
-        where = (n, n, n + len(text))
-        label = LABELS[n % 5]
-        row = SentenceLabel(ident, outlet, "2022", *where, text, label, probabilities, (), cut)
-        labelled.append(row._replace(cues=tuple(cues)))
-    expected = jsonl_bytes([row.row() for row in labelled])
-    written = compiled.jsonl_rows(labelled)  # type: ignore[attr-defined]
-    # None for a lone surrogate, which the sink leaves to jsonl_bytes (written escaped)
-    strings = "".join(v for row in labelled for v in row.row().values() if isinstance(v, str))
-    has_surrogate = any(0xD800 <= ord(c) <= 0xDFFF for c in strings)
-    assert written == (None if has_surrogate else expected)
+    batch_units, counts, bounds, proba, cues, cut = [], [], [], [], [], []
+    for ident, outlet, date, text, offset, sentences in units:
+        batch_units.append(
+            _Unit(Article(ident, text, outlet, date), offset, offset % 7, None, True)
+        )
+        counts.append(len(sentences))
+        for start, end, p, sentence_cues, flag in sentences:
+            bounds.append((start, end))
+            proba.append(p)
+            cues.append(sentence_cues)
+            cut.append(flag)
+    proba_array = np.array(proba, dtype=float).reshape(len(proba), 5)
+    labels = _Labels(
+        counts,
+        np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
+        proba_array,
+        proba_array.argmax(axis=1) if len(proba) else np.zeros(0, dtype=np.intp),
+        cues,
+        np.array(cut, dtype=bool),
+    )
+    batch = LabelledBatch(batch_units, labels, min_confidence)
+    expected = jsonl_bytes([row.row() for row in batch.rows()])
     with _core.using("compiled"):
-        assert _sink._jsonl(labelled) == expected
+        assert batch.jsonl() == expected
+    with _core.using("python"):
+        assert batch.jsonl() == expected
 
 
 # -- choosing the core -------------------------------------------------------------------------

@@ -33,9 +33,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from stance import _core, _io
+from stance import _io
 from stance._errors import InputError, StanceError
-from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, SentenceLabel
+from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, LabelledBatch
 from stance.batch._sources import JOURNAL_SUFFIX, PARTS_SUFFIX
 
 __all__ = ["FORMATS", "RowSink", "content_hash", "fingerprint", "open_sink", "side_files"]
@@ -48,15 +48,6 @@ try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
-
-
-def _jsonl(rows: list[SentenceLabel]) -> bytes:
-    """The rows as JSON Lines: :func:`stance._io.jsonl_bytes` of their :meth:`row` dicts,
-    written by the compiled core without the dicts when it is active (the same bytes; it
-    leaves a text with a lone surrogate, which is written escaped, to that function)."""
-    compiled = _core.compiled() if _core.active() == "compiled" else None
-    data = compiled.jsonl_rows(rows) if compiled is not None else None
-    return data if data is not None else _io.jsonl_bytes([r.row() for r in rows])
 
 
 def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
@@ -389,7 +380,7 @@ class RowSink:
             return "new"
         return "done" if found == digest else "changed"
 
-    def write_batch(self, finished: Iterable[tuple[str, bytes]], rows: list[SentenceLabel]) -> None:
+    def write_batch(self, finished: Iterable[tuple[str, bytes]], rows: LabelledBatch) -> None:
         """Write the rows of a batch, then record its finished articles (id, content hash).
 
         Rows of an article not yet finished (a chunk of a long one) are written but vouched
@@ -408,17 +399,17 @@ class RowSink:
             self._roll_back()
             raise
 
-    def _write_rows(self, rows: list[SentenceLabel]) -> None:
+    def _write_rows(self, rows: LabelledBatch) -> None:
         if self.fmt == "parquet":
-            if rows:
-                self._write_part_rows([r.row() for r in rows])
+            if len(rows):
+                self._write_part_rows([r.row() for r in rows.rows()])
             return
-        if not rows:
+        if not len(rows):
             return
         if self.fmt == "jsonl":
-            data = _jsonl(rows)
+            data = rows.jsonl()
         else:
-            data = _csv_lines([r.row() for r in rows], header=not self._header_written)
+            data = _csv_lines([r.row() for r in rows.rows()], header=not self._header_written)
             self._header_written = True
         if self._fd is not None:
             _write_all(self._fd, data)

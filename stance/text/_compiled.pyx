@@ -2797,7 +2797,6 @@ cdef extern from "Python.h":
                                 int* type) except NULL
     void PyMem_Free(void* p)
     int Py_DTSF_ADD_DOT_0
-    long long PyLong_AsLongLongAndOverflow(object o, int* overflow) except? -1
 
 cdef extern from "stdio.h":
     int snprintf(char* s, size_t n, const char* fmt, ...)
@@ -2852,27 +2851,34 @@ cdef int put_utf8(Bytes* b, uint32_t c) except -1:
     return put(b, out, 4)
 
 
-cdef int json_string(Bytes* b, str value) except -2:
-    """``value`` as ``_io.dumps`` writes a string, in UTF-8: ``json.JSONEncoder(
-    ensure_ascii=False)``, then U+0085, U+2028 and U+2029 escaped. Returns 1, writing
-    nothing, for a lone surrogate (UTF-8 cannot hold it: the caller writes the escaped form)."""
+cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) except -2:
+    """``value[lo:hi]`` (all of it by default) as ``_io.dumps`` writes a string, in UTF-8:
+    ``json.JSONEncoder(ensure_ascii=False)``, then U+0085, U+2028 and U+2029 escaped. Returns
+    1, writing nothing, for a lone surrogate (UTF-8 cannot hold it: the caller writes the
+    escaped form)."""
     cdef Text t
-    cdef Py_ssize_t i, last = 0, mark = b.used
+    cdef Py_ssize_t i, last, mark = b.used
     cdef Py_UCS4 c
     cdef char escape[8]
     text_of(&t, value)
+    # the bounds of a slice, as value[lo:hi] takes them (here never negative)
+    if hi < 0 or hi > t.n:
+        hi = t.n
+    if lo > hi:
+        lo = hi
     put(b, '"', 1)
     if t.kind == PyUnicode_1BYTE_KIND and PyUnicode_IS_ASCII(value):
-        for i in range(t.n):
+        last = lo
+        for i in range(lo, hi):
             c = (<unsigned char*>t.data)[i]
             if c >= 32 and c != 34 and c != 92:
                 continue
             put(b, <char*>t.data + last, i - last)
             json_escape(b, c)
             last = i + 1
-        put(b, <char*>t.data + last, t.n - last)
+        put(b, <char*>t.data + last, hi - last)
     else:
-        for i in range(t.n):
+        for i in range(lo, hi):
             c = at(&t, i)
             if c < 0x80:
                 if c >= 32 and c != 34 and c != 92:
@@ -2913,17 +2919,6 @@ cdef int json_escape(Bytes* b, Py_UCS4 c) except -1:
     return put(b, escape, 6)
 
 
-cdef int json_int(Bytes* b, object value) except -1:
-    """``int.__repr__(value)``."""
-    cdef int overflow = 0
-    cdef long long number = PyLong_AsLongLongAndOverflow(value, &overflow)
-    cdef char digits[24]
-    if overflow:
-        text = int.__repr__(value).encode("ascii")
-        return put(b, text, len(text))
-    return put(b, digits, snprintf(digits, 24, "%lld", number))
-
-
 cdef int json_float(Bytes* b, double value) except -1:
     """``float.__repr__(value)`` (the same function of CPython), refusing NaN and infinities
     as ``json.JSONEncoder(allow_nan=False)`` does."""
@@ -2956,67 +2951,81 @@ cdef int json_field(Bytes* b, object key, str value, dict cache) except -2:
 _INFINITY = float("inf")
 
 
-def jsonl_rows(rows):
-    """The JSON Lines bytes of labelled rows (``SentenceLabel``): exactly
-    ``_io.jsonl_bytes([row.row() for row in rows])`` without building the row dicts
-    (tests/test_core_equality.py holds it to that); None when a lone surrogate needs the
-    escaped form that function falls back to."""
+def jsonl_batch(list units, list counts, const int64_t[:, ::1] bounds,
+                const double[:, ::1] proba, const Py_ssize_t[::1] label_ids, tuple label_names,
+                tuple keys, list cues, const unsigned char[::1] cut):
+    """The JSON Lines bytes of a labelled batch (``batch._labelling.LabelledBatch``), written
+    from its columns: exactly ``_io.jsonl_bytes([row.row() for row in batch.rows()])``
+    (tests/test_core_equality.py holds it to that), or None when a lone surrogate needs the
+    escaped form that function falls back to. ``keys`` name the columns of ``proba``."""
     cdef Bytes b
     cdef dict fields = {}
     cdef dict cues_json = {}
-    cdef dict keys = {}
-    cdef bytes key, done
-    cdef Py_ssize_t mark
+    cdef list key_json = []
+    cdef bytes done
+    cdef Py_ssize_t position = 0, i, j, count, mark, n_keys = len(keys)
+    cdef long long offset, first
     cdef int bad = 0
+    if proba.shape[1] != n_keys:
+        raise ValueError("one key for each column of proba")
+    for key in keys:
+        done = _json_key(key)
+        if done is None:
+            return None
+        key_json.append(done)
     b.data, b.used, b.size = NULL, 0, 0
     try:
-        grow(&b, 256 * len(rows))
-        for row in rows:
-            (article_id, outlet, date, idx, start, end, text, label, probabilities, cues,
-             cut) = row
-            put_cstr(&b, '{"article_id": ')
-            bad |= json_field(&b, article_id, article_id, fields)
-            put_cstr(&b, ', "outlet": ')
-            bad |= json_field(&b, outlet, outlet, fields)
-            put_cstr(&b, ', "date": ')
-            bad |= json_field(&b, date, date, fields)
-            put_cstr(&b, ', "idx": ')
-            json_int(&b, idx)
-            put_cstr(&b, ', "start": ')
-            json_int(&b, start)
-            put_cstr(&b, ', "end": ')
-            json_int(&b, end)
-            put_cstr(&b, ', "text": ')
-            bad |= json_string(&b, text)
-            put_cstr(&b, ', "label": ')
-            bad |= json_field(&b, label, label, fields)
-            for name, number in probabilities.items():
-                key = keys.get(name)
-                if key is None:
-                    key = _json_key(name)
-                    if key is None:
-                        return None
-                    keys[name] = key
-                put(&b, key, len(key))
-                json_float(&b, number)
-            put_cstr(&b, ', "cues": ')
-            done = cues_json.get(cues) if type(cues) is tuple else None
-            if done is None:
-                mark = b.used
-                bad |= json_string(&b, "; ".join(cues))
-                if type(cues) is tuple:
-                    cues_json[cues] = b.data[mark:b.used]
-            else:
-                put(&b, done, len(done))
-            if cut:
-                put_cstr(&b, ', "cut": true}\n')
-            else:
-                put_cstr(&b, ', "cut": false}\n')
-            if bad:
-                return None
+        grow(&b, 256 * label_ids.shape[0])
+        for unit, count in zip(units, counts):
+            article = unit.article
+            text, offset, first = article.text, unit.offset, unit.first
+            article_id, outlet, date = article.id, article.outlet, article.date
+            for i in range(count):
+                put_cstr(&b, '{"article_id": ')
+                bad |= json_field(&b, article_id, article_id, fields)
+                put_cstr(&b, ', "outlet": ')
+                bad |= json_field(&b, outlet, outlet, fields)
+                put_cstr(&b, ', "date": ')
+                bad |= json_field(&b, date, date, fields)
+                put_cstr(&b, ', "idx": ')
+                json_long(&b, first + i)
+                put_cstr(&b, ', "start": ')
+                json_long(&b, offset + bounds[position, 0])
+                put_cstr(&b, ', "end": ')
+                json_long(&b, offset + bounds[position, 1])
+                put_cstr(&b, ', "text": ')
+                bad |= json_string(&b, text, bounds[position, 0], bounds[position, 1])
+                put_cstr(&b, ', "label": ')
+                label = label_names[label_ids[position]]
+                bad |= json_field(&b, label, label, fields)
+                for j in range(n_keys):
+                    done = key_json[j]
+                    put(&b, done, len(done))
+                    json_float(&b, proba[position, j])
+                put_cstr(&b, ', "cues": ')
+                sentence_cues = cues[position]
+                done = cues_json.get(sentence_cues)
+                if done is None:
+                    mark = b.used
+                    bad |= json_string(&b, "; ".join(sentence_cues))
+                    cues_json[sentence_cues] = b.data[mark:b.used]
+                else:
+                    put(&b, done, len(done))
+                if cut[position]:
+                    put_cstr(&b, ', "cut": true}\n')
+                else:
+                    put_cstr(&b, ', "cut": false}\n')
+                if bad:
+                    return None
+                position += 1
         return b.data[:b.used]
     finally:
         free(b.data)
+
+
+cdef int json_long(Bytes* b, long long number) except -1:
+    cdef char digits[24]
+    return put(b, digits, snprintf(digits, 24, "%lld", number))
 
 
 cdef bytes _json_key(str name):
