@@ -323,6 +323,40 @@ def test_the_same_json_lines(
         assert batch.jsonl() == expected
 
 
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=50))
+@examples(300)
+def test_floats_written_as_repr_writes_them(compiled: object, values: list[float]) -> None:
+    reprs = compiled.float_reprs(np.array(values, dtype=np.float64))  # type: ignore[attr-defined]
+    assert reprs == [repr(value) for value in values]
+
+
+def test_probabilities_written_as_repr_writes_them(compiled: object) -> None:
+    """The JSON writer's own shortest digits for 1e-7 <= p < 1, against float.__repr__: uniform
+    and log-uniform values, softmax rows, raw bit patterns, and short decimals (to 17 digits)
+    and their neighbours, where the shortest length is decided."""
+    rng = np.random.default_rng(19)
+    n = 200_000
+    scores = rng.normal(0, 5, (n // 5, 5))
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    digits = rng.integers(1, 18, n)
+    short = rng.integers(10 ** (digits - 1), 10**digits) / 10.0 ** (digits + rng.integers(0, 8, n))
+    low, high = np.float64(1e-7).view(np.int64), np.float64(1.0).view(np.int64)
+    samples = [
+        rng.random(n),
+        10 ** rng.uniform(-8, 0, n),
+        (exp / exp.sum(axis=1, keepdims=True)).ravel(),
+        rng.integers(low, high, n, dtype=np.int64).view(np.float64),
+        short,
+        np.nextafter(short, 1.0),
+        np.nextafter(short, 0.0),
+    ]
+    for values in samples:
+        values = np.ascontiguousarray(values)
+        reprs = compiled.float_reprs(values)  # type: ignore[attr-defined]
+        wrong = [(v, r) for v, r in zip(values.tolist(), reprs) if r != repr(v)]
+        assert not wrong, wrong[:5]
+
+
 # -- choosing the core -------------------------------------------------------------------------
 
 
