@@ -287,11 +287,12 @@ any_text = st.text(st.characters(exclude_categories=()), max_size=60)
     st.one_of(st.none(), st.floats(min_value=0, max_value=1)),
 )
 @examples(300)
-def test_the_same_json_lines(
+def test_the_same_rows_and_json_lines(
     compiled: object, units: list[tuple], min_confidence: float | None
 ) -> None:
-    """The compiled core writes a batch's JSON Lines from its columns, byte for byte as the
-    rows' dicts are written by _io.jsonl_bytes (which escapes a batch with a lone surrogate)."""
+    """The compiled core makes a batch's rows as the reference does, and writes its JSON
+    Lines from its columns byte for byte as the rows' dicts are written by _io.jsonl_bytes
+    (which escapes a batch with a lone surrogate)."""
     from stance._io import jsonl_bytes
     from stance.batch._labelling import Article, LabelledBatch, _Labels, _Unit
 
@@ -315,12 +316,16 @@ def test_the_same_json_lines(
         cues,
         np.array(cut, dtype=bool),
     )
-    batch = LabelledBatch(batch_units, labels, min_confidence)
-    expected = jsonl_bytes([row.row() for row in batch.rows()])
-    with _core.using("compiled"):
-        assert batch.jsonl() == expected
-    with _core.using("python"):
-        assert batch.jsonl() == expected
+    rows = LabelledBatch(batch_units, labels, min_confidence)._make_rows()  # the reference
+    expected = jsonl_bytes([row.row() for row in rows])
+    for core in ("compiled", "python"):
+        with _core.using(core):
+            batch = LabelledBatch(batch_units, labels, min_confidence)
+            assert batch.jsonl() == expected
+            assert batch.rows() == rows
+            assert [type(v) for row in batch.rows() for v in row] == [
+                type(v) for row in rows for v in row
+            ]
 
 
 @given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=50))

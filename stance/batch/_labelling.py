@@ -271,36 +271,45 @@ class LabelledBatch:
         sure = self.labels.proba.max(axis=1) >= self.min_confidence
         return np.where(sure, self.labels.best, len(LABELS))
 
+    def _columns(self) -> tuple[Any, ...]:
+        """The arguments of the compiled core's ``jsonl_batch`` and ``labelled_rows``."""
+        import numpy as np
+
+        labels = self.labels
+        return (
+            self.units,
+            labels.counts,
+            np.ascontiguousarray(labels.bounds, dtype=np.int64),
+            np.ascontiguousarray(labels.proba, dtype=np.float64),
+            np.ascontiguousarray(self.label_ids(), dtype=np.intp),
+            LABEL_NAMES,
+            LABELS,
+            labels.cues,
+            np.ascontiguousarray(labels.cut, dtype=bool).view(np.uint8),
+        )
+
     def jsonl(self) -> bytes:
         """The rows as JSON Lines: :func:`stance._io.jsonl_bytes` of their
         :meth:`SentenceLabel.row` dicts, written from the columns by the compiled core when it
         is active (the same bytes; a lone surrogate, written escaped, is left to that
         function)."""
         compiled = _core.compiled() if _core.active() == "compiled" else None
-        data = None
-        if compiled is not None:
-            import numpy as np
-
-            labels = self.labels
-            data = compiled.jsonl_batch(
-                self.units,
-                labels.counts,
-                np.ascontiguousarray(labels.bounds, dtype=np.int64),
-                np.ascontiguousarray(labels.proba, dtype=np.float64),
-                np.ascontiguousarray(self.label_ids(), dtype=np.intp),
-                LABEL_NAMES,
-                LABELS,
-                labels.cues,
-                np.ascontiguousarray(labels.cut, dtype=bool).view(np.uint8),
-            )
+        data = compiled.jsonl_batch(*self._columns()) if compiled is not None else None
         return data if data is not None else _io.jsonl_bytes([r.row() for r in self.rows()])
 
     def rows(self) -> list[SentenceLabel]:
+        """One :class:`SentenceLabel` per sentence, in order (made once, by the compiled core
+        when it is active: the same rows)."""
         if self._rows is None:
-            self._rows = self._make_rows()
+            compiled = _core.compiled() if _core.active() == "compiled" else None
+            if compiled is None:
+                self._rows = self._make_rows()
+            else:
+                self._rows = compiled.labelled_rows(*self._columns(), SentenceLabel)
         return self._rows
 
     def _make_rows(self) -> list[SentenceLabel]:
+        """The reference of the compiled core's ``labelled_rows``."""
         labels = self.labels
         probabilities = labels.proba.tolist()
         chosen = [LABEL_NAMES[k] for k in self.label_ids().tolist()]

@@ -2789,6 +2789,41 @@ def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_
     return rows_out, weights_out
 
 
+# -- labelled rows -------------------------------------------------------------------------
+
+_tuple_new = tuple.__new__
+
+
+def labelled_rows(list units, list counts, const int64_t[:, ::1] bounds,
+                  const double[:, ::1] proba, const Py_ssize_t[::1] label_ids,
+                  tuple label_names, tuple keys, list cues, const unsigned char[::1] cut,
+                  type row):
+    """``batch._labelling.LabelledBatch.rows`` of the reference, made here: one ``row``
+    (``SentenceLabel``) per sentence, with the same fields (tests/test_core_equality.py)."""
+    cdef list out = []
+    cdef dict probabilities
+    cdef str text
+    cdef Py_ssize_t position = 0, i, j, count, n_keys = len(keys)
+    cdef int64_t start, end
+    if proba.shape[1] != n_keys:
+        raise ValueError("one key for each column of proba")
+    for unit, count in zip(units, counts):
+        article = unit.article
+        text, offset, first = article.text, unit.offset, unit.first
+        article_id, outlet, date = article.id, article.outlet, article.date
+        for i in range(count):
+            start, end = bounds[position, 0], bounds[position, 1]
+            probabilities = {}
+            for j in range(n_keys):
+                probabilities[keys[j]] = proba[position, j]
+            out.append(_tuple_new(row, (
+                article_id, outlet, date, first + i, offset + start, offset + end,
+                text[start:end], label_names[label_ids[position]], probabilities,
+                cues[position], cut[position] != 0)))
+            position += 1
+    return out
+
+
 # -- JSON Lines rows -------------------------------------------------------------------------
 
 cdef extern from "Python.h":
