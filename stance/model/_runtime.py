@@ -222,15 +222,19 @@ class Model:
         memo = self._described
         if len(memo) > 1 << 16:  # bounded: any stream of articles keeps it small
             memo.clear()
-        out = []
-        for key in map(tuple, cue_rows.tolist()):
-            described = memo.get(key)
-            if described is None:
-                names = self._cue_names
-                # Two features can read alike (spk:x and spk:x:named): show each reading once.
-                readings = [describe(names[row]) for row in key if row >= 0]
-                described = memo[key] = tuple(dict.fromkeys(readings))
-            out.append(described)
+        # the ids of each sentence's cues as a tuple, made in C (zip over the columns)
+        keys = list(zip(*cue_rows.T.tolist())) if cue_rows.shape[1] else [()] * len(cue_rows)
+        out: list[Any] = list(map(memo.get, keys))
+        if None in out:
+            names = self._cue_names
+            for i, key in enumerate(keys):
+                if out[i] is None:
+                    described = memo.get(key)
+                    if described is None:
+                        # Two features can read alike (spk:x and spk:x:named): show each once.
+                        readings = [describe(names[row]) for row in key if row >= 0]
+                        described = memo[key] = tuple(dict.fromkeys(readings))
+                    out[i] = described
         return out
 
     def _read_python(
