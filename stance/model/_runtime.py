@@ -397,7 +397,7 @@ class Model:
         sentence) names each article's source: an outlet that is itself a source (TASS, the
         Pentagon, the ISW) is evidence of the document's voice.
         """
-        return self.label(sentences, doc_ids=doc_ids, outlets=outlets, top=0).proba
+        return self._score(sentences, doc_ids=doc_ids, outlets=outlets, top=0).proba
 
     def predict(
         self,
