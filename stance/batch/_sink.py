@@ -4,7 +4,11 @@ Rows are written an article batch at a time. After each batch the output is flus
 then a journal beside the output (``OUTPUT.stance-journal``) records the batch: one line per
 finished article (its id and a hash of its content), then the output's byte length (or, for
 Parquet, the number of part files). A line vouches for nothing until the length line after it
-is complete, so a journal cut short by a kill or a full disk never claims unwritten rows.
+is complete, so a journal cut short by a kill or a full disk never claims unwritten rows. The
+commit of a batch runs in a thread while the next batch is labelled (the next write waits for
+it); the journal's batch lines are synced at the end of the run, not one by one: the rows they
+vouch for are synced before they are written, so a line a crash loses only means its articles
+are labelled again.
 
 Started again, a run truncates the output to the last length the journal vouches for (a torn
 row from a kill or a full disk disappears), labels the articles the journal does not list, and
@@ -284,11 +288,12 @@ class RowSink:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._append_journal(f"run\t{os.getpid()}\t{stamp}\n".encode())
 
-    def _append_journal(self, data: bytes) -> None:
+    def _append_journal(self, data: bytes, sync: bool = True) -> None:
         assert self._journal is not None
         try:
             _write_all(self._journal, data)
-            os.fsync(self._journal)
+            if sync:
+                os.fsync(self._journal)
         except OSError as err:
             raise _write_problem(err, self._journal_path) from None
 
@@ -437,14 +442,17 @@ class RowSink:
     def _sync_and_record(self, done: list[tuple[str, bytes]], length: int) -> None:
         assert self._fd is not None
         os.fsync(self._fd)
-        self._record(done, f"len\t{length}\n")
+        # Not synced batch by batch (finish() syncs it): the rows are on disk before the line
+        # that vouches for them is written, so a line a crash loses only means its articles
+        # are labelled again.
+        self._record(done, f"len\t{length}\n", sync=False)
 
-    def _record(self, done: list[tuple[str, bytes]], position: str) -> None:
+    def _record(self, done: list[tuple[str, bytes]], position: str, sync: bool = True) -> None:
         entries = "".join(
             f"a\t{json.dumps(key, ensure_ascii=True)}\t{digest.hex()}\n" for key, digest in done
         )
         # The position line comes last: a journal cut short never vouches for unwritten rows.
-        self._append_journal((entries + position).encode("utf-8"))
+        self._append_journal((entries + position).encode("utf-8"), sync=sync)
         self.done.update(done)
 
     def _wait_commit(self) -> None:
@@ -477,6 +485,8 @@ class RowSink:
         """Complete the output: a CSV header even with no rows; Parquet parts joined."""
         try:
             self._wait_commit()
+            if self._journal is not None:
+                os.fsync(self._journal)
             if self.fmt == "csv" and not self._header_written:
                 self._write_rows_header()
             if self.fmt == "parquet" and self.path is not None:
