@@ -232,7 +232,7 @@ def _label_columns(model: Model, units: list[_Unit]) -> _Labels:
         np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
         scored.proba,
         scored.best,
-        model.described_cues(scored.cue_rows),
+        model._described_cues(scored.cue_rows),
         np.array(cut, dtype=bool),
     )
 

@@ -216,7 +216,7 @@ class Model:
             reading = _Reading(sums * self._step + self._intercept, flat, starts, states)
         return self._label(reading, slices, top, compiled=reader is not None)
 
-    def described_cues(self, cue_rows: np.ndarray) -> list[tuple[str, ...]]:
+    def _described_cues(self, cue_rows: np.ndarray) -> list[tuple[str, ...]]:
         """Each sentence's cues as a person reads them (:func:`describe`), each reading once:
         the ``cues`` of a labelled row. Memoised by the cues' ids, which repeat a lot."""
         memo = self._described
