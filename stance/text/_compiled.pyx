@@ -2989,9 +2989,16 @@ cdef int json_float(Bytes* b, double value) except -1:
 
 cdef extern from *:
     """
+    #ifdef __SIZEOF_INT128__
     typedef unsigned __int128 stance_u128;
+    #define STANCE_HAS_U128 1
+    #else  /* no 128-bit integers (a 32-bit target): short_repr leaves every value to dtoa */
+    typedef unsigned long long stance_u128;
+    #define STANCE_HAS_U128 0
+    #endif
     """
     ctypedef unsigned long long u128 "stance_u128"
+    const bint STANCE_HAS_U128
 
 cdef extern from "math.h":
     double floor(double x) nogil
@@ -3015,7 +3022,7 @@ cdef int short_repr(double value, char* out) noexcept:
     cdef bint in0, in1, found_in0 = False, found_in1 = False
     cdef int found
     cdef char digits[20]
-    if not (value >= 1e-7 and value < 1.0):
+    if not STANCE_HAS_U128 or not (value >= 1e-7 and value < 1.0):
         return 0
     memcpy(&bits, &value, 8)
     m = bits & ((<uint64_t>1 << 52) - 1)
