@@ -188,17 +188,10 @@ def jsonl_bytes(records: Iterable[Any]) -> bytes:
     """
     records = list(records)
     text = "".join([_ENCODER.encode(record) + "\n" for record in records])
-    return jsonl_text_bytes(text, lambda: records)
-
-
-def jsonl_text_bytes(text: str, records: Callable[[], list[Any]]) -> bytes:
-    """JSON Lines ``text`` (records encoded by :data:`_ENCODER`, one a line) as
-    :func:`jsonl_bytes` writes it; ``records()`` gives the records again for the escaped
-    form, when a lone surrogate makes the text unfit for UTF-8."""
     try:
         return _escape_separators(text).encode("utf-8")
     except UnicodeEncodeError:
-        escaped = [json.dumps(r, ensure_ascii=True, allow_nan=False) + "\n" for r in records()]
+        escaped = [json.dumps(r, ensure_ascii=True, allow_nan=False) + "\n" for r in records]
         return "".join(escaped).encode("ascii")
 
 

@@ -263,35 +263,107 @@ def test_the_same_rows_from_label_articles(compiled: object, seed_texts: dict[st
     assert in_two == found
 
 
+# Any code point, lone surrogates included (JSON can carry them; UTF-8 cannot).
+any_text = st.text(st.characters(exclude_categories=()), max_size=60)
+
+
 @given(
     st.lists(
         st.tuples(
+            st.one_of(st.text(max_size=12), any_text),
             st.text(max_size=12),
-            st.text(max_size=12),
+            st.text(max_size=6),
+            st.one_of(st.text(max_size=60), any_text),
             st.integers(min_value=0, max_value=10**9),
-            st.text(max_size=40),
-            st.lists(st.floats(min_value=0, max_value=1), min_size=5, max_size=5),
-            st.lists(st.text(max_size=12), max_size=3),
-            st.booleans(),
+            st.lists(
+                st.tuples(
+                    st.integers(min_value=0, max_value=70),
+                    st.integers(min_value=0, max_value=70),
+                    st.lists(st.floats(min_value=0, max_value=1), min_size=5, max_size=5),
+                    st.lists(st.text(max_size=12), max_size=3).map(tuple),
+                    st.booleans(),
+                ),
+                max_size=4,
+            ),
         ),
-        max_size=5,
-    )
+        max_size=4,
+    ),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=1)),
 )
 @examples(300)
-def test_the_same_json_lines(compiled: object, rows: list[tuple]) -> None:
-    from stance._io import _ENCODER
-    from stance._labels import LABELS
-    from stance.batch._labelling import SentenceLabel
+def test_the_same_rows_and_json_lines(
+    compiled: object, units: list[tuple], min_confidence: float | None
+) -> None:
+    """The compiled core makes a batch's rows as the reference does, and writes its JSON
+    Lines from its columns byte for byte as the rows' dicts are written by _io.jsonl_bytes
+    (which escapes a batch with a lone surrogate)."""
+    from stance._io import jsonl_bytes
+    from stance.batch._labelling import Article, LabelledBatch, _Labels, _Unit
 
-    labelled = []
-    for ident, outlet, n, text, proba, cues, cut in rows:
-        probabilities = dict(zip(LABELS, proba))
-        where = (n, n, n + len(text))
-        label = LABELS[n % 5]
-        row = SentenceLabel(ident, outlet, "2022", *where, text, label, probabilities, (), cut)
-        labelled.append(row._replace(cues=tuple(cues)))
-    expected = "".join(_ENCODER.encode(row.row()) + "\n" for row in labelled)
-    assert compiled.jsonl_rows(labelled) == expected  # type: ignore[attr-defined]
+    batch_units, counts, bounds, proba, cues, cut = [], [], [], [], [], []
+    for ident, outlet, date, text, offset, sentences in units:
+        batch_units.append(
+            _Unit(Article(ident, text, outlet, date), offset, offset % 7, None, True)
+        )
+        counts.append(len(sentences))
+        for start, end, p, sentence_cues, flag in sentences:
+            bounds.append((start, end))
+            proba.append(p)
+            cues.append(sentence_cues)
+            cut.append(flag)
+    proba_array = np.array(proba, dtype=float).reshape(len(proba), 5)
+    labels = _Labels(
+        counts,
+        np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
+        proba_array,
+        proba_array.argmax(axis=1) if len(proba) else np.zeros(0, dtype=np.intp),
+        cues,
+        np.array(cut, dtype=bool),
+    )
+    rows = LabelledBatch(batch_units, labels, min_confidence)._make_rows()  # the reference
+    expected = jsonl_bytes([row.row() for row in rows])
+    for core in ("compiled", "python"):
+        with _core.using(core):
+            batch = LabelledBatch(batch_units, labels, min_confidence)
+            assert batch.jsonl() == expected
+            assert batch.rows() == rows
+            assert [type(v) for row in batch.rows() for v in row] == [
+                type(v) for row in rows for v in row
+            ]
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=50))
+@examples(300)
+def test_floats_written_as_repr_writes_them(compiled: object, values: list[float]) -> None:
+    reprs = compiled.float_reprs(np.array(values, dtype=np.float64))  # type: ignore[attr-defined]
+    assert reprs == [repr(value) for value in values]
+
+
+def test_probabilities_written_as_repr_writes_them(compiled: object) -> None:
+    """The JSON writer's own shortest digits for 1e-7 <= p < 1, against float.__repr__: uniform
+    and log-uniform values, softmax rows, raw bit patterns, and short decimals (to 17 digits)
+    and their neighbours, where the shortest length is decided."""
+    rng = np.random.default_rng(19)
+    n = 200_000
+    scores = rng.normal(0, 5, (n // 5, 5))
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    digits = rng.integers(1, 18, n)
+    short = rng.integers(10 ** (digits - 1), 10**digits) / 10.0 ** (digits + rng.integers(0, 8, n))
+    low, high = np.float64(1e-7).view(np.int64), np.float64(1.0).view(np.int64)
+    samples = [
+        rng.random(n),
+        10 ** rng.uniform(-8, 0, n),
+        (exp / exp.sum(axis=1, keepdims=True)).ravel(),
+        rng.integers(low, high, n, dtype=np.int64).view(np.float64),
+        short,
+        np.nextafter(short, 1.0),
+        np.nextafter(short, 0.0),
+    ]
+    for values in samples:
+        values = np.ascontiguousarray(values)
+        reprs = compiled.float_reprs(values)  # type: ignore[attr-defined]
+        wrong = [(v, r) for v, r in zip(values.tolist(), reprs) if r != repr(v)]
+        assert not wrong, wrong[:5]
 
 
 # -- choosing the core -------------------------------------------------------------------------

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from stance import _core
+from stance import _core, _io
 from stance._errors import InputError
 from stance._labels import LABELS, UNCERTAIN, check_confidence
-from stance.text._features import describe
 from stance.text._splitting import split_bounded
 
 if TYPE_CHECKING:
@@ -57,6 +56,7 @@ COLUMNS = (
     "cut",
 )
 N_CUES = 3
+LABEL_NAMES = (*LABELS, UNCERTAIN)  # what a row's label can be
 BATCH_ARTICLES = 32
 # A sentence longer than this is cut at word boundaries into pieces flagged ``cut``.
 MAX_SENTENCE_CHARS = 1_000
@@ -226,14 +226,13 @@ def _label_columns(model: Model, units: list[_Unit]) -> _Labels:
         cut.extend([flag for _, _, flag in spans])
     # The one call site of the model: each unit (an article, or a chunk of a long one) is
     # read as one document, its outlet as evidence of its voice.
-    proba, best, cues = model.label(texts, doc_ids=docs, outlets=outlets, top=N_CUES)
+    scored = model._score(texts, doc_ids=docs, outlets=outlets, top=N_CUES)
     return _Labels(
         [len(spans) for spans in spans_of],
         np.array(bounds, dtype=np.int64).reshape(len(bounds), 2),
-        proba,
-        best,
-        # Two features can read alike (spk:x and spk:x:named): show each reading once.
-        [tuple(dict.fromkeys([describe(c.feature) for c in sentence])) for sentence in cues],
+        scored.proba,
+        scored.best,
+        model._described_cues(scored.cue_rows),
         np.array(cut, dtype=bool),
     )
 
@@ -243,33 +242,96 @@ def _label_columns(model: Model, units: list[_Unit]) -> _Labels:
 _new_row = tuple.__new__
 
 
-def _rows_of(
-    units: list[_Unit], labels: _Labels, min_confidence: float | None = None
-) -> list[SentenceLabel]:
-    probabilities = labels.proba.tolist()
-    chosen = [LABELS[k] for k in labels.best.tolist()]
-    if min_confidence is not None:  # abstain below the user's threshold; keep the probabilities
-        top = labels.proba.max(axis=1).tolist()
-        chosen = [c if p >= min_confidence else UNCERTAIN for c, p in zip(chosen, top)]
-    bounds = labels.bounds.tolist()
-    cut = labels.cut.tolist()
-    cues = labels.cues
-    rows: list[SentenceLabel] = []
-    append = rows.append
-    position = 0
-    for unit, count in zip(units, labels.counts):
-        article, offset, first = unit.article, unit.offset, unit.first
-        text, article_id, outlet, date = article.text, article.id, article.outlet, article.date
-        for idx in range(count):
-            start, end = bounds[position]
-            fields = (
-                article_id, outlet, date, first + idx, offset + start, offset + end,
-                text[start:end], chosen[position], dict(zip(LABELS, probabilities[position])),
-                cues[position], cut[position],
-            )  # fmt: skip
-            append(_new_row(SentenceLabel, fields))
-            position += 1
-    return rows
+class LabelledBatch:
+    """A batch of units and their labels in columns: its rows, made when asked for.
+
+    ``stance label`` writes JSON Lines straight from the columns (the compiled core's
+    ``jsonl_batch``, the same bytes as the rows' :meth:`SentenceLabel.row`); the API and the
+    other formats take :meth:`rows`.
+    """
+
+    def __init__(
+        self, units: list[_Unit], labels: _Labels, min_confidence: float | None = None
+    ) -> None:
+        self.units = units
+        self.labels = labels
+        self.min_confidence = min_confidence
+        self._rows: list[SentenceLabel] | None = None
+
+    def __len__(self) -> int:
+        return len(self.labels.cues)
+
+    def label_ids(self) -> Any:
+        """Each sentence's label as an index into :data:`LABEL_NAMES` (the last: uncertain)."""
+        if self.min_confidence is None:
+            return self.labels.best
+        import numpy as np
+
+        # abstain below the user's threshold; keep the probabilities
+        sure = self.labels.proba.max(axis=1) >= self.min_confidence
+        return np.where(sure, self.labels.best, len(LABELS))
+
+    def _columns(self) -> tuple[Any, ...]:
+        """The arguments of the compiled core's ``jsonl_batch`` and ``labelled_rows``."""
+        import numpy as np
+
+        labels = self.labels
+        return (
+            self.units,
+            labels.counts,
+            np.ascontiguousarray(labels.bounds, dtype=np.int64),
+            np.ascontiguousarray(labels.proba, dtype=np.float64),
+            np.ascontiguousarray(self.label_ids(), dtype=np.intp),
+            LABEL_NAMES,
+            LABELS,
+            labels.cues,
+            np.ascontiguousarray(labels.cut, dtype=bool).view(np.uint8),
+        )
+
+    def jsonl(self) -> bytes:
+        """The rows as JSON Lines: :func:`stance._io.jsonl_bytes` of their
+        :meth:`SentenceLabel.row` dicts, written from the columns by the compiled core when it
+        is active (the same bytes; a lone surrogate, written escaped, is left to that
+        function)."""
+        compiled = _core.compiled() if _core.active() == "compiled" else None
+        data = compiled.jsonl_batch(*self._columns()) if compiled is not None else None
+        return data if data is not None else _io.jsonl_bytes([r.row() for r in self.rows()])
+
+    def rows(self) -> list[SentenceLabel]:
+        """One :class:`SentenceLabel` per sentence, in order (made once, by the compiled core
+        when it is active: the same rows)."""
+        if self._rows is None:
+            compiled = _core.compiled() if _core.active() == "compiled" else None
+            if compiled is None:
+                self._rows = self._make_rows()
+            else:
+                self._rows = compiled.labelled_rows(*self._columns(), SentenceLabel)
+        return self._rows
+
+    def _make_rows(self) -> list[SentenceLabel]:
+        """The reference of the compiled core's ``labelled_rows``."""
+        labels = self.labels
+        probabilities = labels.proba.tolist()
+        chosen = [LABEL_NAMES[k] for k in self.label_ids().tolist()]
+        bounds = labels.bounds.tolist()
+        cut = labels.cut.tolist()
+        cues = labels.cues
+        rows: list[SentenceLabel] = []
+        append = rows.append
+        position = 0
+        for unit, count in zip(self.units, labels.counts):
+            article, offset, first = unit.article, unit.offset, unit.first
+            text, article_id, outlet, date = article.text, article.id, article.outlet, article.date
+            for idx in range(count):
+                start, end = bounds[position]
+                fields = (
+                    article_id, outlet, date, first + idx, offset + start, offset + end,
+                    text[start:end], chosen[position], dict(zip(LABELS, probabilities[position])),
+                    cues[position], cut[position],
+                )  # fmt: skip
+                append(_new_row(SentenceLabel, fields))
+                position += 1
+        return rows
 
 
 def _unit_batches(
@@ -311,7 +373,7 @@ def label_rows(
     threshold = check_confidence(min_confidence)
     rows: list[SentenceLabel] = []
     for units, _ in _unit_batches(articles, max(1, len(articles))):
-        rows += _rows_of(units, _label_columns(model, units), threshold)
+        rows += LabelledBatch(units, _label_columns(model, units), threshold).rows()
     return rows
 
 
@@ -385,8 +447,9 @@ def label_batches(
     model: Model | None = None,
     batch_size: int = BATCH_ARTICLES,
     min_confidence: float | None = None,
-) -> Iterator[tuple[list[Article], list[SentenceLabel]]]:
-    """(articles finished, rows) per batch, in input order, labelled by ``jobs`` processes.
+) -> Iterator[tuple[list[Article], LabelledBatch]]:
+    """(articles finished, labelled batch) per batch, in input order, labelled by ``jobs``
+    processes.
 
     A batch holds whole articles, or one chunk of a long article; the articles it finishes
     have all their rows in this batch or earlier ones (none for a chunk before the last).
@@ -398,7 +461,7 @@ def label_batches(
     if n_jobs == 1:
         chosen = _model(model)
         for units, finished in batches:
-            yield finished, _rows_of(units, _label_columns(chosen, units), threshold)
+            yield finished, LabelledBatch(units, _label_columns(chosen, units), threshold)
         return
     from stance.batch._workers import ordered_map
 
@@ -406,7 +469,7 @@ def label_batches(
     core = _core.active()
     tasks = (((units, model_dir, core), (units, finished)) for units, finished in batches)
     for (units, finished), labels in ordered_map(_worker_batch, tasks, n_jobs):
-        yield finished, _rows_of(units, labels, threshold)
+        yield finished, LabelledBatch(units, labels, threshold)
 
 
 def label_articles(
@@ -423,8 +486,8 @@ def label_articles(
     ``min_confidence`` makes the model answer ``"uncertain"`` below that probability.
     """
     batches = label_batches(articles, jobs=jobs, model=model, min_confidence=min_confidence)
-    for _batch, rows in batches:
-        yield from rows
+    for _finished, batch in batches:
+        yield from batch.rows()
 
 
 def label_dataset(

@@ -4,7 +4,11 @@ Rows are written an article batch at a time. After each batch the output is flus
 then a journal beside the output (``OUTPUT.stance-journal``) records the batch: one line per
 finished article (its id and a hash of its content), then the output's byte length (or, for
 Parquet, the number of part files). A line vouches for nothing until the length line after it
-is complete, so a journal cut short by a kill or a full disk never claims unwritten rows.
+is complete, so a journal cut short by a kill or a full disk never claims unwritten rows. The
+commit of a batch runs in a thread while the next batch is labelled (the next write waits for
+it); the journal's batch lines are synced at the end of the run, not one by one: the rows they
+vouch for are synced before they are written, so a line a crash loses only means its articles
+are labelled again.
 
 Started again, a run truncates the output to the last length the journal vouches for (a torn
 row from a kill or a full disk disappears), labels the articles the journal does not list, and
@@ -33,9 +37,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from stance import _core, _io
+from stance import _io
 from stance._errors import InputError, StanceError
-from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, SentenceLabel
+from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, LabelledBatch
 from stance.batch._sources import JOURNAL_SUFFIX, PARTS_SUFFIX
 
 __all__ = ["FORMATS", "RowSink", "content_hash", "fingerprint", "open_sink", "side_files"]
@@ -48,15 +52,6 @@ try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
-
-
-def _jsonl(rows: list[SentenceLabel]) -> bytes:
-    """The rows as JSON Lines: :func:`stance._io.jsonl_bytes` of their :meth:`row` dicts,
-    written by the compiled core without the dicts when it is active (the same bytes)."""
-    compiled = _core.compiled() if _core.active() == "compiled" else None
-    if compiled is None:
-        return _io.jsonl_bytes([r.row() for r in rows])
-    return _io.jsonl_text_bytes(compiled.jsonl_rows(rows), lambda: [r.row() for r in rows])
 
 
 def _csv_lines(rows: list[dict[str, Any]], header: bool) -> bytes:
@@ -147,6 +142,8 @@ class RowSink:
         self._joined = 0  # Parquet parts already joined into the output
         self._part_writer: Any = None
         self._header_written = False
+        self._committer: Any = None  # the thread that commits batches (see _commit)
+        self._committing: tuple[Any, int] | None = None  # the commit in flight, its length
         if path is None:
             self._stream = sys.stdout.buffer
             return
@@ -291,11 +288,12 @@ class RowSink:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._append_journal(f"run\t{os.getpid()}\t{stamp}\n".encode())
 
-    def _append_journal(self, data: bytes) -> None:
+    def _append_journal(self, data: bytes, sync: bool = True) -> None:
         assert self._journal is not None
         try:
             _write_all(self._journal, data)
-            os.fsync(self._journal)
+            if sync:
+                os.fsync(self._journal)
         except OSError as err:
             raise _write_problem(err, self._journal_path) from None
 
@@ -387,7 +385,7 @@ class RowSink:
             return "new"
         return "done" if found == digest else "changed"
 
-    def write_batch(self, finished: Iterable[tuple[str, bytes]], rows: list[SentenceLabel]) -> None:
+    def write_batch(self, finished: Iterable[tuple[str, bytes]], rows: LabelledBatch) -> None:
         """Write the rows of a batch, then record its finished articles (id, content hash).
 
         Rows of an article not yet finished (a chunk of a long one) are written but vouched
@@ -395,6 +393,7 @@ class RowSink:
         """
         done = list(finished)
         try:
+            self._wait_commit()  # the previous batch's; its failure surfaces here
             self._write_rows(rows)
             if done and self._journal is not None:
                 self._commit(done)
@@ -405,17 +404,17 @@ class RowSink:
             self._roll_back()
             raise
 
-    def _write_rows(self, rows: list[SentenceLabel]) -> None:
+    def _write_rows(self, rows: LabelledBatch) -> None:
         if self.fmt == "parquet":
-            if rows:
-                self._write_part_rows([r.row() for r in rows])
+            if len(rows):
+                self._write_part_rows([r.row() for r in rows.rows()])
             return
-        if not rows:
+        if not len(rows):
             return
         if self.fmt == "jsonl":
-            data = _jsonl(rows)
+            data = rows.jsonl()
         else:
-            data = _csv_lines([r.row() for r in rows], header=not self._header_written)
+            data = _csv_lines([r.row() for r in rows.rows()], header=not self._header_written)
             self._header_written = True
         if self._fd is not None:
             _write_all(self._fd, data)
@@ -425,21 +424,46 @@ class RowSink:
             self._stream.flush()
 
     def _commit(self, done: list[tuple[str, bytes]]) -> None:
+        """Vouch for the rows written so far and record ``done``. Parquet commits at once; a
+        file's commit (two fsyncs) runs in a thread while the next batch is labelled, and the
+        next write waits for it first, so writes and journal lines keep their order."""
         if self.fmt == "parquet":
             self._commit_part()
-            position = f"part\t{self._parts}\n"
-        else:
-            assert self._fd is not None
-            os.fsync(self._fd)
-            self._length = os.lseek(self._fd, 0, os.SEEK_CUR)
-            position = f"len\t{self._length}\n"
+            self._record(done, f"part\t{self._parts}\n")
+            return
+        assert self._fd is not None
+        length = os.lseek(self._fd, 0, os.SEEK_CUR)
+        if self._committer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._committer = ThreadPoolExecutor(1, thread_name_prefix="stance-commit")
+        self._committing = (self._committer.submit(self._sync_and_record, done, length), length)
+
+    def _sync_and_record(self, done: list[tuple[str, bytes]], length: int) -> None:
+        assert self._fd is not None
+        os.fsync(self._fd)
+        # Not synced batch by batch (finish() syncs it): the rows are on disk before the line
+        # that vouches for them is written, so a line a crash loses only means its articles
+        # are labelled again.
+        self._record(done, f"len\t{length}\n", sync=False)
+
+    def _record(self, done: list[tuple[str, bytes]], position: str, sync: bool = True) -> None:
         entries = "".join(
             f"a\t{json.dumps(key, ensure_ascii=True)}\t{digest.hex()}\n" for key, digest in done
         )
         # The position line comes last: a journal cut short never vouches for unwritten rows.
-        self._append_journal((entries + position).encode("utf-8"))
-        for key, digest in done:
-            self.done[key] = digest
+        self._append_journal((entries + position).encode("utf-8"), sync=sync)
+        self.done.update(done)
+
+    def _wait_commit(self) -> None:
+        """Wait for the commit in flight; once it has succeeded the journal vouches for its
+        length (on failure it raises, and the output is cut back to the length before)."""
+        if self._committing is None:
+            return
+        future, length = self._committing
+        self._committing = None
+        future.result()
+        self._length = length
 
     def _roll_back(self) -> None:
         """After a failed write: cut the output back to what the journal vouches for."""
@@ -460,6 +484,9 @@ class RowSink:
     def finish(self) -> None:
         """Complete the output: a CSV header even with no rows; Parquet parts joined."""
         try:
+            self._wait_commit()
+            if self._journal is not None:
+                os.fsync(self._journal)
             if self.fmt == "csv" and not self._header_written:
                 self._write_rows_header()
             if self.fmt == "parquet" and self.path is not None:
@@ -483,6 +510,14 @@ class RowSink:
 
     def close(self) -> None:
         """Release the output and its lock (after :meth:`finish`, or after a failure)."""
+        if self._committing is not None:  # interrupted: let the commit in flight end first
+            try:
+                self._wait_commit()
+            except BaseException:
+                self._roll_back()
+        if self._committer is not None:
+            self._committer.shutdown()
+            self._committer = None
         if self._part_writer is not None:
             self._roll_back()
         for name in ("_fd", "_journal"):

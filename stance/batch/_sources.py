@@ -37,7 +37,6 @@ import io
 import itertools
 import json
 import os
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -257,7 +256,18 @@ def _decode(data: bytes, where: str, skips: Skips) -> str | None:
     return text
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+def _has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone UTF-16 surrogate (which UTF-8 cannot encode): an encode
+    finds one several times faster than a regular expression."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 _FIELDS = ("id", "doc", "outlet", "date", "url")
 
 
@@ -273,7 +283,7 @@ def _from_record(
         skips.add(where, "malformed record (no non-empty 'text' string)")
         return None
     fields = [text, *(v for k in _FIELDS if isinstance(v := record.get(k), str))]
-    if any(_SURROGATE.search(field) for field in fields):
+    if any(map(_has_surrogate, fields)):
         skips.add(
             where,
             "malformed record (a lone UTF-16 surrogate escape such as \\ud800, which no UTF-8 "

@@ -85,6 +85,16 @@ class Labelled(NamedTuple):
     cues: list[list[Cue]]
 
 
+class _Scored(NamedTuple):
+    """A batch's labels with its cues as arrays: what the labelling path keeps of
+    :class:`Labelled` without making a :class:`Cue` per cue."""
+
+    proba: np.ndarray  # (n, labels), columns in LABELS order
+    best: np.ndarray  # (n,) index of the chosen label
+    cue_rows: np.ndarray  # (n, top) the cues' ids, strongest first, padded with -1 (see _cue_names)
+    cue_weights: np.ndarray  # (n, top) their weights towards the chosen label
+
+
 class Model:
     """A trained framing model: labels, probabilities and the cues behind them.
 
@@ -117,6 +127,9 @@ class Model:
         self._lift_table: np.ndarray | None = None
         self._rank_table: np.ndarray | None = None
         self._document_lift_table: np.ndarray | None = None
+        # A cue's id is its feature's row, or, past the zero row, the document stage's label.
+        self._cue_names = [*names, "", *(f"doc_voice:{label}" for label in self.labels)]
+        self._described: dict[tuple[int, ...], tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
         return (
@@ -164,11 +177,34 @@ class Model:
         article's source. This is the one path every prediction takes, with either reading
         core (:mod:`stance._core`): both give the same feature rows and sums.
         """
+        scored = self._score(sentences, doc_ids=doc_ids, outlets=outlets, top=top)
+        names = self._cue_names
+        cues = [
+            [Cue(names[row], weight) for row, weight in zip(rows, weights) if row >= 0]
+            for rows, weights in zip(scored.cue_rows.tolist(), scored.cue_weights.tolist())
+        ]
+        return Labelled(scored.proba, scored.best, cues)
+
+    def _score(
+        self,
+        sentences: Sequence[str],
+        *,
+        doc_ids: Sequence[Any] | None = None,
+        outlets: Sequence[Any] | None = None,
+        top: int = 3,
+    ) -> _Scored:
+        """:meth:`label` with the cues as arrays of ids (the labelling path's form)."""
         items = check_sentences(sentences)
         slices = article_slices(len(items), doc_ids)
         sources = article_outlets(len(items), slices, outlets)
         if not items:
-            return Labelled(np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.intp), [])
+            top = max(top, 0)
+            return _Scored(
+                np.zeros((0, len(self.labels))),
+                np.zeros(0, dtype=np.intp),
+                np.zeros((0, top), dtype=np.int32),
+                np.zeros((0, top)),
+            )
         reader = self._compiled_reader()
         if reader is None:
             reading = self._read_python(items, slices, sources)
@@ -179,6 +215,27 @@ class Model:
                 )
             reading = _Reading(sums * self._step + self._intercept, flat, starts, states)
         return self._label(reading, slices, top, compiled=reader is not None)
+
+    def _described_cues(self, cue_rows: np.ndarray) -> list[tuple[str, ...]]:
+        """Each sentence's cues as a person reads them (:func:`describe`), each reading once:
+        the ``cues`` of a labelled row. Memoised by the cues' ids, which repeat a lot."""
+        memo = self._described
+        if len(memo) > 1 << 16:  # bounded: any stream of articles keeps it small
+            memo.clear()
+        # the ids of each sentence's cues as a tuple, made in C (zip over the columns)
+        keys = list(zip(*cue_rows.T.tolist())) if cue_rows.shape[1] else [()] * len(cue_rows)
+        out: list[Any] = list(map(memo.get, keys))
+        if None in out:
+            names = self._cue_names
+            for i, key in enumerate(keys):
+                if out[i] is None:
+                    described = memo.get(key)
+                    if described is None:
+                        # Two features can read alike (spk:x and spk:x:named): show each once.
+                        readings = [describe(names[row]) for row in key if row >= 0]
+                        described = memo[key] = tuple(dict.fromkeys(readings))
+                    out[i] = described
+        return out
 
     def _read_python(
         self, items: list[str], slices: list[slice], sources: list[str | None]
@@ -204,7 +261,7 @@ class Model:
                     )
         return self._reader
 
-    def _label(self, reading: _Reading, slices: list[slice], top: int, compiled: bool) -> Labelled:
+    def _label(self, reading: _Reading, slices: list[slice], top: int, compiled: bool) -> _Scored:
         scores = reading.first
         rows = None
         if self._stage_coef is not None:
@@ -213,43 +270,51 @@ class Model:
         proba = softmax(scores)
         best = proba.argmax(axis=1)
         if top <= 0:
-            cues: list[list[Cue]] = [[] for _ in range(len(proba))]
+            cue_rows, cue_weights = (
+                np.zeros((len(best), 0), dtype=np.int32),
+                np.zeros((len(best), 0)),
+            )
         elif compiled:
-            cues = self._compiled_cues(reading.flat, reading.starts, best, top)
+            cue_rows, cue_weights = self._compiled_cues(reading.flat, reading.starts, best, top)
         else:
-            cues = self._top_cues(reading.flat, reading.starts, best, top)
+            cue_rows, cue_weights = self._top_cues(reading.flat, reading.starts, best, top)
         if rows is not None and top > 0:
-            self._add_document_cues(rows, best, cues, top)
-        return Labelled(proba, best, cues)
+            self._add_document_cues(rows, best, cue_rows, cue_weights)
+        return _Scored(proba, best, cue_rows, cue_weights)
 
     def _compiled_cues(
         self, flat: np.ndarray, starts: np.ndarray, best: np.ndarray, top: int
-    ) -> list[list[Cue]]:
+    ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`_top_cues`, computed by the compiled core over its rows."""
         compiled = _core.compiled()
         assert compiled is not None
-        return compiled.top_cues(
-            flat, starts, best.astype(np.intp), self._lift, self._name_rank, top, self._names, Cue
+        rows, weights = compiled.top_cues(
+            flat, starts, best.astype(np.intp), self._lift, self._name_rank, top
         )
+        return rows, weights
 
     def _add_document_cues(
-        self, rows: np.ndarray, best: np.ndarray, cues: list[list[Cue]], top: int
+        self, rows: np.ndarray, best: np.ndarray, cue_rows: np.ndarray, cue_weights: np.ndarray
     ) -> None:
         """Name the document stage among the cues where the document pushed the label."""
         lift = self._document_lift
         pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], lift[:, best])
         chosen = np.flatnonzero(pushed > _DOCUMENT_CUE)
-        names = [f"doc_voice:{label}" for label in self.labels]
-        for i, label, weight in zip(
-            chosen.tolist(), best[chosen].tolist(), pushed[chosen].tolist()
-        ):
-            # The cues are strongest first: the document's goes after those at least as strong.
-            current = cues[i]
-            at = 0
-            while at < len(current) and current[at].weight >= weight:
-                at += 1
-            if at < top:
-                cues[i] = [*current[:at], Cue(names[label], weight), *current[at:]][:top]
+        if not chosen.size:
+            return
+        weight = pushed[chosen][:, None]
+        ids, weights = cue_rows[chosen], cue_weights[chosen]
+        # The cues are strongest first: the document's goes after those at least as strong,
+        # and the weakest drops out when there is no room.
+        at = ((ids >= 0) & (weights >= weight)).sum(axis=1)[:, None]
+        column = np.arange(ids.shape[1])[None, :]
+        doc_id = (len(self._names) + 1 + best[chosen])[:, None]
+        before_ids = np.concatenate([ids[:, :1], ids[:, :-1]], axis=1)
+        before_weights = np.concatenate([weights[:, :1], weights[:, :-1]], axis=1)
+        cue_rows[chosen] = np.where(column < at, ids, np.where(column == at, doc_id, before_ids))
+        cue_weights[chosen] = np.where(
+            column < at, weights, np.where(column == at, weight, before_weights)
+        )
 
     @property
     def _document_lift(self) -> np.ndarray:
@@ -262,7 +327,7 @@ class Model:
 
     def _top_cues(
         self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray, top: int
-    ) -> list[list[Cue]]:
+    ) -> tuple[np.ndarray, np.ndarray]:
         sentence = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(flat)))
         known = flat != len(self._names)  # unknown features carry no weight
         rows, sentence = flat[known], sentence[known]
@@ -280,13 +345,11 @@ class Model:
         rank = np.arange(len(rows)) - first
         # The top cues with a positive weight, or the single strongest when none is positive.
         chosen = np.flatnonzero((rank < top) & ((weights > 0) | (rank == 0)))
-        out: list[list[Cue]] = [[] for _ in range(len(labels))]
-        names = self._names
-        for s, r, w in zip(
-            sentence[chosen].tolist(), rows[chosen].tolist(), weights[chosen].tolist()
-        ):
-            out[s].append(Cue(names[r], w))
-        return out
+        cue_rows = np.full((len(labels), top), -1, dtype=np.int32)
+        cue_weights = np.zeros((len(labels), top))
+        cue_rows[sentence[chosen], rank[chosen]] = rows[chosen]
+        cue_weights[sentence[chosen], rank[chosen]] = weights[chosen]
+        return cue_rows, cue_weights
 
     @property
     def _lift(self) -> np.ndarray:
@@ -334,7 +397,7 @@ class Model:
         sentence) names each article's source: an outlet that is itself a source (TASS, the
         Pentagon, the ISW) is evidence of the document's voice.
         """
-        return self.label(sentences, doc_ids=doc_ids, outlets=outlets, top=0).proba
+        return self._score(sentences, doc_ids=doc_ids, outlets=outlets, top=0).proba
 
     def predict(
         self,

@@ -25,13 +25,14 @@ from cpython.unicode cimport (
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
     PyUnicode_DATA,
+    PyUnicode_1BYTE_KIND,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
     PyUnicode_READ,
 )
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memset, strlen
+from libc.string cimport memcpy, memset, strlen
 
 import numpy as np
 
@@ -2766,144 +2767,523 @@ def split_spans(str text, Py_ssize_t max_chars, Py_ssize_t window=100_000):
 
 # -- cues ------------------------------------------------------------------------------------
 
-_tuple_new = tuple.__new__
-
-
 def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_t[::1] best,
-             const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top, list names,
-             type cue):
-    """``Model._top_cues`` over this core's rows: per sentence, ``cue(name, weight)`` of its
+             const double[:, ::1] lift, const int64_t[::1] rank, Py_ssize_t top):
+    """``Model._top_cues`` over this core's rows: per sentence, the rows and weights of its
     ``top`` features with the largest positive weight towards its label (ties by the
-    feature's name), or its single strongest feature when none is positive."""
+    feature's name), or of its single strongest feature when none is positive; two
+    (n, top) arrays, strongest first, rows padded with -1."""
     cdef Py_ssize_t n = starts.shape[0], i, j, k, k2, lo, hi, kept, count, label
     cdef double w
     cdef int32_t row
     cdef bint positive
-    cdef double* kept_w = <double*>malloc((top + 1) * sizeof(double))
-    cdef int32_t* kept_r = <int32_t*>malloc((top + 1) * sizeof(int32_t))
+    rows_out = np.full((n, top), -1, dtype=np.int32)
+    weights_out = np.zeros((n, top), dtype=np.float64)
+    cdef int32_t[:, ::1] kept_r = rows_out
+    cdef double[:, ::1] kept_w = weights_out
+    if top <= 0:
+        return rows_out, weights_out
+    for i in range(n):
+        lo = starts[i]
+        hi = starts[i + 1] if i + 1 < n else flat.shape[0]
+        label = best[i]
+        positive = False
+        for k in range(lo, hi):
+            if lift[flat[k], label] > 0:
+                positive = True
+                break
+        count = top if positive else 1
+        kept = 0
+        for k in range(lo, hi):
+            row = flat[k]
+            w = lift[row, label]
+            if positive and not w > 0:
+                continue
+            # insert (w, row) into the kept list, strongest first, ties by name
+            j = kept
+            while j > 0 and (w > kept_w[i, j - 1] or (
+                    w == kept_w[i, j - 1] and rank[row] < rank[kept_r[i, j - 1]])):
+                j -= 1
+            if j >= count:
+                continue
+            if kept < count:
+                kept += 1
+            for k2 in range(kept - 1, j, -1):
+                kept_w[i, k2] = kept_w[i, k2 - 1]
+                kept_r[i, k2] = kept_r[i, k2 - 1]
+            kept_w[i, j] = w
+            kept_r[i, j] = row
+    return rows_out, weights_out
+
+
+# -- labelled rows -------------------------------------------------------------------------
+
+_tuple_new = tuple.__new__
+
+
+def labelled_rows(list units, list counts, const int64_t[:, ::1] bounds,
+                  const double[:, ::1] proba, const Py_ssize_t[::1] label_ids,
+                  tuple label_names, tuple keys, list cues, const unsigned char[::1] cut,
+                  type row):
+    """``batch._labelling.LabelledBatch.rows`` of the reference, made here: one ``row``
+    (``SentenceLabel``) per sentence, with the same fields (tests/test_core_equality.py)."""
     cdef list out = []
-    cdef list cues
-    if not kept_w or not kept_r:
-        raise MemoryError()
-    try:
-        for i in range(n):
-            lo = starts[i]
-            hi = starts[i + 1] if i + 1 < n else flat.shape[0]
-            label = best[i]
-            positive = False
-            for k in range(lo, hi):
-                if lift[flat[k], label] > 0:
-                    positive = True
-                    break
-            count = top if positive else 1
-            kept = 0
-            for k in range(lo, hi):
-                row = flat[k]
-                w = lift[row, label]
-                if positive and not w > 0:
-                    continue
-                # insert (w, row) into the kept list, strongest first, ties by name
-                j = kept
-                while j > 0 and (w > kept_w[j - 1] or (
-                        w == kept_w[j - 1] and rank[row] < rank[kept_r[j - 1]])):
-                    j -= 1
-                if j >= count:
-                    continue
-                if kept < count:
-                    kept += 1
-                for k2 in range(kept - 1, j, -1):
-                    kept_w[k2] = kept_w[k2 - 1]
-                    kept_r[k2] = kept_r[k2 - 1]
-                kept_w[j] = w
-                kept_r[j] = row
-            cues = []
-            for j in range(kept):
-                cues.append(_tuple_new(cue, (names[kept_r[j]], kept_w[j])))
-            out.append(cues)
-    finally:
-        free(kept_w)
-        free(kept_r)
+    cdef dict probabilities
+    cdef str text
+    cdef Py_ssize_t position = 0, i, j, count, n_keys = len(keys)
+    cdef int64_t start, end
+    if proba.shape[1] != n_keys:
+        raise ValueError("one key for each column of proba")
+    for unit, count in zip(units, counts):
+        article = unit.article
+        text, offset, first = article.text, unit.offset, unit.first
+        article_id, outlet, date = article.id, article.outlet, article.date
+        for i in range(count):
+            start, end = bounds[position, 0], bounds[position, 1]
+            probabilities = {}
+            for j in range(n_keys):
+                probabilities[keys[j]] = proba[position, j]
+            out.append(_tuple_new(row, (
+                article_id, outlet, date, first + i, offset + start, offset + end,
+                text[start:end], label_names[label_ids[position]], probabilities,
+                cues[position], cut[position] != 0)))
+            position += 1
     return out
 
 
 # -- JSON Lines rows -------------------------------------------------------------------------
 
-cdef int json_string(list out, str value) except -1:
-    """``value`` as ``json.JSONEncoder(ensure_ascii=False)`` writes a string."""
-    cdef Text t
-    cdef Py_ssize_t i, last = 0
-    cdef Py_UCS4 c
-    text_of(&t, value)
-    out.append('"')
-    for i in range(t.n):
-        c = at(&t, i)
-        if c >= 32 and c != 34 and c != 92:
-            continue
-        if i > last:
-            out.append(value[last:i])
-        if c == 34:
-            out.append('\\"')
-        elif c == 92:
-            out.append('\\\\')
-        elif c == 10:
-            out.append('\\n')
-        elif c == 13:
-            out.append('\\r')
-        elif c == 9:
-            out.append('\\t')
-        elif c == 8:
-            out.append('\\b')
-        elif c == 12:
-            out.append('\\f')
-        else:
-            out.append('\\u%04x' % <long>c)
-        last = i + 1
-    if last == 0:
-        out.append(value)
-    elif last < t.n:
-        out.append(value[last:])
-    out.append('"')
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object o)
+    char* PyOS_double_to_string(double val, char format_code, int precision, int flags,
+                                int* type) except NULL
+    void PyMem_Free(void* p)
+    int Py_DTSF_ADD_DOT_0
+
+cdef extern from "stdio.h":
+    int snprintf(char* s, size_t n, const char* fmt, ...)
+
+
+cdef struct Bytes:
+    char* data
+    Py_ssize_t used
+    Py_ssize_t size
+
+
+cdef int grow(Bytes* b, Py_ssize_t more) except -1:
+    cdef Py_ssize_t size
+    cdef char* data
+    if b.used + more <= b.size:
+        return 0
+    size = max(2 * b.size, b.used + more, 1 << 16)
+    data = <char*>realloc(b.data, size)
+    if data == NULL:
+        raise MemoryError()
+    b.data, b.size = data, size
     return 0
+
+
+cdef inline int put(Bytes* b, const char* s, Py_ssize_t n) except -1:
+    if b.used + n > b.size:
+        grow(b, n)
+    memcpy(b.data + b.used, s, n)
+    b.used += n
+    return 0
+
+
+cdef inline int put_cstr(Bytes* b, const char* s) except -1:
+    return put(b, s, strlen(s))
+
+
+cdef int put_utf8(Bytes* b, uint32_t c) except -1:
+    cdef char out[4]
+    if c < 0x800:
+        out[0] = <char>(0xC0 | (c >> 6))
+        out[1] = <char>(0x80 | (c & 0x3F))
+        return put(b, out, 2)
+    if c < 0x10000:
+        out[0] = <char>(0xE0 | (c >> 12))
+        out[1] = <char>(0x80 | ((c >> 6) & 0x3F))
+        out[2] = <char>(0x80 | (c & 0x3F))
+        return put(b, out, 3)
+    out[0] = <char>(0xF0 | (c >> 18))
+    out[1] = <char>(0x80 | ((c >> 12) & 0x3F))
+    out[2] = <char>(0x80 | ((c >> 6) & 0x3F))
+    out[3] = <char>(0x80 | (c & 0x3F))
+    return put(b, out, 4)
+
+
+cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) except -2:
+    """``value[lo:hi]`` (all of it by default) as ``_io.dumps`` writes a string, in UTF-8:
+    ``json.JSONEncoder(ensure_ascii=False)``, then U+0085, U+2028 and U+2029 escaped. Returns
+    1, writing nothing, for a lone surrogate (UTF-8 cannot hold it: the caller writes the
+    escaped form)."""
+    cdef Text t
+    cdef Py_ssize_t i, last, mark = b.used
+    cdef Py_UCS4 c
+    cdef char escape[8]
+    text_of(&t, value)
+    # the bounds of a slice, as value[lo:hi] takes them (here never negative)
+    if hi < 0 or hi > t.n:
+        hi = t.n
+    if lo > hi:
+        lo = hi
+    put(b, '"', 1)
+    if t.kind == PyUnicode_1BYTE_KIND and PyUnicode_IS_ASCII(value):
+        last = lo
+        for i in range(lo, hi):
+            c = (<unsigned char*>t.data)[i]
+            if c >= 32 and c != 34 and c != 92:
+                continue
+            put(b, <char*>t.data + last, i - last)
+            json_escape(b, c)
+            last = i + 1
+        put(b, <char*>t.data + last, hi - last)
+    else:
+        for i in range(lo, hi):
+            c = at(&t, i)
+            if c < 0x80:
+                if c >= 32 and c != 34 and c != 92:
+                    escape[0] = <char>c
+                    put(b, escape, 1)
+                else:
+                    json_escape(b, c)
+            elif c == 0x85 or c == 0x2028 or c == 0x2029:
+                snprintf(escape, 8, "\\u%04x", <unsigned int>c)
+                put(b, escape, 6)
+            elif 0xD800 <= c <= 0xDFFF:
+                b.used = mark
+                return 1
+            else:
+                put_utf8(b, <uint32_t>c)
+    put(b, '"', 1)
+    return 0
+
+
+cdef int json_escape(Bytes* b, Py_UCS4 c) except -1:
+    """An ASCII character that JSON escapes (a quote, a backslash, a control character)."""
+    cdef char escape[8]
+    if c == 34:
+        return put(b, '\\"', 2)
+    if c == 92:
+        return put(b, '\\\\', 2)
+    if c == 10:
+        return put(b, '\\n', 2)
+    if c == 13:
+        return put(b, '\\r', 2)
+    if c == 9:
+        return put(b, '\\t', 2)
+    if c == 8:
+        return put(b, '\\b', 2)
+    if c == 12:
+        return put(b, '\\f', 2)
+    snprintf(escape, 8, "\\u%04x", <unsigned int>c)
+    return put(b, escape, 6)
+
+
+cdef int json_float(Bytes* b, double value) except -1:
+    """``float.__repr__(value)``, refusing NaN and infinities as ``json.JSONEncoder(
+    allow_nan=False)`` does: a probability by :func:`short_repr`, anything it leaves by
+    CPython's own function."""
+    cdef char* text
+    cdef char digits[32]
+    cdef int n
+    if value != value or value == _INFINITY or value == -_INFINITY:
+        raise ValueError("Out of range float values are not JSON compliant: " + repr(value))
+    n = short_repr(value, digits)
+    if n:
+        return put(b, digits, n)
+    text = PyOS_double_to_string(value, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+    try:
+        put_cstr(b, text)
+    finally:
+        PyMem_Free(text)
+    return 0
+
+
+# -- the shortest repr of a probability ------------------------------------------------------
+#
+# float.__repr__ is the shortest decimal that reads back as the same double, the closest to it
+# when several are as short (CPython's dtoa, mode 0): half the time of writing a labelled row.
+# For 1e-7 <= v < 1 the exact arithmetic fits in 128 bits: v = m * 2**q, and v * 10**K =
+# V / 2**s with V = 2m * 5**K, s = 1 - K - q, K chosen so that v * 10**K has 17 digits before
+# the point; the doubles that read back as v are those strictly between (2m - 1) * 5**K and
+# (2m + 1) * 5**K (over 2**s). Dropping j = 16, 15, ... of the 17 digits, the first length
+# with a candidate (the floor or the next multiple of 10**j) inside that interval is the
+# shortest. What would need dtoa's own rules (a candidate on the interval's edge, two
+# candidates equally close, a power of two, whose interval is lopsided) goes to dtoa.
+# tests/test_core_equality.py holds it to float.__repr__.
+
+cdef extern from *:
+    """
+    #ifdef __SIZEOF_INT128__
+    typedef unsigned __int128 stance_u128;
+    #define STANCE_HAS_U128 1
+    #else  /* no 128-bit integers (a 32-bit target): short_repr leaves every value to dtoa */
+    typedef unsigned long long stance_u128;
+    #define STANCE_HAS_U128 0
+    #endif
+    """
+    ctypedef unsigned long long u128 "stance_u128"
+    const bint STANCE_HAS_U128
+
+cdef extern from "math.h":
+    double floor(double x) nogil
+
+cdef uint64_t POW10[18]
+cdef uint64_t POW5[24]
+POW10[0] = 1
+POW5[0] = 1
+for _i in range(1, 18):
+    POW10[_i] = POW10[_i - 1] * 10
+for _i in range(1, 24):
+    POW5[_i] = POW5[_i - 1] * 5
+
+
+cdef int short_repr(double value, char* out) noexcept:
+    """Write ``float.__repr__(value)`` to ``out`` (32 bytes) and return its length, or return 0
+    when this is not a case it settles (see above)."""
+    cdef uint64_t bits, m, c, c0, p
+    cdef int q, K, s, j, tries, nd, decpt, i, e
+    cdef u128 V, lo, hi, A, B, d0, d1, found_A = 0, found_B = 0
+    cdef bint in0, in1, found_in0 = False, found_in1 = False
+    cdef int found
+    cdef char digits[20]
+    if not STANCE_HAS_U128 or not (value >= 1e-7 and value < 1.0):
+        return 0
+    memcpy(&bits, &value, 8)
+    m = bits & ((<uint64_t>1 << 52) - 1)
+    if m == 0:
+        return 0
+    m |= <uint64_t>1 << 52
+    q = <int>((bits >> 52) & 0x7FF) - 1075
+    # value is in [2**(q + 52), 2**(q + 53)): its power of ten, to within one
+    K = 16 - <int>floor((q + 52) * 0.30102999566398120)
+    for tries in range(4):
+        if K < 0 or K > 23:
+            return 0
+        s = 1 - K - q
+        if s <= 0 or s > 62:
+            return 0
+        V = (<u128>(2 * m)) * POW5[K]
+        if V < ((<u128>POW10[16]) << s):
+            K += 1
+        elif V >= ((<u128>POW10[17]) << s):
+            K -= 1
+        else:
+            break
+    else:
+        return 0
+    lo = (<u128>(2 * m - 1)) * POW5[K]
+    hi = (<u128>(2 * m + 1)) * POW5[K]
+    c0 = <uint64_t>(V >> s)  # the 17 digits, rounded down
+    # Dropping j digits works for every j up to the largest that does (a candidate at j is
+    # one at j - 1): probabilities need 16 or 17 digits, so count up from none.
+    found = -1
+    for j in range(17):
+        p = POW10[j]
+        A = (<u128>((c0 // p) * p)) << s
+        B = A + ((<u128>p) << s)
+        if A == lo or B == hi:
+            return 0
+        in0 = A > lo
+        in1 = B < hi
+        if not (in0 or in1):
+            break
+        found = j
+        c = c0 // p
+        found_in0 = in0
+        found_in1 = in1
+        found_A = A
+        found_B = B
+    if found < 0:
+        return 0
+    j = found
+    if found_in0 and found_in1:
+        d0 = V - found_A
+        d1 = found_B - V
+        if d0 == d1:
+            return 0
+        if d1 < d0:
+            c += 1
+    elif found_in1:
+        c += 1
+    # c * 10**(j - K): its digits without trailing zeros, and where the point goes
+    while c % 10 == 0:
+        c //= 10
+        j += 1
+    nd = 0
+    while c:
+        digits[nd] = <char>(48 + c % 10)
+        c //= 10
+        nd += 1
+    for i in range(nd // 2):
+        digits[i], digits[nd - 1 - i] = digits[nd - 1 - i], digits[i]
+    decpt = nd + j - K  # value = 0.<digits> * 10**decpt
+    i = 0
+    if decpt <= -4 or decpt > 16:  # float_repr_style 'short': 1e-05, 1.5e-07
+        out[0] = digits[0]
+        i = 1
+        if nd > 1:
+            out[1] = b'.'
+            memcpy(out + 2, digits + 1, nd - 1)
+            i = nd + 1
+        e = decpt - 1
+        out[i] = b'e'
+        out[i + 1] = b'-' if e < 0 else b'+'
+        e = -e if e < 0 else e
+        if e < 10:
+            out[i + 2] = b'0'
+            out[i + 3] = <char>(48 + e)
+            return i + 4
+        if e < 100:
+            out[i + 2] = <char>(48 + e // 10)
+            out[i + 3] = <char>(48 + e % 10)
+            return i + 4
+        return 0
+    if decpt <= 0:
+        out[0] = b'0'
+        out[1] = b'.'
+        memset(out + 2, 48, -decpt)
+        memcpy(out + 2 - decpt, digits, nd)
+        return 2 - decpt + nd
+    return 0  # >= 1: not in this range
+
+
+def float_reprs(const double[::1] values):
+    """``float.__repr__`` of each value as the JSON writer writes it (for the tests)."""
+    cdef Bytes b
+    cdef Py_ssize_t i
+    cdef list out = []
+    b.data, b.used, b.size = NULL, 0, 0
+    try:
+        for i in range(values.shape[0]):
+            b.used = 0
+            json_float(&b, values[i])
+            out.append(b.data[:b.used].decode("ascii"))
+        return out
+    finally:
+        free(b.data)
+
+
+cdef int json_field(Bytes* b, object key, str value, dict cache) except -2:
+    """:func:`json_string` of a ``value`` that repeats from row to row (an article's id,
+    outlet and date, a label, the cues), encoded once per call, found by its ``key``."""
+    cdef bytes done = cache.get(key)
+    cdef Py_ssize_t mark
+    if done is None:
+        mark = b.used
+        if json_string(b, value):
+            return 1
+        done = b.data[mark:b.used]
+        cache[key] = done
+        return 0
+    return put(b, done, len(done))
 
 
 _INFINITY = float("inf")
 
 
-def jsonl_rows(rows):
-    """The JSON Lines text of labelled rows (``SentenceLabel``): exactly
-    ``"".join(_io._ENCODER.encode(row.row()) + "\\n" for row in rows)``, without building the
-    row dicts (tests/test_core_equality.py holds it to that)."""
-    cdef list out = []
-    cdef double value
-    for row in rows:
-        (article_id, outlet, date, idx, start, end, text, label, probabilities, cues,
-         cut) = row
-        out.append('{"article_id": ')
-        json_string(out, article_id)
-        out.append(', "outlet": ')
-        json_string(out, outlet)
-        out.append(', "date": ')
-        json_string(out, date)
-        out.append(', "idx": ')
-        out.append(int.__repr__(idx))
-        out.append(', "start": ')
-        out.append(int.__repr__(start))
-        out.append(', "end": ')
-        out.append(int.__repr__(end))
-        out.append(', "text": ')
-        json_string(out, text)
-        out.append(', "label": ')
-        json_string(out, label)
-        for name, number in probabilities.items():
-            out.append(', ')
-            json_string(out, "p_" + name)
-            out.append(': ')
-            value = number
-            if value != value or value == _INFINITY or value == -_INFINITY:
-                raise ValueError("Out of range float values are not JSON compliant: "
-                                 + repr(value))
-            out.append(float.__repr__(value))
-        out.append(', "cues": ')
-        json_string(out, "; ".join(cues))
-        out.append(', "cut": true}\n' if cut else ', "cut": false}\n')
-    return "".join(out)
+def jsonl_batch(list units, list counts, const int64_t[:, ::1] bounds,
+                const double[:, ::1] proba, const Py_ssize_t[::1] label_ids, tuple label_names,
+                tuple keys, list cues, const unsigned char[::1] cut):
+    """The JSON Lines bytes of a labelled batch (``batch._labelling.LabelledBatch``), written
+    from its columns: exactly ``_io.jsonl_bytes([row.row() for row in batch.rows()])``
+    (tests/test_core_equality.py holds it to that), or None when a lone surrogate needs the
+    escaped form that function falls back to. ``keys`` name the columns of ``proba``."""
+    cdef Bytes b
+    cdef dict fields = {}
+    cdef dict cues_json = {}
+    cdef list key_json = []
+    cdef bytes done
+    cdef Py_ssize_t position = 0, i, j, count, mark, n_keys = len(keys)
+    cdef long long offset, first
+    cdef int bad = 0
+    if proba.shape[1] != n_keys:
+        raise ValueError("one key for each column of proba")
+    for key in keys:
+        done = _json_key(key)
+        if done is None:
+            return None
+        key_json.append(done)
+    b.data, b.used, b.size = NULL, 0, 0
+    try:
+        grow(&b, 256 * label_ids.shape[0])
+        for unit, count in zip(units, counts):
+            article = unit.article
+            text, offset, first = article.text, unit.offset, unit.first
+            article_id, outlet, date = article.id, article.outlet, article.date
+            for i in range(count):
+                put_cstr(&b, '{"article_id": ')
+                bad |= json_field(&b, article_id, article_id, fields)
+                put_cstr(&b, ', "outlet": ')
+                bad |= json_field(&b, outlet, outlet, fields)
+                put_cstr(&b, ', "date": ')
+                bad |= json_field(&b, date, date, fields)
+                put_cstr(&b, ', "idx": ')
+                json_long(&b, first + i)
+                put_cstr(&b, ', "start": ')
+                json_long(&b, offset + bounds[position, 0])
+                put_cstr(&b, ', "end": ')
+                json_long(&b, offset + bounds[position, 1])
+                put_cstr(&b, ', "text": ')
+                bad |= json_string(&b, text, bounds[position, 0], bounds[position, 1])
+                put_cstr(&b, ', "label": ')
+                label = label_names[label_ids[position]]
+                bad |= json_field(&b, label, label, fields)
+                for j in range(n_keys):
+                    done = key_json[j]
+                    put(&b, done, len(done))
+                    json_float(&b, proba[position, j])
+                put_cstr(&b, ', "cues": ')
+                sentence_cues = cues[position]
+                done = cues_json.get(sentence_cues)
+                if done is None:
+                    mark = b.used
+                    bad |= json_string(&b, "; ".join(sentence_cues))
+                    cues_json[sentence_cues] = b.data[mark:b.used]
+                else:
+                    put(&b, done, len(done))
+                if cut[position]:
+                    put_cstr(&b, ', "cut": true}\n')
+                else:
+                    put_cstr(&b, ', "cut": false}\n')
+                if bad:
+                    return None
+                position += 1
+        return b.data[:b.used]
+    finally:
+        free(b.data)
+
+
+cdef int json_long(Bytes* b, long long number) except -1:
+    """``int.__repr__(number)``."""
+    cdef char digits[24]
+    cdef int i = 24
+    cdef unsigned long long rest = <unsigned long long>number
+    if number < 0:
+        rest = 0 - rest
+    while True:
+        i -= 1
+        digits[i] = <char>(48 + rest % 10)
+        rest //= 10
+        if rest == 0:
+            break
+    if number < 0:
+        i -= 1
+        digits[i] = b'-'
+    return put(b, digits + i, 24 - i)
+
+
+cdef bytes _json_key(str name):
+    """``, "p_<name>": `` in UTF-8 (None for a lone surrogate)."""
+    cdef Bytes b
+    b.data, b.used, b.size = NULL, 0, 0
+    try:
+        put_cstr(&b, ', ')
+        if json_string(&b, "p_" + name):
+            return None
+        put_cstr(&b, ': ')
+        return b.data[:b.used]
+    finally:
+        free(b.data)
