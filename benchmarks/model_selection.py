@@ -9,6 +9,11 @@ which label wins, so calibration is off here to save time.
 
     python benchmarks/model_selection.py            # writes benchmarks/results/model_selection.json
     python benchmarks/model_selection.py --only "shipped configuration" "without document"
+    python benchmarks/model_selection.py --only "shipped configuration" \
+        --without-documents authdoc-h --output benchmarks/results/without_writer_h.json
+
+``--without-documents`` leaves out of training the authored documents whose id starts with one
+of the prefixes given (a round of writers, say), to measure what they add.
 """
 
 from __future__ import annotations
@@ -77,10 +82,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", nargs="*", help="configuration names to run")
+    parser.add_argument(
+        "--without-documents",
+        nargs="+",
+        default=[],
+        metavar="PREFIX",
+        help="leave out of training the documents whose id starts with one of these",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     seeds = read_annotations(shipped_path("seeds"))
+    left_out = tuple(args.without_documents)
     authored = [
-        r for name in TRAINING if name != "seeds" for r in read_annotations(shipped_path(name))
+        r
+        for name in TRAINING
+        if name != "seeds"
+        for r in read_annotations(shipped_path(name))
+        if not (left_out and str(r["doc"]).startswith(left_out))
     ]
     dev = read_annotations(shipped_path("dev"))
     configs = {k: v for k, v in configurations().items() if not args.only or k in args.only}
@@ -94,8 +112,8 @@ def main() -> None:
             f"| {row['name']} | {row['loso_macro_f1']:.3f} | {row['dev_macro_f1']:.3f} | "
             f"{row['dev_macro_f1_text_alone']:.3f} |"
         )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    args.output.parent.mkdir(exist_ok=True)
+    args.output.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
