@@ -2277,6 +2277,17 @@ cdef class Reader:
             turns[i] = current if kinds[0] else -1
         return 0
 
+    cdef int institution_after(self, Sent* s, Py_ssize_t start):
+        """``_document._institution_after``: the group of the first institution of a side the
+        sentence names at or after ``start``, or -1."""
+        cdef CMention* men = <CMention*>self.mentions.data
+        cdef Py_ssize_t k
+        for k in range(s.men0, s.men0 + s.nmen):
+            if (men[k].start >= start and men[k].certain and men[k].group < N_SOURCE
+                    and self.actor_kind[men[k].actor] == K_INSTITUTION):
+                return men[k].group
+        return -1
+
     cdef int voice_group(self, list texts, Py_ssize_t lo, Py_ssize_t n, object outlet,
                          bint transcript, bint voiced, int* group, int* evidence) except -1:
         """``_document._voice_group``: the group whose document this is, and the evidence."""
@@ -2314,13 +2325,10 @@ cdef class Reader:
             if not ((fl & F_BIO_IS) and (fl & F_BIO_A) and (fl & F_BIO_AT)):
                 continue
             bio = _doc_py._BIO.match(texts[lo + i])
-            if bio is None:
-                continue
-            for k in range(s.men0, s.men0 + s.nmen):
-                if (men[k].start >= bio.end() and men[k].certain and men[k].group < N_SOURCE
-                        and self.actor_kind[men[k].actor] == K_INSTITUTION):
-                    group[0], evidence[0] = men[k].group, E_AUTHOR
-                    return 0
+            g = self.institution_after(s, bio.end()) if bio is not None else -1
+            if g >= 0:
+                group[0], evidence[0] = g, E_AUTHOR
+                return 0
         if not voiced:
             group[0], evidence[0] = -1, E_NONE
             return 0
@@ -2329,13 +2337,10 @@ cdef class Reader:
             if not (s.group == G_NONE or s.group == G_UNRES):
                 continue
             host = _doc_py._HOST.search(texts[lo + i])
-            if host is None:
-                continue
-            for k in range(s.men0, s.men0 + s.nmen):
-                if (men[k].start >= host.end() and men[k].certain and men[k].group < N_SOURCE
-                        and self.actor_kind[men[k].actor] == K_INSTITUTION):
-                    group[0], evidence[0] = men[k].group, E_AUTHOR
-                    return 0
+            g = self.institution_after(s, host.end()) if host is not None else -1
+            if g >= 0:
+                group[0], evidence[0] = g, E_AUTHOR
+                return 0
         for i in range(min(3, n)):
             s = &sents[i]
             text = texts[lo + i]

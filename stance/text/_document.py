@@ -365,17 +365,9 @@ def _voice_group(
         # "Owen Kettering is a Research Fellow in the Military Sciences team at RUSI."
         if i >= len(sentences) - _BIO_SPAN or i < _BIO_SPAN:
             bio = _BIO.match(sentence)
-            if bio is not None:
-                named = [
-                    m.group
-                    for m in mentions[i]
-                    if m.start >= bio.end()
-                    and m.certain
-                    and m.group in SOURCE_GROUPS
-                    and m.actor.kind == "institution"
-                ]
-                if named:
-                    return named[0], "author"
+            named = _institution_after(mentions[i], bio.end()) if bio is not None else None
+            if named is not None:
+                return named, "author"
     if not voiced:
         return None, "none"
     host = _host_group(sentences[:_BIO_SPAN], mentions, speakers)
@@ -383,7 +375,7 @@ def _voice_group(
         return host, "author"
     for i in range(min(_OPENING, len(mentions))):
         if speakers[i] in ("none", "unresolved") and _is_title(sentences[i]):
-            named = [
+            titled = [
                 m.group
                 for m in mentions[i]
                 if m.group in SOURCE_GROUPS
@@ -391,8 +383,8 @@ def _voice_group(
                 and m.actor.kind in _AUTHORS
                 and _authors(sentences[i], m)
             ]
-            if named:
-                return named[0], "title"
+            if titled:
+                return titled[0], "title"
     assessed = Counter(g for g in assessors if g in SOURCE_GROUPS)
     if assessed:  # "ISW assesses that ...": the assessing source of an assessment
         return assessed.most_common(1)[0][0], "assessor"
@@ -405,16 +397,23 @@ def _host_group(
     """The group of the institution a host says they speak for, in the opening lines."""
     for i, sentence in enumerate(opening):
         host = _HOST.search(sentence) if speakers[i] in ("none", "unresolved") else None
-        if host is None:
-            continue
-        for m in mentions[i]:
-            if (
-                m.start >= host.end()
-                and m.certain
-                and m.group in SOURCE_GROUPS
-                and m.actor.kind == "institution"
-            ):
-                return m.group
+        named = _institution_after(mentions[i], host.end()) if host is not None else None
+        if named is not None:
+            return named
+    return None
+
+
+def _institution_after(mentions: Sequence[Mention], start: int) -> str | None:
+    """The group of the first institution of a side named at or after ``start`` ("... at
+    RUSI", "Welcome to Chatham House")."""
+    for m in mentions:
+        if (
+            m.start >= start
+            and m.certain
+            and m.group in SOURCE_GROUPS
+            and m.actor.kind == "institution"
+        ):
+            return m.group
     return None
 
 
