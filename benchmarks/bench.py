@@ -254,13 +254,10 @@ def child_floor(corpus: Path) -> dict[str, Any]:
     import re
     from itertools import pairwise
 
-    import numpy as np
-
-    from stance.model._files import default_model_dir
+    import stance
 
     sentences, _docs = corpus_sentences(corpus)
-    with np.load(default_model_dir() / "framing.weights.npz", allow_pickle=False) as weights:
-        names = weights["names"].tolist()
+    names = stance.load()._names
     unigrams = {name[2:]: i for i, name in enumerate(names) if name.startswith("w:")}
     bigrams = {
         tuple(name[2:].split(" ", 1)): i for i, name in enumerate(names) if name.startswith("b:")
@@ -372,7 +369,10 @@ def child_steps(corpus: Path, repeats: int = 5) -> dict[str, Any]:
     compiled = _core.compiled() if _core.active() == "compiled" else None
     if compiled is not None:
         reader = compiled.Reader(model._names, model.feature_groups)
-        bounds = [(a, a + ARTICLE_SENTENCES) for a in range(0, len(sentences), ARTICLE_SENTENCES)]
+        bounds = [
+            (a, min(a + ARTICLE_SENTENCES, len(sentences)))
+            for a in range(0, len(sentences), ARTICLE_SENTENCES)
+        ]
         steps = {
             "split (split_spans)": lambda: [compiled.split_spans(t, 1000) for t in texts],
             "gazetteer (Reader.find)": lambda: [reader.find(s) for s in sentences],

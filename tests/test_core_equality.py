@@ -414,3 +414,12 @@ def test_a_build_of_another_feature_version_is_not_used(
     assert compiled.FEATURE_VERSION == FEATURE_VERSION  # type: ignore[attr-defined]
     monkeypatch.setattr(compiled, "FEATURE_VERSION", FEATURE_VERSION - 1)
     assert f"feature version {FEATURE_VERSION - 1}" in (_core._stale(compiled) or "")  # type: ignore[arg-type]
+
+
+def test_article_bounds_outside_the_texts_are_refused(reader: object, model: stance.Model) -> None:
+    # The reading indexes the texts unchecked, so the bounds are checked before it starts.
+    texts = ["One sentence.", "Another one."]
+    with pytest.raises(ValueError, match=r"bounds \(0, 3\) outside the 2 texts"):
+        reader.read(texts, [(0, 3)], [None], model._fixed)  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="1 outlets for 2 articles"):
+        reader.read(texts, [(0, 1), (1, 2)], [None], model._fixed)  # type: ignore[attr-defined]

@@ -244,3 +244,24 @@ def test_the_document_stage_reads_no_sentences_as_no_rows() -> None:
 
     rows = document_rows(np.zeros((0, len(stance.LABELS))), [], np.zeros((0, 2), dtype=bool))
     assert rows.shape == (0, len(COLUMNS))
+
+
+def test_weights_whose_names_do_not_match_their_rows_are_refused(model_copy: Path) -> None:
+    # A consistent file (its hash recorded) that is still not a model: one name too few.
+    from stance.model._files import file_entry
+    from stance.model._runtime import weights_bytes
+
+    model = stance.load()  # the same weights as the copy's (loading the copy would cache it)
+    arrays = {"names": model._names[:-1], "coef": model._coef[:-1], "intercept": model._intercept}
+    (model_copy / WEIGHTS_FILE).write_bytes(weights_bytes(arrays))
+    edit_manifest(model_copy, {"files": {WEIGHTS_FILE: file_entry(model_copy / WEIGHTS_FILE)}})
+    with pytest.raises(stance.ModelFileError, match="feature names for"):
+        stance.load(model_copy)
+
+
+def test_a_feature_name_with_a_line_break_cannot_be_saved() -> None:
+    from stance.model._runtime import weights_bytes
+
+    arrays = {"names": ["w:fine", "w:two\nlines"], "coef": np.zeros((2, 5))}
+    with pytest.raises(ValueError, match="line break"):
+        weights_bytes(arrays)

@@ -20,7 +20,6 @@ lets a sentence that names no source take the voice of its document's other such
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ import numpy as np
 from stance._labels import LABELS, SOURCE_LABELS
 from stance.model import _files
 from stance.model._document_stage import COLUMNS
-from stance.model._runtime import Model
+from stance.model._runtime import Model, weights_bytes
 from stance.text._features import DEFAULT_GROUPS, FEATURE_VERSION
 
 OPINION, NEUTRAL = LABELS.index("editorial_opinion"), LABELS.index("neutral")
@@ -104,10 +103,8 @@ def save(directory: Path) -> Path:
     manifest; no pickled estimator). Returns ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     arrays = weights()
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **{**arrays, "names": np.array(arrays["names"], dtype=str)})
     weights_path = directory / _files.WEIGHTS_FILE
-    weights_path.write_bytes(buffer.getvalue())
+    weights_path.write_bytes(weights_bytes(arrays))
     files = {_files.WEIGHTS_FILE: _files.file_entry(weights_path)}
     (directory / _files.MANIFEST_FILE).write_text(
         json.dumps(manifest(files), indent=2), encoding="utf-8"

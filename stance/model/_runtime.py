@@ -39,7 +39,7 @@ from stance.text._features import FEATURE_VERSION, describe
 if TYPE_CHECKING:
     from stance.model._estimator import FramingClassifier
 
-__all__ = ["Cue", "Labelled", "Model", "load", "save_model"]
+__all__ = ["Cue", "Labelled", "Model", "load", "save_model", "weights_bytes"]
 
 # A document-stage push (in logits) above which the cues name the document's voice.
 _DOCUMENT_CUE = 0.5
@@ -109,7 +109,7 @@ class Model:
         self.labels: tuple[str, ...] = tuple(manifest["labels"])
         self.feature_groups: tuple[str, ...] = tuple(manifest["config"]["feature_groups"])
         names, coef = list(arrays["names"]), np.asarray(arrays["coef"], dtype=float)
-        self._index = {name: i for i, name in enumerate(names)}
+        self._index_built: dict[str, int] | None = None  # name -> row, see _index
         self._names = names
         # One extra zero row: the row of unknown features, and the sum of an empty sentence.
         self._coef = np.vstack([coef, np.zeros((1, coef.shape[1]))])
@@ -136,6 +136,14 @@ class Model:
             f"<stance.Model {len(self._names)} features, trained "
             f"{self.manifest.get('training', {}).get('date', '?')}>"
         )
+
+    @property
+    def _index(self) -> dict[str, int]:
+        """Feature name -> row, built on first use: only the Python reading needs all of it
+        (hashing 93,000 names is a tenth of a cold start)."""
+        if self._index_built is None:
+            self._index_built = dict(zip(self._names, range(len(self._names))))
+        return self._index_built
 
     # -- prediction ------------------------------------------------------------------------
 
@@ -256,9 +264,7 @@ class Model:
                 return None
             with self._reader_lock:
                 if self._reader is None:
-                    self._reader = compiled.Reader(
-                        self._names, self.feature_groups, index=self._index
-                    )
+                    self._reader = compiled.Reader(self._names, self.feature_groups)
         return self._reader
 
     def _label(self, reading: _Reading, slices: list[slice], top: int, compiled: bool) -> _Scored:
@@ -493,7 +499,7 @@ def _load_model(directory: Path) -> Model:
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
             arrays: dict[str, Any] = {name: stored[name] for name in stored.files}
-        arrays["names"] = arrays["names"].tolist()
+        arrays["names"] = _names_from_blob(arrays["names"], arrays["coef"])
         for needed in ("coef", "intercept"):
             arrays[needed]
         if manifest["config"].get("document_stage") and "stage_coef" not in arrays:
@@ -503,6 +509,30 @@ def _load_model(directory: Path) -> Model:
             f"{directory / _modelfile.WEIGHTS_FILE} is not a stance weights file ({err})"
         ) from None
     return Model(directory, manifest, arrays)
+
+
+def weights_bytes(arrays: dict[str, Any]) -> bytes:
+    """A weights file's bytes: ``arrays`` (feature ``names``, ``coef``, ``intercept`` and the
+    document stage's) as a compressed ``.npz``, with the names as :func:`_load_model` reads them."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **{**arrays, "names": _names_to_blob(arrays["names"])})
+    return buffer.getvalue()
+
+
+def _names_to_blob(names: list[str]) -> np.ndarray:
+    """The feature names as the weights file stores them: one UTF-8 text, a name a line."""
+    if any("\n" in name for name in names):
+        raise ValueError("a feature name holds a line break; the weights file cannot store it")
+    return np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8)
+
+
+def _names_from_blob(blob: np.ndarray, coef: np.ndarray) -> list[str]:
+    if blob.dtype != np.uint8 or blob.ndim != 1:
+        raise ValueError(f"names are stored as {blob.dtype}, not as UTF-8 bytes")
+    names = blob.tobytes().decode("utf-8").split("\n") if blob.size else []
+    if len(names) != len(coef):
+        raise ValueError(f"{len(names)} feature names for {len(coef)} rows of weights")
+    return names
 
 
 _cache: dict[Path, Model] = {}
@@ -539,9 +569,7 @@ def save_model(
     folder.mkdir(parents=True, exist_ok=True)
     arrays = estimator.weights()
     joblib.dump(estimator, folder / _modelfile.ESTIMATOR_FILE, compress=3)
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **{**arrays, "names": np.array(arrays["names"], dtype=str)})
-    (folder / _modelfile.WEIGHTS_FILE).write_bytes(buffer.getvalue())
+    (folder / _modelfile.WEIGHTS_FILE).write_bytes(weights_bytes(arrays))
     manifest = {
         "format": _modelfile.FORMAT,
         "labels": list(LABELS),

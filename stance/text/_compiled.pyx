@@ -1317,9 +1317,8 @@ cdef class Reader:
         free(self.actor_groups)
         free(self.stamp)
 
-    def __init__(self, names, groups, gazetteer=None, dict index=None):
-        """``names``: the model's feature names, row by row; ``groups``: its feature groups;
-        ``index``: name -> row, when the caller has it already."""
+    def __init__(self, names, groups, gazetteer=None):
+        """``names``: the model's feature names, row by row; ``groups``: its feature groups."""
         cdef Py_ssize_t i, n
         unknown = set(groups) - SUPPORTED_GROUPS
         if unknown:
@@ -1333,8 +1332,6 @@ cdef class Reader:
         names = list(names)
         self.names = names
         self.n_features = len(names)
-        if index is None:
-            index = {name: row for row, name in enumerate(names)}
         self.tokens = Buffer(sizeof(Token), 256)
         self.mentions = Buffer(sizeof(CMention), 64)
         self.regions = Buffer(sizeof(Region), 64)
@@ -1345,11 +1342,13 @@ cdef class Reader:
             self.stamp[i] = -1
         self.stamp_now = 0
         self.outlet_groups = {}
-        self._build_words(names, index)
+        fixed = self._build_words(names)
         self._build_gazetteer()
-        self._build_features(index)
+        self._build_features(fixed)
 
-    cdef int _build_words(self, list names, dict index) except -1:
+    cdef dict _build_words(self, list names):
+        """The word tables of the n-gram features; the rows of the other features by name
+        (a few hundred: hashing every name would cost a tenth of a cold start)."""
         cdef Py_ssize_t i
         cdef int32_t wid, a, b
         cdef str name, word
@@ -1431,6 +1430,7 @@ cdef class Reader:
         self.bigrams = PairTable(n_bigrams + 16)
         self.bigrams_op = PairTable(n_domain + 16)
         self.bigrams_vo = PairTable(n_domain + 16)
+        cdef dict fixed = {}
         for i in range(len(names)):
             name = names[i]
             text_of(&t, name)
@@ -1442,7 +1442,8 @@ cdef class Reader:
                 elif at(&t, 0) == 118 and at(&t, 1) == 111:  # "vo|"
                     domain = D_VOICE
             skip = 3 if domain != D_NONE else 0
-            if t.n < skip + 2 or at(&t, skip + 1) != 58:
+            if t.n < skip + 2 or at(&t, skip + 1) != 58 or at(&t, skip) not in (119, 98):
+                fixed[name] = <int32_t>i
                 continue
             if domain == D_NONE:
                 unigram, bigrams = self.unigram, self.bigrams
@@ -1465,7 +1466,7 @@ cdef class Reader:
                 a = self.words.add_range(&t, skip + 2, space)
                 b = self.words.add_range(&t, space + 1, t.n)
                 bigrams.put(a, b, <int32_t>i)
-        return 0
+        return fixed
 
     cdef int _build_gazetteer(self) except -1:
         cdef Py_ssize_t i, n
@@ -2569,9 +2570,13 @@ cdef class Reader:
         cdef Buffer flat = Buffer(sizeof(int32_t), 64 * n + 64)
         if fixed.shape[0] < self.n_features:
             raise ValueError("the weights have fewer rows than the model has features")
+        if len(outlets) != len(bounds):
+            raise ValueError(f"{len(outlets)} outlets for {len(bounds)} articles")
         self.width = fixed.shape[1]
         for a in range(len(bounds)):
             lo, hi = bounds[a]
+            if not 0 <= lo <= hi <= n:  # the reading indexes texts unchecked
+                raise ValueError(f"article bounds ({lo}, {hi}) outside the {n} texts")
             self.read_article(texts, lo, hi, outlets[a], flat, starts_view, sums_view,
                               states_view, fixed)
         rows = np.empty(flat.used, dtype=np.int32)
