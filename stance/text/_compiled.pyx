@@ -313,43 +313,57 @@ cdef inline uint64_t mix(uint64_t h) noexcept:
     return h
 
 
-cdef class WordTable:
-    """Words (sequences of code points) to ids, by open addressing."""
+cdef struct WordSlot:
+    uint64_t hash  # 0 marks an empty slot
+    int32_t id
+    int32_t unused
 
-    cdef uint64_t* hashes
-    cdef int32_t* ids
+
+cdef struct WordSpan:
+    uint32_t offset  # where the word's code points start in the pool
+    uint32_t length
+
+
+cdef struct PairSlot:
+    uint64_t key  # 0 marks an empty slot
+    int32_t value
+    int32_t unused
+
+
+cdef class WordTable:
+    """Words (sequences of code points) to ids, by open addressing over 64-bit hashes.
+
+    A lookup reads slots only: a word is known by its 64-bit hash, as spaCy's string store
+    knows it (two different words share one with a chance of about 1e-19 a lookup), and the
+    words themselves are compared only while the table is built, where two of the model's own
+    words sharing a hash would be an error. The table is sized to the words it holds (it
+    doubles as they come), so that a model's tens of thousands of words stay in the cache.
+    """
+
+    cdef WordSlot* slots
     cdef Py_ssize_t size
     cdef Py_ssize_t count
+    cdef WordSpan* spans  # word id -> its code points in the pool (for building only)
+    cdef Py_ssize_t capacity
     cdef Py_UCS4* pool
     cdef Py_ssize_t pool_used
     cdef Py_ssize_t pool_size
-    cdef Py_ssize_t* offsets  # word id -> start in pool, length
-    cdef Py_ssize_t* lengths
-    cdef Py_ssize_t capacity
 
     def __cinit__(self, Py_ssize_t expected):
-        self.size = 1
-        while self.size < 2 * expected + 16:
-            self.size <<= 1
-        self.hashes = <uint64_t*>calloc(self.size, sizeof(uint64_t))
-        self.ids = <int32_t*>malloc(self.size * sizeof(int32_t))
-        for i in range(self.size):
-            self.ids[i] = -1
+        self.size = 1024
+        self.slots = <WordSlot*>calloc(self.size, sizeof(WordSlot))
         self.capacity = expected + 16
-        self.offsets = <Py_ssize_t*>malloc(self.capacity * sizeof(Py_ssize_t))
-        self.lengths = <Py_ssize_t*>malloc(self.capacity * sizeof(Py_ssize_t))
+        self.spans = <WordSpan*>malloc(self.capacity * sizeof(WordSpan))
         self.pool_size = 16 * self.capacity
         self.pool = <Py_UCS4*>malloc(self.pool_size * sizeof(Py_UCS4))
         self.pool_used = 0
         self.count = 0
-        if not (self.hashes and self.ids and self.offsets and self.lengths and self.pool):
+        if not (self.slots and self.spans and self.pool):
             raise MemoryError()
 
     def __dealloc__(self):
-        free(self.hashes)
-        free(self.ids)
-        free(self.offsets)
-        free(self.lengths)
+        free(self.slots)
+        free(self.spans)
         free(self.pool)
 
     cdef inline uint64_t hash_of(self, Text* t, Py_ssize_t start, Py_ssize_t end) noexcept:
@@ -357,27 +371,34 @@ cdef class WordTable:
         cdef Py_ssize_t i
         for i in range(start, end):
             h = (h ^ <uint64_t>at(t, i)) * 0x100000001B3ULL
-        h = mix(h)
-        return h | 1  # 0 marks an empty slot
+        return mix(h) | 1  # 0 marks an empty slot
 
-    cdef int32_t find(self, Text* t, Py_ssize_t start, Py_ssize_t end) noexcept:
-        cdef uint64_t h = self.hash_of(t, start, end)
+    cdef inline Py_ssize_t slot_of(self, uint64_t h) noexcept:
+        """The slot holding hash ``h``, or the empty slot where it would go."""
         cdef Py_ssize_t mask = self.size - 1
         cdef Py_ssize_t slot = <Py_ssize_t>(h & mask)
-        cdef int32_t wid
-        cdef Py_ssize_t k, m = end - start, off
-        while self.hashes[slot] != 0:
-            if self.hashes[slot] == h:
-                wid = self.ids[slot]
-                if self.lengths[wid] == m:
-                    off = self.offsets[wid]
-                    for k in range(m):
-                        if self.pool[off + k] != at(t, start + k):
-                            break
-                    else:
-                        return wid
+        while self.slots[slot].hash != 0 and self.slots[slot].hash != h:
             slot = (slot + 1) & mask
-        return -1
+        return slot
+
+    cdef int32_t find(self, Text* t, Py_ssize_t start, Py_ssize_t end) noexcept:
+        cdef Py_ssize_t slot = self.slot_of(self.hash_of(t, start, end))
+        return self.slots[slot].id if self.slots[slot].hash != 0 else -1
+
+    cdef int grow(self) except -1:
+        """Double the slots, placing every word again by its hash."""
+        cdef Py_ssize_t old_size = self.size, i
+        cdef WordSlot* old = self.slots
+        self.slots = <WordSlot*>calloc(2 * old_size, sizeof(WordSlot))
+        if not self.slots:
+            self.slots = old
+            raise MemoryError()
+        self.size = 2 * old_size
+        for i in range(old_size):
+            if old[i].hash != 0:
+                self.slots[self.slot_of(old[i].hash)] = old[i]
+        free(old)
+        return 0
 
     cdef int32_t add(self, str word) except -2:
         cdef Text t
@@ -386,11 +407,20 @@ cdef class WordTable:
 
     cdef int32_t add_range(self, Text* t, Py_ssize_t start, Py_ssize_t end) except -2:
         """The id of the word ``t[start:end]``, added if new."""
-        cdef int32_t wid = self.find(t, start, end)
-        cdef Py_ssize_t k, m = end - start
-        if wid >= 0:
+        cdef uint64_t h = self.hash_of(t, start, end)
+        cdef Py_ssize_t k, m = end - start, slot = self.slot_of(h)
+        cdef int32_t wid
+        cdef Py_UCS4* word
+        if self.slots[slot].hash != 0:  # known, unless two words share the hash
+            wid = self.slots[slot].id
+            word = self.pool + self.spans[wid].offset
+            if self.spans[wid].length != <uint32_t>m:
+                raise ValueError("two words of the model share a 64-bit hash")
+            for k in range(m):
+                if word[k] != at(t, start + k):
+                    raise ValueError("two words of the model share a 64-bit hash")
             return wid
-        if self.count >= self.capacity or 2 * self.count >= self.size:
+        if self.count >= self.capacity or self.pool_used + m >= 0xFFFFFFFF:
             raise MemoryError("word table full")
         while self.pool_used + m > self.pool_size:
             self.pool_size *= 2
@@ -398,41 +428,37 @@ cdef class WordTable:
             if not self.pool:
                 raise MemoryError()
         wid = <int32_t>self.count
-        self.offsets[wid] = self.pool_used
-        self.lengths[wid] = m
+        self.spans[wid].offset = <uint32_t>self.pool_used
+        self.spans[wid].length = <uint32_t>m
         for k in range(m):
             self.pool[self.pool_used + k] = at(t, start + k)
         self.pool_used += m
-        cdef uint64_t h = self.hash_of(t, start, end)
-        cdef Py_ssize_t mask = self.size - 1
-        cdef Py_ssize_t slot = <Py_ssize_t>(h & mask)
-        while self.hashes[slot] != 0:
-            slot = (slot + 1) & mask
-        self.hashes[slot] = h
-        self.ids[slot] = wid
+        if 2 * (self.count + 1) > self.size:
+            self.grow()
+            slot = self.slot_of(h)
+        self.slots[slot].hash = h
+        self.slots[slot].id = wid
         self.count += 1
         return wid
 
 
 cdef class PairTable:
-    """Pairs of word ids to an int (a bigram's feature row, an alias group), open addressing."""
+    """Pairs of word ids to an int (a bigram's feature row, an alias group), open addressing;
+    a slot holds its key and value side by side (one cache line read per lookup)."""
 
-    cdef uint64_t* keys
-    cdef int32_t* values
+    cdef PairSlot* slots
     cdef Py_ssize_t size
 
     def __cinit__(self, Py_ssize_t expected):
         self.size = 1
         while self.size < 2 * expected + 16:
             self.size <<= 1
-        self.keys = <uint64_t*>calloc(self.size, sizeof(uint64_t))
-        self.values = <int32_t*>malloc(self.size * sizeof(int32_t))
-        if not (self.keys and self.values):
+        self.slots = <PairSlot*>calloc(self.size, sizeof(PairSlot))
+        if not self.slots:
             raise MemoryError()
 
     def __dealloc__(self):
-        free(self.keys)
-        free(self.values)
+        free(self.slots)
 
     cdef inline uint64_t key(self, int32_t a, int32_t b) noexcept:
         # +1 keeps the key of (0, -1) away from 0, the empty slot.
@@ -442,9 +468,9 @@ cdef class PairTable:
         cdef uint64_t k = self.key(a, b)
         cdef Py_ssize_t mask = self.size - 1
         cdef Py_ssize_t slot = <Py_ssize_t>(mix(k) & mask)
-        while self.keys[slot] != 0:
-            if self.keys[slot] == k:
-                return self.values[slot]
+        while self.slots[slot].key != 0:
+            if self.slots[slot].key == k:
+                return self.slots[slot].value
             slot = (slot + 1) & mask
         return -1
 
@@ -452,10 +478,10 @@ cdef class PairTable:
         cdef uint64_t k = self.key(a, b)
         cdef Py_ssize_t mask = self.size - 1
         cdef Py_ssize_t slot = <Py_ssize_t>(mix(k) & mask)
-        while self.keys[slot] != 0 and self.keys[slot] != k:
+        while self.slots[slot].key != 0 and self.slots[slot].key != k:
             slot = (slot + 1) & mask
-        self.keys[slot] = k
-        self.values[slot] = value
+        self.slots[slot].key = k
+        self.slots[slot].value = value
 
 
 # -- growing buffers ------------------------------------------------------------------------
