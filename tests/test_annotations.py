@@ -83,6 +83,23 @@ def test_dev_set_is_out_of_domain_and_sourced() -> None:
     assert all(doc in sources for doc in {r["doc"] for r in dev})
 
 
+def test_retold_training_documents_are_marked_sourced_and_apart_from_dev() -> None:
+    import csv
+
+    retold = read_annotations(shipped_path("retold_documents"))
+    dev = read_annotations(shipped_path("dev"))
+    assert all(r["origin"] == "retold" and r["url"] and "outlet" in r for r in retold)
+    with (shipped_path("dev").parent / "retold_sources.csv").open(encoding="utf-8") as handle:
+        sources = {row["doc"]: row for row in csv.DictReader(handle)}
+    assert {r["doc"] for r in retold} == set(sources)
+    assert all(r["url"] == sources[r["doc"]]["url"] for r in retold)
+    # Never a page the dev set was retold from.
+    assert not {r["url"] for r in retold} & {r["url"] for r in dev}
+    for doc in sources:
+        indices = [r["idx"] for r in retold if r["doc"] == doc]
+        assert indices == list(range(len(indices))), doc
+
+
 def test_load_annotations_gives_a_dataset_with_classlabel() -> None:
     ds = stance.load_annotations()
     assert ds.features["label"].names == list(stance.LABELS)

@@ -327,6 +327,7 @@ def test_stance_train_without_annotations_uses_the_shipped_data_and_dev_set(
         "seeds.jsonl",
         "authored.jsonl",
         "authored_documents.jsonl",
+        "retold_documents.jsonl",
     ]
     assert manifest["evaluation"]["dev"]["file"] == "dev.jsonl"
     assert manifest["training"]["command"] == shlex.join(["stance", "train", "-o", str(out)])

@@ -3,9 +3,10 @@
 An annotation file is JSON Lines, one sentence a record, with at least ``doc``, ``idx``,
 ``text`` and ``label`` (one of :data:`stance.LABELS`); ``start`` and ``end`` are offsets into
 the document's text when it is known (the seeds), ``note`` says why for a hard case. The
-project ships three: ``seeds.jsonl`` (hand labels of the seed articles), ``authored.jsonl``
-(sentences written by the project, for training only) and ``dev.jsonl`` (retold real articles,
-for choosing and reporting only).
+project ships five: ``seeds.jsonl`` (hand labels of the seed articles), ``authored.jsonl`` and
+``authored_documents.jsonl`` (passages and whole documents written by the project, for training
+only), ``retold_documents.jsonl`` (real one-voice documents retold in the project's words, for
+training only) and ``dev.jsonl`` (retold real articles, for choosing and reporting only).
 """
 
 from __future__ import annotations
@@ -34,14 +35,14 @@ __all__ = [
     "shipped_path",
 ]
 
-SHIPPED = ("seeds", "authored", "authored_documents", "dev")
+SHIPPED = ("seeds", "authored", "authored_documents", "retold_documents", "dev")
 # The files the shipped model is trained on, in order; the dev set is never among them.
-TRAINING = ("seeds", "authored", "authored_documents")
+TRAINING = ("seeds", "authored", "authored_documents", "retold_documents")
 REQUIRED = ("doc", "idx", "text", "label")
 
 
 def shipped_path(name: str = "seeds") -> Path:
-    """The path of a shipped annotation file: ``seeds``, ``authored`` or ``dev``."""
+    """The path of a shipped annotation file, by name: one of :data:`SHIPPED`."""
     if name not in SHIPPED:
         raise AnnotationError(f"name must be one of {', '.join(SHIPPED)}; got {name!r}")
     return data_dir("annotations") / f"{name}.jsonl"

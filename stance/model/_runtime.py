@@ -568,7 +568,8 @@ def save_model(
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     arrays = estimator.weights()
-    joblib.dump(estimator, folder / _modelfile.ESTIMATOR_FILE, compress=3)
+    # xz: half zlib's size (the package ships it); read only when the estimator is asked for.
+    joblib.dump(estimator, folder / _modelfile.ESTIMATOR_FILE, compress=("xz", 6))
     (folder / _modelfile.WEIGHTS_FILE).write_bytes(weights_bytes(arrays))
     manifest = {
         "format": _modelfile.FORMAT,
