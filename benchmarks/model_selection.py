@@ -1,7 +1,8 @@
 """Choose the model's configuration by measurement: ablation and settings, by whole documents.
 
 For every configuration: leave-one-seed-out macro-F1 (each seed article predicted by a model
-trained on the other four seeds plus the authored passages and documents) and dev figures
+trained on the other four seeds plus the authored passages and documents and the retold
+documents) and dev figures
 (trained on all the training files, scored on annotations/dev.jsonl, which is never trained
 on): macro-F1 over all five labels with the records' outlets shown to the model and without
 them (the text alone), and accuracy by style of document. The temperature does not change
@@ -10,10 +11,10 @@ which label wins, so calibration is off here to save time.
     python benchmarks/model_selection.py            # writes benchmarks/results/model_selection.json
     python benchmarks/model_selection.py --only "shipped configuration" "without document"
     python benchmarks/model_selection.py --only "shipped configuration" \
-        --without-documents authdoc-h --output benchmarks/results/without_writer_h.json
+        --without-documents retold- --output benchmarks/results/without_retold.json
 
-``--without-documents`` leaves out of training the authored documents whose id starts with one
-of the prefixes given (a round of writers, say), to measure what they add.
+``--without-documents`` leaves out of training the documents (authored or retold) whose id
+starts with one of the prefixes given (a round of writers, say), to measure what they add.
 """
 
 from __future__ import annotations

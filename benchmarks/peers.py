@@ -1,6 +1,7 @@
 """The peer table of the knowledge issue: the models a user would reach for, scored by document.
 
-Each peer is trained (a) on the seed sentences only and (b) on the seeds plus the authored set,
+Each peer is trained (a) on the seed sentences only and (b) on the seeds plus the rest of the
+training text (the authored passages and documents and the retold documents: "authored" below),
 and scored by macro-F1 two ways:
 
 * leave-one-seed-out (LOSO): train on four seed articles (plus, for (b), all authored
@@ -100,7 +101,7 @@ def in_document_order(records: Sequence[Record]) -> list[Record]:
 
 
 def load_data() -> Data:
-    """The shipped seeds, dev set, and authored training text (passages and documents)."""
+    """The shipped seeds, dev set, and the rest of the training text (authored and retold)."""
 
     def read(name: str) -> list[Record]:
         return in_document_order(read_annotations(shipped_path(name)))
@@ -386,7 +387,8 @@ def markdown(rows: list[Row], data: Data) -> str:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     caption = (
         f"Seeds: {len(data.seeds)} sentences in {len(documents(data.seeds))} articles; "
-        f"authored: {len(data.authored)} in {len(documents(data.authored))} passages; "
+        f"the rest of the training text (authored and retold): {len(data.authored)} in "
+        f"{len(documents(data.authored))} passages; "
         f"dev: {len(data.dev)} in {len(documents(data.dev))} retold articles. "
         f"LOSO pools the five held-out seeds' predictions. {METRIC_NOTE}."
     )
@@ -406,7 +408,10 @@ def report(rows: list[Row], data: Data, command: list[str], seconds: float) -> d
         "labels": list(LABELS),
         "regimes": {
             "seeds": "trained on seed sentences only",
-            "seeds+authored": "trained on seed sentences plus annotations/authored.jsonl",
+            "seeds+authored": (
+                "trained on seed sentences plus the rest of the training files "
+                "(authored and retold)"
+            ),
         },
         "data": {
             name: {"sentences": len(records), "documents": len(documents(records))}

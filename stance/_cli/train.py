@@ -1,8 +1,9 @@
 """``stance train``: fit a model on annotations and save it with its manifest.
 
 With no ``--annotations`` it reproduces the shipped model from the shipped data (the seed hand
-labels and the authored passages), deterministically, and records the dev-set figures in the
-manifest. With a user's own annotations it trains on those instead.
+labels, the authored passages and documents, the retold documents), deterministically, and
+records the dev-set figures in the manifest. With a user's own annotations it trains on those
+instead.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def add_parser(commands: Any) -> None:
     train.add_argument(
         "--annotations",
         nargs="+",
-        help="training JSONL files (default: the shipped seeds and authored set)",
+        help="training JSONL files (default: the shipped seeds, authored and retold sets)",
     )
     train.add_argument("-o", "--output", default="models", help="model directory to write")
     train.add_argument(

@@ -1,9 +1,9 @@
 """Training and honest evaluation: whole documents out, never a test sentence in training.
 
 ``train`` fits the shipped configuration on the seed hand labels plus the project's authored
-passages; ``leave_one_seed_out`` and ``dev_report`` are the two evaluations of docs/model.md;
-``cross_val_proba`` gives out-of-fold probabilities grouped by document (the label audit uses
-them). The dev set is only ever predicted, never fitted.
+passages and documents and its retold documents; ``leave_one_seed_out`` and ``dev_report``
+are the two evaluations of docs/model.md; ``cross_val_proba`` gives out-of-fold probabilities
+grouped by document (the label audit uses them). The dev set is only ever predicted, never fitted.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ DEFAULT_PARAMS: dict[str, Any] = {"C": 3.0, "class_weight": None}
 
 
 def training_records(paths: Sequence[str | Path] | None = None) -> list[dict[str, Any]]:
-    """The shipped training data (seed hand labels, then authored passages), or ``paths``."""
+    """The shipped training data (the files of ``TRAINING``, in order), or ``paths``."""
     sources = [Path(p) for p in paths] if paths else [shipped_path(name) for name in TRAINING]
     records: list[dict[str, Any]] = []
     for source in sources:
