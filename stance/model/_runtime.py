@@ -140,7 +140,7 @@ class Model:
     @property
     def _index(self) -> dict[str, int]:
         """Feature name -> row, built on first use: only the Python reading needs all of it
-        (hashing 93,000 names is a tenth of a cold start)."""
+        (hashing the model's hundred thousand names took a tenth of a cold start)."""
         if self._index_built is None:
             self._index_built = dict(zip(self._names, range(len(self._names))))
         return self._index_built
