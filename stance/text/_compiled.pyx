@@ -31,6 +31,7 @@ from cpython.unicode cimport (
     PyUnicode_READ,
 )
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from libc.math cimport isfinite
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset, strlen
 
@@ -2949,6 +2950,24 @@ cdef int put_utf8(Bytes* b, uint32_t c) except -1:
     return put(b, out, 4)
 
 
+cdef uint64_t ONES = 0x0101010101010101ULL
+cdef uint64_t HIGHS = 0x8080808080808080ULL
+
+
+cdef inline bint escapes_in(uint64_t eight) noexcept:
+    """Whether any of eight ASCII bytes is one JSON escapes: a control character (< 32), a
+    quote or a backslash. Bit tricks on the whole word: a byte's high bit is set in
+    ``(x - n) & ~x & HIGHS`` exactly when that byte of ``x`` is below ``n`` (for bytes below
+    128), and equality is "below 1" after an xor."""
+    cdef uint64_t quote = eight ^ (ONES * 34)
+    cdef uint64_t backslash = eight ^ (ONES * 92)
+    return (
+        ((eight - ONES * 32) & ~eight)
+        | ((quote - ONES) & ~quote)
+        | ((backslash - ONES) & ~backslash)
+    ) & HIGHS != 0
+
+
 cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) except -2:
     """``value[lo:hi]`` (all of it by default) as ``_io.dumps`` writes a string, in UTF-8:
     ``json.JSONEncoder(ensure_ascii=False)``, then U+0085, U+2028 and U+2029 escaped. Returns
@@ -2957,6 +2976,10 @@ cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) exc
     cdef Text t
     cdef Py_ssize_t i, last, mark = b.used
     cdef Py_UCS4 c
+    cdef uint64_t eight
+    cdef unsigned char* out
+    cdef Py_ssize_t k
+    cdef uint32_t u
     cdef char escape[8]
     text_of(&t, value)
     # the bounds of a slice, as value[lo:hi] takes them (here never negative)
@@ -2967,31 +2990,66 @@ cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) exc
     put(b, '"', 1)
     if t.kind == PyUnicode_1BYTE_KIND and PyUnicode_IS_ASCII(value):
         last = lo
-        for i in range(lo, hi):
+        i = lo
+        while i < hi:
+            if i + 8 <= hi:  # eight characters at a time while none needs escaping
+                memcpy(&eight, <char*>t.data + i, 8)
+                if not escapes_in(eight):
+                    i += 8
+                    continue
             c = (<unsigned char*>t.data)[i]
+            i += 1
             if c >= 32 and c != 34 and c != 92:
                 continue
-            put(b, <char*>t.data + last, i - last)
+            put(b, <char*>t.data + last, i - 1 - last)
             json_escape(b, c)
-            last = i + 1
+            last = i
         put(b, <char*>t.data + last, hi - last)
     else:
+        # Room for the longest form of every character (an escape, six bytes), then bytes
+        # written in place: no capacity check a character.
+        grow(b, 6 * (hi - lo) + 1)
+        out = <unsigned char*>b.data
+        k = b.used
         for i in range(lo, hi):
             c = at(&t, i)
+            u = <uint32_t>c
             if c < 0x80:
                 if c >= 32 and c != 34 and c != 92:
-                    escape[0] = <char>c
-                    put(b, escape, 1)
+                    out[k] = <unsigned char>c
+                    k += 1
                 else:
+                    b.used = k
                     json_escape(b, c)
-            elif c == 0x85 or c == 0x2028 or c == 0x2029:
-                snprintf(escape, 8, "\\u%04x", <unsigned int>c)
-                put(b, escape, 6)
-            elif 0xD800 <= c <= 0xDFFF:
-                b.used = mark
-                return 1
+                    k = b.used
+            elif c < 0x800:
+                if c == 0x85:
+                    memcpy(out + k, b"\\u0085", 6)
+                    k += 6
+                else:
+                    out[k] = <unsigned char>(0xC0 | (u >> 6))
+                    out[k + 1] = <unsigned char>(0x80 | (u & 0x3F))
+                    k += 2
+            elif c < 0x10000:
+                if c == 0x2028 or c == 0x2029:
+                    snprintf(escape, 8, "\\u%04x", <unsigned int>c)
+                    memcpy(out + k, escape, 6)
+                    k += 6
+                elif 0xD800 <= c <= 0xDFFF:
+                    b.used = mark
+                    return 1
+                else:
+                    out[k] = <unsigned char>(0xE0 | (u >> 12))
+                    out[k + 1] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
+                    out[k + 2] = <unsigned char>(0x80 | (u & 0x3F))
+                    k += 3
             else:
-                put_utf8(b, <uint32_t>c)
+                out[k] = <unsigned char>(0xF0 | (u >> 18))
+                out[k + 1] = <unsigned char>(0x80 | ((u >> 12) & 0x3F))
+                out[k + 2] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
+                out[k + 3] = <unsigned char>(0x80 | (u & 0x3F))
+                k += 4
+        b.used = k
     put(b, '"', 1)
     return 0
 
@@ -3024,7 +3082,7 @@ cdef int json_float(Bytes* b, double value) except -1:
     cdef char* text
     cdef char digits[32]
     cdef int n
-    if value != value or value == _INFINITY or value == -_INFINITY:
+    if not isfinite(value):  # a C test: comparing with a Python float boxes the value
         raise ValueError("Out of range float values are not JSON compliant: " + repr(value))
     n = short_repr(value, digits)
     if n:
@@ -3074,6 +3132,33 @@ for _i in range(1, 18):
     POW10[_i] = POW10[_i - 1] * 10
 for _i in range(1, 24):
     POW5[_i] = POW5[_i - 1] * 5
+
+
+cdef char DIGIT_PAIRS[200]
+_PAIRS = b"".join(b"%02d" % _i for _i in range(100))
+memcpy(DIGIT_PAIRS, <char*>_PAIRS, 200)
+
+
+cdef inline int write_digits(uint64_t c, char* digits) noexcept:
+    """The decimal digits of ``c`` (> 0, at most 20 of them) into ``digits``, most significant
+    first; returns how many. Two digits a step, from the pair table, written from the end."""
+    cdef char buffer[20]
+    cdef int i = 20, k
+    while c >= 100:
+        k = <int>(c % 100)
+        c //= 100
+        i -= 2
+        buffer[i] = DIGIT_PAIRS[2 * k]
+        buffer[i + 1] = DIGIT_PAIRS[2 * k + 1]
+    if c >= 10:
+        i -= 2
+        buffer[i] = DIGIT_PAIRS[2 * c]
+        buffer[i + 1] = DIGIT_PAIRS[2 * c + 1]
+    else:
+        i -= 1
+        buffer[i] = <char>(48 + c)
+    memcpy(digits, buffer + i, 20 - i)
+    return 20 - i
 
 
 cdef int short_repr(double value, char* out) noexcept:
@@ -3148,13 +3233,7 @@ cdef int short_repr(double value, char* out) noexcept:
     while c % 10 == 0:
         c //= 10
         j += 1
-    nd = 0
-    while c:
-        digits[nd] = <char>(48 + c % 10)
-        c //= 10
-        nd += 1
-    for i in range(nd // 2):
-        digits[i], digits[nd - 1 - i] = digits[nd - 1 - i], digits[i]
+    nd = write_digits(c, digits)
     decpt = nd + j - K  # value = 0.<digits> * 10**decpt
     i = 0
     if decpt <= -4 or decpt > 16:  # float_repr_style 'short': 1e-05, 1.5e-07
@@ -3217,8 +3296,6 @@ cdef int json_field(Bytes* b, object key, str value, dict cache) except -2:
     return put(b, done, len(done))
 
 
-_INFINITY = float("inf")
-
 
 def jsonl_batch(list units, list counts, const int64_t[:, ::1] bounds,
                 const double[:, ::1] proba, const Py_ssize_t[::1] label_ids, tuple label_names,
@@ -3231,7 +3308,8 @@ def jsonl_batch(list units, list counts, const int64_t[:, ::1] bounds,
     cdef dict fields = {}
     cdef dict cues_json = {}
     cdef list key_json = []
-    cdef bytes done
+    cdef list label_json = []
+    cdef bytes done, head
     cdef Py_ssize_t position = 0, i, j, count, mark, n_keys = len(keys)
     cdef long long offset, first
     cdef int bad = 0
@@ -3245,18 +3323,30 @@ def jsonl_batch(list units, list counts, const int64_t[:, ::1] bounds,
     b.data, b.used, b.size = NULL, 0, 0
     try:
         grow(&b, 256 * label_ids.shape[0])
+        for name in label_names:  # each label's JSON, by its index
+            mark = b.used
+            if json_string(&b, name):
+                return None
+            label_json.append(b.data[mark:b.used])
+            b.used = mark
         for unit, count in zip(units, counts):
             article = unit.article
             text, offset, first = article.text, unit.offset, unit.first
-            article_id, outlet, date = article.id, article.outlet, article.date
+            # the row's start up to "idx", the same for every sentence of the unit
+            mark = b.used
+            put_cstr(&b, '{"article_id": ')
+            bad |= json_field(&b, article.id, article.id, fields)
+            put_cstr(&b, ', "outlet": ')
+            bad |= json_field(&b, article.outlet, article.outlet, fields)
+            put_cstr(&b, ', "date": ')
+            bad |= json_field(&b, article.date, article.date, fields)
+            put_cstr(&b, ', "idx": ')
+            head = b.data[mark:b.used]
+            b.used = mark
+            if bad:
+                return None
             for i in range(count):
-                put_cstr(&b, '{"article_id": ')
-                bad |= json_field(&b, article_id, article_id, fields)
-                put_cstr(&b, ', "outlet": ')
-                bad |= json_field(&b, outlet, outlet, fields)
-                put_cstr(&b, ', "date": ')
-                bad |= json_field(&b, date, date, fields)
-                put_cstr(&b, ', "idx": ')
+                put(&b, head, len(head))
                 json_long(&b, first + i)
                 put_cstr(&b, ', "start": ')
                 json_long(&b, offset + bounds[position, 0])
@@ -3265,8 +3355,8 @@ def jsonl_batch(list units, list counts, const int64_t[:, ::1] bounds,
                 put_cstr(&b, ', "text": ')
                 bad |= json_string(&b, text, bounds[position, 0], bounds[position, 1])
                 put_cstr(&b, ', "label": ')
-                label = label_names[label_ids[position]]
-                bad |= json_field(&b, label, label, fields)
+                done = label_json[label_ids[position]]
+                put(&b, done, len(done))
                 for j in range(n_keys):
                     done = key_json[j]
                     put(&b, done, len(done))
