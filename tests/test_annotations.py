@@ -93,11 +93,15 @@ def test_retold_training_documents_are_marked_sourced_and_apart_from_dev() -> No
         sources = {row["doc"]: row for row in csv.DictReader(handle)}
     assert {r["doc"] for r in retold} == set(sources)
     assert all(r["url"] == sources[r["doc"]]["url"] for r in retold)
-    # Never a page the dev set was retold from.
+    # Never a page the dev set was retold from, and each page retold once.
     assert not {r["url"] for r in retold} & {r["url"] for r in dev}
-    for doc in sources:
-        indices = [r["idx"] for r in retold if r["doc"] == doc]
-        assert indices == list(range(len(indices))), doc
+    urls = [row["url"] for row in sources.values()]
+    assert len(set(urls)) == len(urls), sorted(u for u in set(urls) if urls.count(u) > 1)
+    indices: dict[str, list[int]] = {}
+    for r in retold:
+        indices.setdefault(r["doc"], []).append(r["idx"])
+    for doc, found in indices.items():
+        assert found == list(range(len(found))), doc
 
 
 def test_load_annotations_gives_a_dataset_with_classlabel() -> None:
