@@ -192,6 +192,12 @@ def test_character_classes_are_python_s(compiled: object) -> None:
     assert compiled.char_class_mismatches() == []  # type: ignore[attr-defined]
 
 
+def test_lower_case_is_python_s(compiled: object) -> None:
+    # The compiled fold writes each character's simple lower case; str.lower's full mapping
+    # must give the same one character for every code point it does not leave to Python.
+    assert compiled.lower_mismatches() == []  # type: ignore[attr-defined]
+
+
 # -- every annotated sentence, read as articles ------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from cpython.unicode cimport (
     Py_UNICODE_ISLOWER,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
+    Py_UNICODE_TOLOWER,
     PyUnicode_DATA,
     PyUnicode_1BYTE_KIND,
     PyUnicode_GET_LENGTH,
@@ -66,12 +67,34 @@ FEATURE_VERSION = 4
 import re as _re
 
 
+cdef extern from "Python.h":
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    void PyUnicode_WRITE(int kind, void* data, Py_ssize_t index, Py_UCS4 value)
+
+
+cdef inline Py_UCS4 lower_char(Py_UCS4 c) noexcept:
+    """A character's simple lower case; ASCII without a call (most characters of any text)."""
+    cdef uint32_t code = <uint32_t>c  # integer arithmetic (on a Py_UCS4, Cython makes strs)
+    if code < 128:
+        if 65 <= code <= 90:
+            return <Py_UCS4>(code + 32)
+        return c
+    return Py_UNICODE_TOLOWER(c)
+
+
 cdef str fold_fast(str text):
     """``_tokens.fold(text)``: ``text.lower()`` unless it holds one of the four letters that
-    ``fold`` maps first (then ``fold`` itself)."""
+    ``fold`` maps first (then ``fold`` itself).
+
+    Beyond ASCII, each character's simple lower case written in C: ``str.lower`` looks up the
+    full mapping character by character, and the two differ only for U+0130 (one of the four)
+    and for a capital sigma, whose lower case depends on its neighbours (left to
+    ``str.lower``). ``lower_mismatches`` checks every code point."""
     cdef Text t
     cdef Py_ssize_t i
-    cdef Py_UCS4 c
+    cdef Py_UCS4 c, low, top = 0
+    cdef int kind
+    cdef void* data
     if text.isascii():
         return text.lower()
     text_of(&t, text)
@@ -79,7 +102,31 @@ cdef str fold_fast(str text):
         c = at(&t, i)
         if c == 0x130 or c == 0x131 or c == 0x17F or c == 0x212A:
             return fold(text)
-    return text.lower()
+        if c == 0x3A3:
+            return text.lower()
+        low = lower_char(c)
+        if low > top:
+            top = low
+    # the kind str.lower would give: the smallest that holds the largest lower-case character
+    out = PyUnicode_New(t.n, top)
+    kind = PyUnicode_KIND(out)
+    data = PyUnicode_DATA(out)
+    for i in range(t.n):
+        PyUnicode_WRITE(kind, data, i, lower_char(at(&t, i)))
+    return <str>out
+
+
+def lower_mismatches():
+    """Code points whose ``str.lower`` is not the one character ``fold_fast`` writes, the
+    characters it leaves to Python aside (the tests expect none)."""
+    cdef Py_UCS4 c
+    cdef list bad = []
+    for c in range(0x110000):
+        if 0xD800 <= c <= 0xDFFF or c in (0x130, 0x131, 0x17F, 0x212A, 0x3A3):
+            continue
+        if chr(c).lower() != chr(lower_char(c)):
+            bad.append(c)
+    return bad
 
 
 def char_class_mismatches():
@@ -912,6 +959,13 @@ cdef Py_ssize_t count_words(Text* t, Py_ssize_t start, Py_ssize_t end):
 # -- the attribution's scanners ------------------------------------------------------------
 
 _AUX_NOT = (b"did", b"does", b"do", b"has", b"have", b"had", b"could", b"would")
+
+
+cdef inline bint _may_host(str text):
+    """Whether ``_document._HOST`` can match: each of its alternatives holds one of these
+    (a substring search costs a small part of the pattern's search, tried at every position)."""
+    return ("elcome" in text or "I'm" in text or "I\u2019m" in text or "I am" in text
+            or "ere at" in text or "n behalf of" in text)
 
 
 cdef Py_ssize_t _may_decline(Text* f, Token* toks, Py_ssize_t ntok):
@@ -2364,7 +2418,10 @@ cdef class Reader:
             s = &sents[i]
             if not (s.group == G_NONE or s.group == G_UNRES):
                 continue
-            host = _doc_py._HOST.search(texts[lo + i])
+            text = texts[lo + i]
+            if not _may_host(text):
+                continue
+            host = _doc_py._HOST.search(text)
             g = self.institution_after(s, host.end()) if host is not None else -1
             if g >= 0:
                 group[0], evidence[0] = g, E_AUTHOR
