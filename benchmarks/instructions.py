@@ -17,9 +17,10 @@ sentences: start-up, imports and the model load cancel out. ::
 ``--core`` picks the reading core of the working tree (``STANCE_CORE``; a revision from
 before the compiled core always reads with Python). The steps: ``label_rows`` (split, reading,
 both stages, cues, rows), ``predict_proba`` (reading and both stages, in article context),
-``split`` (sentence spans), ``gazetteer`` (mentions) and ``reading`` (every feature of every
+``split`` (sentence spans), ``gazetteer`` (mentions), ``reading`` (every feature of every
 sentence in context: the Python reference's ``Model.featurize``, the compiled core's
-``Reader.read``, which adds the first-stage sums).
+``Reader.read``, which adds the first-stage sums) and ``jsonl`` (writing labelled rows as
+``stance label`` does, from batches labelled beforehand).
 
 Needs ``valgrind`` (Debian's package). Slow: about 40 s per revision for 40 articles.
 """
@@ -40,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("label_rows", "predict_proba", "split", "gazetteer", "reading", "featurize")
+STEPS = ("label_rows", "predict_proba", "split", "gazetteer", "reading", "featurize", "jsonl")
 WORKLOAD = """\
 import json, sys
 from itertools import islice
@@ -67,8 +68,15 @@ for batch in _batches(articles[1:], 32):
     lines = [line for article in batch for line in article.text.split("\\n")]
     docs = [i for i, article in enumerate(batch) for _ in article.text.split("\\n")]
     work.append((batch, lines, docs))
+if step == "jsonl":  # labelled beforehand, whatever n: only the writing is counted
+    from stance.batch._labelling import LabelledBatch, _label_columns, _unit_batches
+    labelled = [
+        LabelledBatch(units, _label_columns(model, units))
+        for batch, _, _ in work
+        for units, _ in _unit_batches(iter(batch), len(batch))
+    ]
 done = 0
-for batch, lines, docs in work:
+for number, (batch, lines, docs) in enumerate(work):
     if done >= n:
         break
     done += len(batch)
@@ -85,6 +93,8 @@ for batch, lines, docs in work:
     elif step == "gazetteer":
         for line in lines:
             reader.find(line) if reader is not None else gazetteer.find(line)
+    elif step == "jsonl":
+        labelled[number].jsonl()
     elif step == "reading" and reader is not None:
         bounds = [(a, a + 30) for a in range(0, len(lines), 30)]
         reader.read(lines, bounds, [None] * len(bounds), model._fixed)
