@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from stance.text import _features as features
+from stance.text._document import _HOST, _HOST_WORDS, _host_match
 from stance.text._lexicon import lexicon
 from stance.text._tokens import outside_quotes
 from tests.strategies import examples, keys_in_order, unicode_text, voice_texts
@@ -66,3 +68,40 @@ def test_running_major_is_max_of_counts(sequence: list[str]) -> None:
         counts[group] = counts.get(group, 0) + 1
         major = _major(counts, group, major)
         assert major == max(counts, key=counts.__getitem__)
+
+
+# Pieces of a host's self-introduction, whole and broken, among arbitrary text.
+_HOST_PIECES = st.sampled_from(
+    [
+        "Welcome to ",
+        "welcome back to ",
+        "Welcome, everyone, to ",
+        "I'm ",
+        "I’m ",
+        "I am ",
+        "I am",
+        "Here at ",
+        "here at",
+        "HERE AT ",
+        "On behalf of ",
+        "on behalf of",
+        "n behalf of ",
+        "elcome ",
+        "the ",
+        "CSIS",
+        "\n",
+        " ",
+        "Seth Jones. ",
+        "to ",
+    ]
+)
+
+
+@given(st.lists(st.one_of(_HOST_PIECES, st.text(max_size=8)), max_size=12).map("".join))
+def test_the_host_pattern_is_tried_only_where_it_can_match(text: str) -> None:
+    # The substring test skips no match: every match holds one of the words.
+    found = _HOST.search(text)
+    if found is not None:
+        assert any(word in text for word in _HOST_WORDS)
+    matched = _host_match(text)
+    assert (matched and matched.span()) == (found and found.span())
