@@ -2994,22 +2994,22 @@ cdef inline int put_cstr(Bytes* b, const char* s) except -1:
     return put(b, s, strlen(s))
 
 
-cdef int put_utf8(Bytes* b, uint32_t c) except -1:
-    cdef char out[4]
+cdef inline int utf8_at(unsigned char* out, uint32_t c) noexcept:
+    """Write code point ``c`` (>= 0x80, not a surrogate) at ``out`` in UTF-8; its length."""
     if c < 0x800:
-        out[0] = <char>(0xC0 | (c >> 6))
-        out[1] = <char>(0x80 | (c & 0x3F))
-        return put(b, out, 2)
+        out[0] = <unsigned char>(0xC0 | (c >> 6))
+        out[1] = <unsigned char>(0x80 | (c & 0x3F))
+        return 2
     if c < 0x10000:
-        out[0] = <char>(0xE0 | (c >> 12))
-        out[1] = <char>(0x80 | ((c >> 6) & 0x3F))
-        out[2] = <char>(0x80 | (c & 0x3F))
-        return put(b, out, 3)
-    out[0] = <char>(0xF0 | (c >> 18))
-    out[1] = <char>(0x80 | ((c >> 12) & 0x3F))
-    out[2] = <char>(0x80 | ((c >> 6) & 0x3F))
-    out[3] = <char>(0x80 | (c & 0x3F))
-    return put(b, out, 4)
+        out[0] = <unsigned char>(0xE0 | (c >> 12))
+        out[1] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+        out[2] = <unsigned char>(0x80 | (c & 0x3F))
+        return 3
+    out[0] = <unsigned char>(0xF0 | (c >> 18))
+    out[1] = <unsigned char>(0x80 | ((c >> 12) & 0x3F))
+    out[2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+    out[3] = <unsigned char>(0x80 | (c & 0x3F))
+    return 4
 
 
 cdef uint64_t ONES = 0x0101010101010101ULL
@@ -3041,7 +3041,6 @@ cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) exc
     cdef uint64_t eight
     cdef unsigned char* out
     cdef Py_ssize_t k
-    cdef uint32_t u
     cdef char escape[8]
     text_of(&t, value)
     # the bounds of a slice, as value[lo:hi] takes them (here never negative)
@@ -3075,7 +3074,6 @@ cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) exc
         k = b.used
         for i in range(lo, hi):
             c = at(&t, i)
-            u = <uint32_t>c
             if c < 0x80:
                 if c >= 32 and c != 34 and c != 92:
                     out[k] = <unsigned char>c
@@ -3083,34 +3081,16 @@ cdef int json_string(Bytes* b, str value, Py_ssize_t lo=0, Py_ssize_t hi=-1) exc
                 else:
                     b.used = k
                     json_escape(b, c)
-                    k = b.used
-            elif c < 0x800:
-                if c == 0x85:
-                    memcpy(out + k, b"\\u0085", 6)
-                    k += 6
-                else:
-                    out[k] = <unsigned char>(0xC0 | (u >> 6))
-                    out[k + 1] = <unsigned char>(0x80 | (u & 0x3F))
-                    k += 2
-            elif c < 0x10000:
-                if c == 0x2028 or c == 0x2029:
-                    snprintf(escape, 8, "\\u%04x", <unsigned int>c)
-                    memcpy(out + k, escape, 6)
-                    k += 6
-                elif 0xD800 <= c <= 0xDFFF:
-                    b.used = mark
-                    return 1
-                else:
-                    out[k] = <unsigned char>(0xE0 | (u >> 12))
-                    out[k + 1] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
-                    out[k + 2] = <unsigned char>(0x80 | (u & 0x3F))
-                    k += 3
+                    out, k = <unsigned char*>b.data, b.used  # within the room: never moved
+            elif c == 0x85 or c == 0x2028 or c == 0x2029:
+                snprintf(escape, 8, "\\u%04x", <unsigned int>c)
+                memcpy(out + k, escape, 6)
+                k += 6
+            elif 0xD800 <= c <= 0xDFFF:
+                b.used = mark
+                return 1
             else:
-                out[k] = <unsigned char>(0xF0 | (u >> 18))
-                out[k + 1] = <unsigned char>(0x80 | ((u >> 12) & 0x3F))
-                out[k + 2] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
-                out[k + 3] = <unsigned char>(0x80 | (u & 0x3F))
-                k += 4
+                k += utf8_at(out + k, <uint32_t>c)
         b.used = k
     put(b, '"', 1)
     return 0
