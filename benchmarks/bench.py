@@ -9,7 +9,8 @@ OMP/OPENBLAS/MKL threads set to 1, ``--runs`` times; the table shows medians.
    articles) on the shipped model;
 2. end-to-end labelling (split + features + predict + rows): ``stance.label_articles`` with
    jobs=1 and jobs=2 (articles streamed from the JSONL file), and ``stance label -j 1``
-   writing JSON Lines (process wall time, start-up included);
+   writing JSON Lines (process wall time, start-up included); and two jobs=1 processes run at
+   once, independent: what this machine gives two processes, the ceiling of jobs=2;
 3. cold start: ``import stance`` plus the first prediction of one sentence in a new process
    (with bytecode written first, as `pip install` does);
 4. peak RSS (VmHWM) while streaming the corpus through ``label_articles`` (jobs=1), at 10%
@@ -459,6 +460,25 @@ def run_child(kind: str, corpus: Path, core: str | None = None) -> dict[str, Any
     return result
 
 
+def run_pair(kind: str, corpus: Path, core: str | None = None) -> dict[str, Any]:
+    """Two children of ``kind`` at once, as independent processes: what this machine gives
+    two processes that share nothing, the ceiling of any jobs=2. Its seconds are the slower's."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(corpus)]
+    children = [
+        subprocess.Popen(
+            command, env=child_env(core), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    results = []
+    for child in children:
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise RuntimeError(f"bench child {kind} (one of a pair) failed:\n{err}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return {"seconds": max(r["seconds"] for r in results), "n": sum(r["n"] for r in results)}
+
+
 def run_wall(command: list[str], core: str | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     done = subprocess.run(command, env=child_env(core), capture_output=True, text=True, check=False)
@@ -564,6 +584,7 @@ def measure(
             return [
                 ("predict_proba", lambda: run_child("predict", corpus, core)),
                 ("label_articles_jobs1", lambda: run_child("label1", corpus, core)),
+                ("label_articles_jobs1_pair", lambda: run_pair("label1", corpus, core)),
                 ("label_articles_jobs2", lambda: run_child("label2", corpus, core)),
                 ("label_articles_jobs2_cold_pool", lambda: run_child("label2cold", corpus, core)),
                 ("cli_jobs1", lambda: cli_run(corpus, 1, core)),
@@ -654,6 +675,9 @@ def figures(
     )
     out["cli_vs_label"] = raw["cli_jobs1"]["sps"] / raw["label_articles_jobs1"]["sps"]
     out["jobs2_speedup"] = raw["label_articles_jobs2"]["sps"] / raw["label_articles_jobs1"]["sps"]
+    out["pair_speedup"] = (
+        raw["label_articles_jobs1_pair"]["sps"] / raw["label_articles_jobs1"]["sps"]
+    )
     out["jobs2_cold_pool_speedup"] = (
         raw["label_articles_jobs2_cold_pool"]["sps"] / raw["label_articles_jobs1"]["sps"]
     )
@@ -715,6 +739,8 @@ def table(fig: dict[str, Any], spark: dict[str, Any] | None) -> str:
         f"| `stance label` / `label_articles` | {fig['cli_vs_label']:.2f} × | | |",
         f"| jobs=2 / jobs=1 | {fig['jobs2_speedup']:.2f} × (workers' start-up timed too: "
         f"{fig['jobs2_cold_pool_speedup']:.2f} ×) | | |",
+        f"| two jobs=1 processes at once / one (this machine's ceiling for jobs=2) | "
+        f"{fig['pair_speedup']:.2f} × | | |",
         f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} "
         f"(best {fig['tfidf_best_sps']:,.0f}) sentences/s | 1 | |",
         f"| peer: fastText supervised wordNgrams=2, k=1, 1 core | {ft:,.0f} "

@@ -50,7 +50,7 @@ def configurations() -> dict[str, dict[str, Any]]:
     configs["class_weight=balanced"] = {"class_weight": "balanced"}
     for c in (0.3, 1.0, 10.0):
         configs[f"C={c}"] = {"C": c}
-    for count in (2, 3):
+    for count in (1, 3):
         configs[f"min_count={count}"] = {"min_count": count}
     return configs
 

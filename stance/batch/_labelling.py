@@ -58,6 +58,9 @@ COLUMNS = (
 N_CUES = 3
 LABEL_NAMES = (*LABELS, UNCERTAIN)  # what a row's label can be
 BATCH_ARTICLES = 32
+# With several processes a batch is one worker's task, made larger so that handing it over
+# (the pipes, waking the caller's threads, which wait for the GIL) is a small part of its time.
+WORKER_BATCH_ARTICLES = 128
 # A sentence longer than this is cut at word boundaries into pieces flagged ``cut``.
 MAX_SENTENCE_CHARS = 1_000
 # An article longer than this is labelled in chunks of whole sentences of at most this size.
@@ -445,11 +448,14 @@ def label_batches(
     *,
     jobs: int | None = 1,
     model: Model | None = None,
-    batch_size: int = BATCH_ARTICLES,
+    batch_size: int | None = None,
     min_confidence: float | None = None,
 ) -> Iterator[tuple[list[Article], LabelledBatch]]:
     """(articles finished, labelled batch) per batch, in input order, labelled by ``jobs``
     processes.
+
+    A batch holds up to ``batch_size`` articles (default :data:`BATCH_ARTICLES` in this
+    process, :data:`WORKER_BATCH_ARTICLES` with several) and :data:`BATCH_CHARS` characters.
 
     A batch holds whole articles, or one chunk of a long article; the articles it finishes
     have all their rows in this batch or earlier ones (none for a chunk before the last).
@@ -457,6 +463,8 @@ def label_batches(
     n_jobs = resolve_jobs(jobs)
     threshold = check_confidence(min_confidence)
     numbered = (as_article(item, i) for i, item in enumerate(articles))
+    if batch_size is None:
+        batch_size = BATCH_ARTICLES if n_jobs == 1 else WORKER_BATCH_ARTICLES
     batches = _unit_batches(numbered, batch_size)
     if n_jobs == 1:
         chosen = _model(model)
