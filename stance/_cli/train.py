@@ -105,8 +105,9 @@ def model_card(manifest: dict[str, Any]) -> str:
         f"SHA-256 `{training['data_sha256'][:16]}…` |",
         f"| feature groups | {', '.join(manifest['config']['feature_groups'])} |",
         f"| parameters | C={manifest['config']['C']}, class_weight="
-        f"{manifest['config']['class_weight']}, document_stage="
-        f"{manifest['config'].get('document_stage', False)}, stage_C="
+        f"{manifest['config']['class_weight']}, "
+        f"min_count={manifest['config'].get('min_count', 1)}, "
+        f"document_stage={manifest['config'].get('document_stage', False)}, stage_C="
         f"{manifest['config'].get('stage_C', '-')}, temperature {manifest['temperature']:.3f} |",
         f"| feature version | {manifest.get('feature_version', '-')} |",
         f"| features | {manifest['n_features']} |",
