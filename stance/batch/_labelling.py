@@ -454,11 +454,10 @@ def label_batches(
     """(articles finished, labelled batch) per batch, in input order, labelled by ``jobs``
     processes.
 
-    A batch holds up to ``batch_size`` articles (default :data:`BATCH_ARTICLES` in this
-    process, :data:`WORKER_BATCH_ARTICLES` with several) and :data:`BATCH_CHARS` characters.
-
-    A batch holds whole articles, or one chunk of a long article; the articles it finishes
-    have all their rows in this batch or earlier ones (none for a chunk before the last).
+    A batch holds whole articles, up to ``batch_size`` of them (default :data:`BATCH_ARTICLES`
+    in this process, :data:`WORKER_BATCH_ARTICLES` with several) and :data:`BATCH_CHARS`
+    characters, or one chunk of a long article; the articles it finishes have all their rows
+    in this batch or earlier ones (none for a chunk before the last).
     """
     n_jobs = resolve_jobs(jobs)
     threshold = check_confidence(min_confidence)
