@@ -449,8 +449,12 @@ def child_env(core: str | None = None) -> dict[str, str]:
     return env
 
 
+def child_command(kind: str, corpus: Path) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(corpus)]
+
+
 def run_child(kind: str, corpus: Path, core: str | None = None) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(corpus)]
+    command = child_command(kind, corpus)
     done = subprocess.run(command, env=child_env(core), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"bench child {kind} failed:\n{done.stderr}")
@@ -463,7 +467,7 @@ def run_child(kind: str, corpus: Path, core: str | None = None) -> dict[str, Any
 def run_pair(kind: str, corpus: Path, core: str | None = None) -> dict[str, Any]:
     """Two children of ``kind`` at once, as independent processes: what this machine gives
     two processes that share nothing, the ceiling of any jobs=2. Its seconds are the slower's."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(corpus)]
+    command = child_command(kind, corpus)
     children = [
         subprocess.Popen(
             command, env=child_env(core), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
