@@ -136,7 +136,17 @@ def assert_same_labels(model: stance.Model, sentences: list[str], **kwargs: obje
         found = model.label(sentences, top=3, **kwargs)
     np.testing.assert_allclose(found.proba, expected.proba, rtol=0, atol=1e-9)
     assert found.best.tolist() == expected.best.tolist()
-    assert found.cues == expected.cues
+    # The same cues in the same order; their weights to 1e-9 (the document stage's push is
+    # summed in another order by the compiled core).
+    assert [[c.feature for c in row] for row in found.cues] == [
+        [c.feature for c in row] for row in expected.cues
+    ]
+    np.testing.assert_allclose(
+        [c.weight for row in found.cues for c in row],
+        [c.weight for row in expected.cues for c in row],
+        rtol=0,
+        atol=1e-9,
+    )
 
 
 def assert_same_spans(compiled: object, text: str, max_chars: int) -> None:
@@ -267,6 +277,125 @@ def test_the_same_rows_from_label_articles(compiled: object, seed_texts: dict[st
         }
         assert all(abs(got[k] - want[k]) <= 1e-9 for k in got if k.startswith("p_"))
     assert in_two == found
+
+
+# -- the document stage ---------------------------------------------------------------------
+
+
+def test_the_stage_columns_are_the_reference_s(compiled: object) -> None:
+    from stance._labels import LABELS
+    from stance.model._document_stage import COLUMNS
+
+    blocks = compiled.STAGE_BLOCKS  # type: ignore[attr-defined]
+    tail = compiled.STAGE_TAIL  # type: ignore[attr-defined]
+    assert (*(f"{b}:{label}" for b in blocks for label in LABELS), *tail) == COLUMNS
+
+
+@st.composite
+def stage_inputs(draw: st.DrawFn) -> tuple:
+    """First-stage scores of documents of 1-6 sentences, their states and stage weights."""
+    from stance.model._document_stage import COLUMNS
+
+    lengths = draw(st.lists(st.integers(min_value=1, max_value=6), min_size=0, max_size=5))
+    n, k = sum(lengths), 5
+    seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
+    rng = np.random.default_rng(seed)
+    scale = draw(st.sampled_from([0.1, 3.0, 40.0]))  # probabilities near uniform to near 0/1
+    first = rng.normal(scale=scale, size=(n, k))
+    states = rng.integers(0, 2, size=(n, 2)).astype(bool)
+    if draw(st.booleans()):
+        states[:, 0] = False  # documents where every sentence names a source
+    coef = rng.normal(size=(len(COLUMNS), k))
+    intercept = rng.normal(size=k)
+    return first, lengths, states, coef, intercept
+
+
+@given(stage_inputs())
+@examples(300)
+def test_the_same_document_stage(compiled: object, inputs: tuple) -> None:
+    """The fused compiled stage equals document_rows, the second stage and its softmax, and
+    the document columns' push at the chosen label."""
+    from stance.model._document_stage import document_rows
+    from stance.model._runtime import _DOCUMENT_COLUMNS
+    from stance.model._scoring import softmax
+
+    first, lengths, states, coef, intercept = inputs
+    starts = np.cumsum([0, *lengths[:-1]]).astype(np.int64) if lengths else np.zeros(0, np.int64)
+    slices = [slice(int(a), int(a) + b) for a, b in zip(starts, lengths)]
+    rows = document_rows(softmax(first), slices, states)
+    proba = softmax(rows @ coef + intercept)
+    best = proba.argmax(axis=1)
+    lift = coef - coef.mean(axis=1, keepdims=True)
+    pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], lift[_DOCUMENT_COLUMNS][:, best])
+    c_proba, c_best, c_pushed = compiled.document_stage(  # type: ignore[attr-defined]
+        first,
+        starts,
+        np.array(lengths, dtype=np.int64),
+        states.view(np.uint8),
+        coef,
+        intercept,
+        lift,
+    )
+    np.testing.assert_allclose(c_proba, proba, rtol=0, atol=1e-9)
+    assert c_best.tolist() == best.tolist()
+    np.testing.assert_allclose(c_pushed, pushed, rtol=0, atol=1e-9)
+
+
+def test_the_document_stage_refuses_articles_that_do_not_cover_the_sentences(
+    compiled: object,
+) -> None:
+    from stance.model._document_stage import COLUMNS
+
+    first, states = np.zeros((4, 5)), np.zeros((4, 2), dtype=np.uint8)
+    coef, intercept = np.zeros((len(COLUMNS), 5)), np.zeros(5)
+    for starts, lengths in (([0], [3]), ([0, 2], [3, 1]), ([1], [3]), ([0, 2], [2, 0])):
+        with pytest.raises(ValueError, match="cover the sentences"):
+            compiled.document_stage(  # type: ignore[attr-defined]
+                first,
+                np.array(starts, dtype=np.int64),
+                np.array(lengths, dtype=np.int64),
+                states,
+                coef,
+                intercept,
+                coef,
+            )
+    with pytest.raises(ValueError, match="expected"):
+        compiled.document_stage(  # type: ignore[attr-defined]
+            first,
+            np.array([0], np.int64),
+            np.array([4], np.int64),
+            states,
+            coef[1:],
+            intercept,
+            coef,
+        )
+
+
+@given(
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.integers(min_value=0, max_value=5),
+    st.integers(min_value=1, max_value=12),
+)
+@examples(200)
+def test_the_same_document_cues(compiled: object, seed: int, top: int, n: int) -> None:
+    """insert_document_cues equals Model._add_document_cues on cues as the cue makers leave
+    them: strongest first, padded with -1."""
+    rng = np.random.default_rng(seed)
+    weights = -np.sort(-rng.choice([0.2, 0.5, 0.7, 1.0, 2.0, -0.3], size=(n, top)), axis=1)
+    rows = rng.integers(0, 50, size=(n, top)).astype(np.int32)
+    padded = rng.integers(0, top + 1, size=n)
+    for i, keep in enumerate(padded):
+        rows[i, keep:], weights[i, keep:] = -1, 0.0
+    pushed = rng.choice([0.1, 0.5, 0.6, 0.7, 1.0, 3.0], size=n)
+    best = rng.integers(0, 5, size=n).astype(np.intp)
+    model = stance.load()
+    expected_rows, expected_weights = rows.copy(), weights.copy()
+    model._add_document_cues(pushed, best, expected_rows, expected_weights)
+    compiled.insert_document_cues(  # type: ignore[attr-defined]
+        rows, weights, pushed, best, 0.5, len(model._names) + 1
+    )
+    assert rows.tolist() == expected_rows.tolist()
+    assert weights.tolist() == expected_weights.tolist()
 
 
 # Any code point, lone surrogates included (JSON can carry them; UTF-8 cannot).

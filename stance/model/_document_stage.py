@@ -9,7 +9,9 @@ narration, a briefing's answers, the sentences of a comment thread.
 
 Everything here is numpy on small dense arrays: one row of :data:`COLUMNS` per sentence.
 The same function builds the rows in training (from out-of-fold first-stage probabilities) and
-in prediction, so the two cannot drift.
+in prediction on the Python core, so the two cannot drift. The compiled core computes the same
+stage in one fused pass without making the rows (``document_stage`` in
+``stance/text/_compiled.pyx``); this module is its reference, and tests hold the two equal.
 """
 
 from __future__ import annotations

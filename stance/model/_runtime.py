@@ -119,16 +119,16 @@ class Model:
         self._fixed = np.round(self._coef / self._step).astype(np.int64)
         self._intercept = np.asarray(arrays["intercept"], dtype=float)
         stage = arrays.get("stage_coef")
-        self._stage_coef = None if stage is None else np.asarray(stage, dtype=float)
+        self._stage_coef = None if stage is None else np.ascontiguousarray(stage, dtype=float)
         self._stage_intercept = (
-            None if stage is None else np.asarray(arrays["stage_intercept"], dtype=float)
+            None if stage is None else np.ascontiguousarray(arrays["stage_intercept"], dtype=float)
         )
         self._estimator: FramingClassifier | None = None
         self._reader: Any = None  # the compiled core's reader, built on first use
         self._reader_lock = threading.Lock()
         self._lift_table: np.ndarray | None = None
         self._rank_table: np.ndarray | None = None
-        self._document_lift_table: np.ndarray | None = None
+        self._stage_lift_table: np.ndarray | None = None
         # A cue's id is its feature's row, or, past the zero row, the document stage's label.
         self._cue_names = [*names, "", *(f"doc_voice:{label}" for label in self.labels)]
         self._described: dict[tuple[int, ...], tuple[str, ...]] = {}
@@ -271,13 +271,18 @@ class Model:
         return self._reader
 
     def _label(self, reading: _Reading, slices: list[slice], top: int, compiled: bool) -> _Scored:
-        scores = reading.first
-        rows = None
-        if self._stage_coef is not None:
-            rows = document_rows(softmax(scores), slices, reading.states)
-            scores = rows @ self._stage_coef + self._stage_intercept
-        proba = softmax(scores)
-        best = proba.argmax(axis=1)
+        pushed = None  # how far the document stage pushed each sentence's label
+        if self._stage_coef is None:
+            proba = softmax(reading.first)
+            best = proba.argmax(axis=1)
+        elif compiled:
+            proba, best, pushed = self._compiled_stage(reading, slices)
+        else:
+            rows = document_rows(softmax(reading.first), slices, reading.states)
+            proba = softmax(rows @ self._stage_coef + self._stage_intercept)
+            best = proba.argmax(axis=1)
+            lift = self._stage_lift[_DOCUMENT_COLUMNS]
+            pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], lift[:, best])
         if top <= 0:
             cue_rows, cue_weights = (
                 np.zeros((len(best), 0), dtype=np.int32),
@@ -287,9 +292,43 @@ class Model:
             cue_rows, cue_weights = self._compiled_cues(reading.flat, reading.starts, best, top)
         else:
             cue_rows, cue_weights = self._top_cues(reading.flat, reading.starts, best, top)
-        if rows is not None and top > 0:
-            self._add_document_cues(rows, best, cue_rows, cue_weights)
+        if pushed is not None and top > 0:
+            if compiled:
+                self._compiled_document_cues(pushed, best, cue_rows, cue_weights)
+            else:
+                self._add_document_cues(pushed, best, cue_rows, cue_weights)
         return _Scored(proba, best, cue_rows, cue_weights)
+
+    def _compiled_stage(
+        self, reading: _Reading, slices: list[slice]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The document stage and its pushes, computed by the compiled core in one pass."""
+        compiled = _core.compiled()
+        assert compiled is not None and self._stage_coef is not None
+        starts = np.fromiter((part.start for part in slices), dtype=np.int64, count=len(slices))
+        lengths = np.fromiter(
+            (part.stop - part.start for part in slices), dtype=np.int64, count=len(slices)
+        )
+        proba, best, pushed = compiled.document_stage(
+            np.ascontiguousarray(reading.first, dtype=np.float64),
+            starts,
+            lengths,
+            reading.states.view(np.uint8),
+            self._stage_coef,
+            self._stage_intercept,
+            self._stage_lift,
+        )
+        return proba, best, pushed
+
+    def _compiled_document_cues(
+        self, pushed: np.ndarray, best: np.ndarray, cue_rows: np.ndarray, cue_weights: np.ndarray
+    ) -> None:
+        """:meth:`_add_document_cues`, computed by the compiled core."""
+        compiled = _core.compiled()
+        assert compiled is not None
+        compiled.insert_document_cues(
+            cue_rows, cue_weights, pushed, best, _DOCUMENT_CUE, len(self._names) + 1
+        )
 
     def _compiled_cues(
         self, flat: np.ndarray, starts: np.ndarray, best: np.ndarray, top: int
@@ -303,11 +342,9 @@ class Model:
         return rows, weights
 
     def _add_document_cues(
-        self, rows: np.ndarray, best: np.ndarray, cue_rows: np.ndarray, cue_weights: np.ndarray
+        self, pushed: np.ndarray, best: np.ndarray, cue_rows: np.ndarray, cue_weights: np.ndarray
     ) -> None:
         """Name the document stage among the cues where the document pushed the label."""
-        lift = self._document_lift
-        pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], lift[:, best])
         chosen = np.flatnonzero(pushed > _DOCUMENT_CUE)
         if not chosen.size:
             return
@@ -326,13 +363,13 @@ class Model:
         )
 
     @property
-    def _document_lift(self) -> np.ndarray:
-        """The document-stage columns' weights towards each label relative to their mean."""
-        if self._document_lift_table is None:
+    def _stage_lift(self) -> np.ndarray:
+        """The document stage's weights towards each label relative to their mean."""
+        if self._stage_lift_table is None:
             assert self._stage_coef is not None
             lift = self._stage_coef - self._stage_coef.mean(axis=1, keepdims=True)
-            self._document_lift_table = lift[_DOCUMENT_COLUMNS]
-        return self._document_lift_table
+            self._stage_lift_table = np.ascontiguousarray(lift)
+        return self._stage_lift_table
 
     def _top_cues(
         self, flat: np.ndarray, starts: np.ndarray, labels: np.ndarray, top: int

@@ -32,7 +32,7 @@ from cpython.unicode cimport (
     PyUnicode_READ,
 )
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
-from libc.math cimport isfinite
+from libc.math cimport exp, fmax, isfinite, log
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset, strlen
 
@@ -2913,6 +2913,190 @@ def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_
             kept_w[i, j] = w
             kept_r[i, j] = row
     return rows_out, weights_out
+
+
+# -- the document stage -------------------------------------------------------------------
+
+# The blocks of a document-stage row, in the order of ``_document_stage.COLUMNS`` (a test
+# holds the two to the same names): eight blocks of one column per label, then four flags.
+STAGE_BLOCKS = ("own", "own_log", "prev", "next", "free_doc", "plain_doc", "free_doc_all",
+                "named_doc_all")
+STAGE_TAIL = ("free", "first", "last", "no_free_in_doc")
+cdef double _STAGE_FLOOR = 1e-6  # _document_stage._FLOOR
+
+
+cdef void softmax_row(const double* scores, double* out, Py_ssize_t k) noexcept nogil:
+    """``_scoring.softmax`` of one row."""
+    cdef Py_ssize_t j
+    cdef double top = scores[0], total = 0.0
+    for j in range(1, k):
+        if scores[j] > top:
+            top = scores[j]
+    for j in range(k):
+        out[j] = exp(scores[j] - top)
+        total += out[j]
+    for j in range(k):
+        out[j] /= total
+
+
+def document_stage(const double[:, ::1] first, const int64_t[::1] starts,
+                   const int64_t[::1] lengths, const unsigned char[:, ::1] states,
+                   const double[:, ::1] coef, const double[::1] intercept,
+                   const double[:, ::1] lift):
+    """``Model._label``'s document stage, fused: the softmax of the first stage's scores
+    ``first``, :func:`_document_stage.document_rows` of articles ``starts``/``lengths`` (in
+    order, covering every sentence) with ``states``, the second stage ``coef``/``intercept``
+    and its softmax, in one pass without making the rows. A row is mostly zeros (a sentence
+    either names a source or does not), so each sentence adds only the blocks it has, and a
+    document's means are made once.
+
+    Returns ``(proba, best, pushed)``: the probabilities (n x labels), the chosen label (the
+    first largest, as argmax) and how far the document's columns pushed it, the sum of those
+    columns times ``lift`` (the stage's weights relative to their mean) at the chosen label.
+    """
+    cdef Py_ssize_t n = first.shape[0], k = first.shape[1], d, i, j, c, lo, hi, b
+    cdef Py_ssize_t columns = 8 * k + 4, free_count
+    if coef.shape[0] != columns or coef.shape[1] != k or intercept.shape[0] != k:
+        raise ValueError(f"document stage weights of shape ({coef.shape[0]}, {coef.shape[1]}) "
+                         f"for {k} labels; expected ({columns}, {k})")
+    if lift.shape[0] != columns or lift.shape[1] != k:
+        raise ValueError("the document lift must have the shape of the stage's weights")
+    if states.shape[0] != n or (n and states.shape[1] != 2):
+        raise ValueError("states must hold two flags per sentence")
+    if starts.shape[0] != lengths.shape[0]:
+        raise ValueError("starts and lengths must have one entry per article")
+    proba_out = np.zeros((n, k), dtype=np.float64)
+    best_out = np.zeros(n, dtype=np.intp)
+    pushed_out = np.zeros(n, dtype=np.float64)
+    if n == 0:
+        return proba_out, best_out, pushed_out
+    cdef double[:, ::1] proba = proba_out
+    cdef Py_ssize_t[::1] best = best_out
+    cdef double[::1] pushed = pushed_out
+    first_proba = np.empty((n, k), dtype=np.float64)
+    cdef double[:, ::1] p = first_proba
+    cdef double* doc_mean = <double*>calloc(k, sizeof(double))
+    cdef double* free_mean = <double*>calloc(k, sizeof(double))
+    cdef double* scores = <double*>calloc(k, sizeof(double))
+    if doc_mean == NULL or free_mean == NULL or scores == NULL:
+        free(doc_mean)
+        free(free_mean)
+        free(scores)
+        raise MemoryError()
+    cdef bint is_free, own_voice, at_first, at_last, no_free
+    cdef double x, top, push
+    cdef Py_ssize_t expected = 0
+    try:
+        for d in range(starts.shape[0]):
+            if starts[d] != expected or lengths[d] < 1 or starts[d] + lengths[d] > n:
+                raise ValueError("the articles must cover the sentences in order")
+            expected = starts[d] + lengths[d]
+        if expected != n:
+            raise ValueError("the articles must cover the sentences in order")
+        for i in range(n):
+            softmax_row(&first[i, 0], &p[i, 0], k)
+        for d in range(starts.shape[0]):
+            lo = starts[d]
+            hi = lo + lengths[d]
+            memset(doc_mean, 0, k * sizeof(double))
+            memset(free_mean, 0, k * sizeof(double))
+            free_count = 0
+            for i in range(lo, hi):
+                is_free = states[i, 0]
+                if is_free:
+                    free_count += 1
+                for j in range(k):
+                    doc_mean[j] += p[i, j]
+                    if is_free:
+                        free_mean[j] += p[i, j]
+            for j in range(k):
+                doc_mean[j] /= hi - lo
+                if free_count:
+                    free_mean[j] /= free_count
+            no_free = free_count == 0
+            for i in range(lo, hi):
+                is_free = states[i, 0]
+                own_voice = states[i, 1]
+                at_first = i == lo
+                at_last = i == hi - 1
+                for c in range(k):
+                    scores[c] = intercept[c]
+                for j in range(k):
+                    x = p[i, j]
+                    for c in range(k):
+                        scores[c] += x * coef[j, c]
+                    x = log(fmax(x, _STAGE_FLOOR))
+                    for c in range(k):
+                        scores[c] += x * coef[k + j, c]
+                    if not at_first:
+                        x = p[i - 1, j]
+                        for c in range(k):
+                            scores[c] += x * coef[2 * k + j, c]
+                    if not at_last:
+                        x = p[i + 1, j]
+                        for c in range(k):
+                            scores[c] += x * coef[3 * k + j, c]
+                    if is_free:
+                        b = 4 if own_voice else 5
+                        for c in range(k):
+                            scores[c] += free_mean[j] * coef[b * k + j, c]
+                            scores[c] += doc_mean[j] * coef[6 * k + j, c]
+                    else:
+                        for c in range(k):
+                            scores[c] += doc_mean[j] * coef[7 * k + j, c]
+                for c in range(k):
+                    scores[c] += (is_free * coef[8 * k, c] + at_first * coef[8 * k + 1, c]
+                                  + at_last * coef[8 * k + 2, c] + no_free * coef[8 * k + 3, c])
+                softmax_row(scores, &proba[i, 0], k)
+                b = 0
+                top = proba[i, 0]
+                for c in range(1, k):
+                    if proba[i, c] > top:
+                        top = proba[i, c]
+                        b = c
+                best[i] = b
+                # the document's columns (GROUP_OF_COLUMN "document") towards the label
+                push = no_free * lift[8 * k + 3, b]
+                for j in range(k):
+                    if is_free:
+                        push += free_mean[j] * lift[(4 if own_voice else 5) * k + j, b]
+                        push += doc_mean[j] * lift[6 * k + j, b]
+                    else:
+                        push += doc_mean[j] * lift[7 * k + j, b]
+                pushed[i] = push
+    finally:
+        free(doc_mean)
+        free(free_mean)
+        free(scores)
+    return proba_out, best_out, pushed_out
+
+
+def insert_document_cues(int32_t[:, ::1] rows, double[:, ::1] weights,
+                         const double[::1] pushed, const Py_ssize_t[::1] best,
+                         double threshold, int32_t first_id):
+    """``Model._add_document_cues`` in place: where the document pushed a sentence's label by
+    more than ``threshold``, its cue (id ``first_id`` + label) goes after the cues at least as
+    strong, and the weakest drops out when there is no room."""
+    cdef Py_ssize_t n = rows.shape[0], top = rows.shape[1], i, c, at
+    cdef double w
+    if weights.shape[0] != n or weights.shape[1] != top or pushed.shape[0] != n \
+            or best.shape[0] != n:
+        raise ValueError("the cue arrays must have one row per sentence")
+    for i in range(n):
+        w = pushed[i]
+        if not w > threshold:
+            continue
+        at = 0
+        for c in range(top):
+            if rows[i, c] >= 0 and weights[i, c] >= w:
+                at += 1
+        if at >= top:
+            continue
+        for c in range(top - 1, at, -1):
+            rows[i, c] = rows[i, c - 1]
+            weights[i, c] = weights[i, c - 1]
+        rows[i, at] = first_id + <int32_t>best[i]
+        weights[i, at] = w
 
 
 # -- labelled rows -------------------------------------------------------------------------
