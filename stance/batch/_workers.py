@@ -22,6 +22,7 @@ __all__ = ["WATCH_SECONDS", "ordered_map", "shutdown"]
 T = TypeVar("T")
 WATCH_SECONDS = 0.2  # how often a worker checks that its parent is alive
 IDLE_SECONDS = 300  # an idle worker leaves after this (joblib's default)
+IN_FLIGHT_PER_JOB = 2  # tasks submitted ahead per worker: enough that none waits for the next
 
 
 def _watch_parent(parent: int) -> None:
@@ -52,14 +53,15 @@ def ordered_map(
 ) -> Iterator[tuple[T, Any]]:
     """``(tag, function(*args))`` for each ``(args, tag)`` of ``tasks``, in order, lazily.
 
-    At most ``2 * n_jobs`` tasks are in flight, so memory stays flat however many there are.
+    At most :data:`IN_FLIGHT_PER_JOB` ``* n_jobs`` tasks are in flight, so memory stays flat
+    however many there are.
     """
     executor = _executor(n_jobs)
     pending: deque[tuple[Any, T]] = deque()
     try:
         for args, tag in tasks:
             pending.append((executor.submit(function, *args), tag))
-            if len(pending) >= 2 * n_jobs:
+            if len(pending) >= IN_FLIGHT_PER_JOB * n_jobs:
                 future, done = pending.popleft()
                 yield done, future.result()
         while pending:
