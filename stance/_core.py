@@ -1,7 +1,7 @@
 """Which reading core labels text: the compiled one, or the Python reference.
 
-stance reads a sentence (splitting, gazetteer, attribution, voice, features, first-stage sums)
-in one of two implementations with one behaviour:
+stance reads a sentence (splitting, gazetteer, attribution, voice, features, first-stage sums,
+the document stage) in one of two implementations with one behaviour:
 
 - ``python``: the modules of :mod:`stance.text` and :mod:`stance.model`, the specification;
 - ``compiled``: ``stance/text/_compiled.pyx``, built into a C extension by ``pip install``
