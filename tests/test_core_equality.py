@@ -315,18 +315,13 @@ def stage_inputs(draw: st.DrawFn) -> tuple:
 def test_the_same_document_stage(compiled: object, inputs: tuple) -> None:
     """The fused compiled stage equals document_rows, the second stage and its softmax, and
     the document columns' push at the chosen label."""
-    from stance.model._document_stage import document_rows
-    from stance.model._runtime import _DOCUMENT_COLUMNS
-    from stance.model._scoring import softmax
+    from stance.model._document_stage import document_stage
 
     first, lengths, states, coef, intercept = inputs
     starts = np.cumsum([0, *lengths[:-1]]).astype(np.int64) if lengths else np.zeros(0, np.int64)
     slices = [slice(int(a), int(a) + b) for a, b in zip(starts, lengths)]
-    rows = document_rows(softmax(first), slices, states)
-    proba = softmax(rows @ coef + intercept)
-    best = proba.argmax(axis=1)
     lift = coef - coef.mean(axis=1, keepdims=True)
-    pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], lift[_DOCUMENT_COLUMNS][:, best])
+    proba, best, pushed = document_stage(first, slices, states, coef, intercept, lift)
     c_proba, c_best, c_pushed = compiled.document_stage(  # type: ignore[attr-defined]
         first,
         starts,

@@ -21,8 +21,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from stance._labels import LABELS
+from stance.model._scoring import softmax
 
-__all__ = ["COLUMNS", "GROUP_OF_COLUMN", "document_rows", "free_sentences"]
+__all__ = ["COLUMNS", "GROUP_OF_COLUMN", "document_rows", "document_stage", "free_sentences"]
 
 _K = len(LABELS)
 # The columns of a document-stage row, in order, and the evidence each belongs to.
@@ -52,6 +53,9 @@ GROUP_OF_COLUMN: tuple[str, ...] = (
     *(group for _, group in _TAIL),
 )
 _FLOOR = 1e-6
+# The columns that read the rest of the document (not the sentence's own): the push they give
+# a sentence's label is what the cues name as the document's voice.
+_DOCUMENT_COLUMNS = np.array([group == "document" for group in GROUP_OF_COLUMN])
 
 
 _OWN_VOICE = ("v:first_person", "v:hedge", "v:evaluative", "v:question", "v:exclaim", "v:you")
@@ -119,3 +123,25 @@ def document_rows(proba: np.ndarray, slices: Sequence[slice], states: np.ndarray
     rows[:, tail + 2] = last
     rows[:, tail + 3] = (free_counts == 0)[doc_of]
     return rows
+
+
+def document_stage(
+    first: np.ndarray,
+    slices: Sequence[slice],
+    states: np.ndarray,
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    lift: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stage over the first stage's scores ``first``: ``(proba, best, pushed)``, the
+    probabilities, the chosen label and how far the document's columns pushed it (their values
+    times ``lift``, the stage's weights ``coef`` relative to their mean, at the chosen label).
+
+    The reference of the compiled core's ``document_stage``, which computes the same in one pass.
+    """
+    rows = document_rows(softmax(first), slices, states)
+    proba = softmax(rows @ coef + intercept)
+    best = proba.argmax(axis=1)
+    document_lift = lift[_DOCUMENT_COLUMNS]
+    pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], document_lift[:, best])
+    return proba, best, pushed

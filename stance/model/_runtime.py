@@ -28,7 +28,7 @@ from stance import _core
 from stance._errors import InputError, ModelFileError
 from stance._labels import LABELS, UNCERTAIN, check_confidence
 from stance.model import _files as _modelfile
-from stance.model._document_stage import GROUP_OF_COLUMN, document_rows, free_sentences
+from stance.model._document_stage import document_stage, free_sentences
 from stance.model._scoring import (
     article_outlets,
     article_slices,
@@ -45,8 +45,6 @@ __all__ = ["Cue", "Labelled", "Model", "load", "save_model", "weights_bytes"]
 
 # A document-stage push (in logits) above which the cues name the document's voice.
 _DOCUMENT_CUE = 0.5
-# The document stage's columns that read the rest of the document (not the sentence's own).
-_DOCUMENT_COLUMNS = np.array([group == "document" for group in GROUP_OF_COLUMN])
 
 
 def _fixed_step(coef: np.ndarray) -> float:
@@ -275,14 +273,8 @@ class Model:
         if self._stage_coef is None:
             proba = softmax(reading.first)
             best = proba.argmax(axis=1)
-        elif compiled:
-            proba, best, pushed = self._compiled_stage(reading, slices)
         else:
-            rows = document_rows(softmax(reading.first), slices, reading.states)
-            proba = softmax(rows @ self._stage_coef + self._stage_intercept)
-            best = proba.argmax(axis=1)
-            lift = self._stage_lift[_DOCUMENT_COLUMNS]
-            pushed = np.einsum("ij,ji->i", rows[:, _DOCUMENT_COLUMNS], lift[:, best])
+            proba, best, pushed = self._stage(reading, slices, compiled)
         if top <= 0:
             cue_rows, cue_weights = (
                 np.zeros((len(best), 0), dtype=np.int32),
@@ -299,17 +291,28 @@ class Model:
                 self._add_document_cues(pushed, best, cue_rows, cue_weights)
         return _Scored(proba, best, cue_rows, cue_weights)
 
-    def _compiled_stage(
-        self, reading: _Reading, slices: list[slice]
+    def _stage(
+        self, reading: _Reading, slices: list[slice], compiled: bool
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The document stage and its pushes, computed by the compiled core in one pass."""
-        compiled = _core.compiled()
-        assert compiled is not None and self._stage_coef is not None
+        """The document stage and its pushes: computed by the compiled core in one pass, or
+        by the numpy reference (:func:`document_stage`)."""
+        assert self._stage_coef is not None and self._stage_intercept is not None
+        if not compiled:
+            return document_stage(
+                reading.first,
+                slices,
+                reading.states,
+                self._stage_coef,
+                self._stage_intercept,
+                self._stage_lift,
+            )
+        core = _core.compiled()
+        assert core is not None
         starts = np.fromiter((part.start for part in slices), dtype=np.int64, count=len(slices))
         lengths = np.fromiter(
             (part.stop - part.start for part in slices), dtype=np.int64, count=len(slices)
         )
-        proba, best, pushed = compiled.document_stage(
+        proba, best, pushed = core.document_stage(
             np.ascontiguousarray(reading.first, dtype=np.float64),
             starts,
             lengths,

@@ -2943,7 +2943,7 @@ def document_stage(const double[:, ::1] first, const int64_t[::1] starts,
                    const int64_t[::1] lengths, const unsigned char[:, ::1] states,
                    const double[:, ::1] coef, const double[::1] intercept,
                    const double[:, ::1] lift):
-    """``Model._label``'s document stage, fused: the softmax of the first stage's scores
+    """``_document_stage.document_stage``, fused: the softmax of the first stage's scores
     ``first``, :func:`_document_stage.document_rows` of articles ``starts``/``lengths`` (in
     order, covering every sentence) with ``states``, the second stage ``coef``/``intercept``
     and its softmax, in one pass without making the rows. A row is mostly zeros (a sentence
