@@ -3,7 +3,9 @@
 A corpus is built from the seed articles: their sentences (split by stance) reshuffled to
 ``--sentences`` sentences and joined, one sentence a line, into articles of 30 sentences,
 written as a JSON Lines file of articles. Every measurement runs in a fresh subprocess with
-OMP/OPENBLAS/MKL threads set to 1, ``--runs`` times; the table shows medians.
+OMP/OPENBLAS/MKL threads set to 1, ``--runs`` times, in rounds (one run of each measurement
+per round, so that a ratio's two sides see the same stretches of a shared machine); the table
+shows medians, and for the jobs=2 ratios also the median of the rounds' own ratios.
 
 1. ``Model.predict_proba`` throughput (sentences/s, in article context, batches of 32
    articles) on the shipped model;
@@ -519,15 +521,8 @@ def cold_run(core: str | None = None) -> dict[str, Any]:
     return {"seconds": float(wall["stdout"].splitlines()[-1]), "process_wall_s": wall["seconds"]}
 
 
-def repeat(runs: int, label: str, once: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    results = []
-    for number in range(runs):
-        results.append(once())
-        print(
-            f"  {label} run {number + 1}/{runs}: {results[-1]['seconds']:.2f} s",
-            file=sys.stderr,
-            flush=True,
-        )
+def summary_of(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians (and the best) of one measurement's runs."""
     median = statistics.median(r["seconds"] for r in results)
     summary: dict[str, Any] = {"median_s": median, "runs_s": [r["seconds"] for r in results]}
     if "n" in results[0]:
@@ -542,6 +537,36 @@ def repeat(runs: int, label: str, once: Callable[[], dict[str, Any]]) -> dict[st
     if "process_wall_s" in results[0]:
         summary["process_wall_median_s"] = statistics.median(r["process_wall_s"] for r in results)
     return summary
+
+
+def interleaved(
+    runs: int, plan: list[tuple[str, Callable[[], dict[str, Any]]]]
+) -> dict[str, dict[str, Any]]:
+    """Each measurement of ``plan`` ``runs`` times, in rounds: one run of each per round.
+
+    A shared machine's speed drifts over minutes. Run one measurement's five times in a row
+    and the next's after, and a drift between them lands in their ratio (jobs=2 / jobs=1,
+    stance / fastText); in rounds, each ratio's two sides see the same stretches.
+    """
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in plan}
+    for number in range(runs):
+        for name, once in plan:
+            results[name].append(once())
+            print(
+                f"  {name} run {number + 1}/{runs}: {results[name][-1]['seconds']:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+    return {name: summary_of(found) for name, found in results.items()}
+
+
+def paired_ratio(faster: dict[str, Any], slower: dict[str, Any]) -> float:
+    """The median over rounds of one round's throughput ratio (the runs of a round were
+    made one after the other, so each ratio compares like with like)."""
+    return statistics.median(
+        (faster["n"] / fast) / (slower["n"] / slow)
+        for fast, slow in zip(faster["runs_s"], slower["runs_s"])
+    )
 
 
 def has_fasttext() -> bool:
@@ -579,23 +604,34 @@ def measure(
         )
         peers = [(name, once) for name, once in peers if name != "fasttext"]
     cold_run()  # writes the bytecode of the checkout, as `pip install` would have
-    shared: dict[str, dict[str, Any] | None] = {"fasttext": None}
-    shared.update({name: repeat(runs, name, once) for name, once in peers})
-    by_core: dict[str, dict[str, dict[str, Any]]] = {}
+    plan = list(peers)
     for core in cores:
-
-        def plan(core: str = core) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
-            return [
-                ("predict_proba", lambda: run_child("predict", corpus, core)),
-                ("label_articles_jobs1", lambda: run_child("label1", corpus, core)),
-                ("label_articles_jobs1_pair", lambda: run_pair("label1", corpus, core)),
-                ("label_articles_jobs2", lambda: run_child("label2", corpus, core)),
-                ("label_articles_jobs2_cold_pool", lambda: run_child("label2cold", corpus, core)),
-                ("cli_jobs1", lambda: cli_run(corpus, 1, core)),
-                ("cold_start", lambda: cold_run(core)),
-            ]
-
-        by_core[core] = {name: repeat(runs, f"{core} {name}", once) for name, once in plan()}
+        plan += [
+            (f"{core} predict_proba", lambda core=core: run_child("predict", corpus, core)),
+            (f"{core} label_articles_jobs1", lambda core=core: run_child("label1", corpus, core)),
+            (
+                f"{core} label_articles_jobs1_pair",
+                lambda core=core: run_pair("label1", corpus, core),
+            ),
+            (f"{core} label_articles_jobs2", lambda core=core: run_child("label2", corpus, core)),
+            (
+                f"{core} label_articles_jobs2_cold_pool",
+                lambda core=core: run_child("label2cold", corpus, core),
+            ),
+            (f"{core} cli_jobs1", lambda core=core: cli_run(corpus, 1, core)),
+            (f"{core} cold_start", lambda core=core: cold_run(core)),
+        ]
+    measured = interleaved(runs, plan)
+    shared: dict[str, dict[str, Any] | None] = {"fasttext": None}
+    shared.update({name: measured[name] for name, _ in peers})
+    by_core = {
+        core: {
+            name.split(" ", 1)[1]: summary
+            for name, summary in measured.items()
+            if name.startswith(f"{core} ")
+        }
+        for core in cores
+    }
     return shared, by_core
 
 
@@ -679,6 +715,12 @@ def figures(
     )
     out["cli_vs_label"] = raw["cli_jobs1"]["sps"] / raw["label_articles_jobs1"]["sps"]
     out["jobs2_speedup"] = raw["label_articles_jobs2"]["sps"] / raw["label_articles_jobs1"]["sps"]
+    out["jobs2_speedup_paired"] = paired_ratio(
+        raw["label_articles_jobs2"], raw["label_articles_jobs1"]
+    )
+    out["pair_speedup_paired"] = paired_ratio(
+        raw["label_articles_jobs1_pair"], raw["label_articles_jobs1"]
+    )
     out["pair_speedup"] = (
         raw["label_articles_jobs1_pair"]["sps"] / raw["label_articles_jobs1"]["sps"]
     )
@@ -741,10 +783,11 @@ def table(fig: dict[str, Any], spark: dict[str, Any] | None) -> str:
         ),
         measured("`stance label -j 1` → JSONL (wall, start-up incl.)", "cli_jobs1"),
         f"| `stance label` / `label_articles` | {fig['cli_vs_label']:.2f} × | | |",
-        f"| jobs=2 / jobs=1 | {fig['jobs2_speedup']:.2f} × (workers' start-up timed too: "
+        f"| jobs=2 / jobs=1 | {fig['jobs2_speedup']:.2f} × (round by round: "
+        f"{fig['jobs2_speedup_paired']:.2f} ×; workers' start-up timed too: "
         f"{fig['jobs2_cold_pool_speedup']:.2f} ×) | | |",
         f"| two jobs=1 processes at once / one (this machine's ceiling for jobs=2) | "
-        f"{fig['pair_speedup']:.2f} × | | |",
+        f"{fig['pair_speedup']:.2f} × (round by round: {fig['pair_speedup_paired']:.2f} ×) | | |",
         f"| peer: TF-IDF(1,2) + LogisticRegression, 1 core | {tf:,.0f} "
         f"(best {fig['tfidf_best_sps']:,.0f}) sentences/s | 1 | |",
         f"| peer: fastText supervised wordNgrams=2, k=1, 1 core | {ft:,.0f} "

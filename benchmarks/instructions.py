@@ -69,9 +69,11 @@ for batch in _batches(articles[1:], 32):
     docs = [i for i, article in enumerate(batch) for _ in article.text.split("\\n")]
     work.append((batch, lines, docs))
 if step == "jsonl":  # labelled beforehand, whatever n: only the writing is counted
+    from stance.batch import _labelling
     from stance.batch._labelling import LabelledBatch, _label_columns, _unit_batches
+    pieces = getattr(_labelling, "_pieces", lambda units: units)  # units, before 2026-12-07
     labelled = [
-        LabelledBatch(units, _label_columns(model, units))
+        LabelledBatch(units, _label_columns(model, pieces(units)))
         for batch, _, _ in work
         for units, _ in _unit_batches(iter(batch), len(batch))
     ]

@@ -9,14 +9,12 @@ it to 1e-9): a linear model's prediction is a sum of weight rows, one per featur
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import math
 import platform
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from itertools import chain, repeat
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from stance import _core
+from stance._collector import collector_paused
 from stance._errors import InputError, ModelFileError
 from stance._labels import LABELS, UNCERTAIN, check_confidence
 from stance.model import _files as _modelfile
@@ -264,7 +263,7 @@ class Model:
                 return None
             with self._reader_lock:
                 if self._reader is None:
-                    with _collector_paused():
+                    with collector_paused():
                         self._reader = compiled.Reader(self._names, self.feature_groups)
         return self._reader
 
@@ -524,20 +523,6 @@ def _load_estimator(directory: Path, manifest: dict[str, Any]) -> FramingClassif
     return estimator
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a model's hundreds of thousands of long-lived names
-    and tables are made: it would walk them again and again for nothing (about 6% of a cold
-    start). Back to the caller's setting after, whatever happens."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _load_model(directory: Path) -> Model:
     manifest = _modelfile.read_manifest(directory)
     if tuple(manifest.get("labels", ())) != LABELS:
@@ -605,7 +590,7 @@ def load(path: str | Path | None = None) -> Model:
     directory = (Path(path) if path is not None else _modelfile.default_model_dir()).resolve()
     with _lock:
         if directory not in _cache:
-            with _collector_paused():
+            with collector_paused():
                 _cache[directory] = _load_model(directory)
         return _cache[directory]
 
