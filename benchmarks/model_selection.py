@@ -14,7 +14,12 @@ which label wins, so calibration is off here to save time.
         --without-documents retold- --output benchmarks/results/without_retold.json
 
 ``--without-documents`` leaves out of training the documents (authored or retold) whose id
-starts with one of the prefixes given (a round of writers, say), to measure what they add.
+starts with one of the prefixes given (a round of writers, say), to measure what they add;
+``--also-train`` adds a shipped file that is not trained on (``retold_eval``), to measure what
+it would add::
+
+    python benchmarks/model_selection.py --only "shipped configuration" \
+        --also-train retold_eval --output benchmarks/results/with_retold_eval.json
 """
 
 from __future__ import annotations
@@ -92,6 +97,13 @@ def main() -> None:
         metavar="PREFIX",
         help="leave out of training the documents whose id starts with one of these",
     )
+    parser.add_argument(
+        "--also-train",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="shipped annotation files to train on as well (retold_eval, say: what it would add)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     seeds = read_annotations(shipped_path("seeds"))
@@ -102,7 +114,7 @@ def main() -> None:
         if name != "seeds"
         for r in read_annotations(shipped_path(name))
         if not (left_out and str(r["doc"]).startswith(left_out))
-    ]
+    ] + [r for name in args.also_train for r in read_annotations(shipped_path(name))]
     dev = read_annotations(shipped_path("dev"))
     configs = {k: v for k, v in configurations().items() if not args.only or k in args.only}
     rows = Parallel(n_jobs=args.jobs)(

@@ -104,6 +104,31 @@ def test_retold_training_documents_are_marked_sourced_and_apart_from_dev() -> No
         assert found == list(range(len(found))), doc
 
 
+def test_the_retold_evaluation_set_is_sourced_and_apart_from_training_and_dev() -> None:
+    import csv
+
+    evaluation = read_annotations(shipped_path("retold_eval"))
+    assert "retold_eval" not in TRAINING
+    assert all(r["origin"] == "retold-eval" and r["url"] and r["outlet"] for r in evaluation)
+    root = shipped_path("dev").parent
+    with (root / "retold_eval_sources.csv").open(encoding="utf-8") as handle:
+        sources = {row["doc"]: row for row in csv.DictReader(handle)}
+    assert {r["doc"] for r in evaluation} == set(sources)
+    urls = [row["url"] for row in sources.values()]
+    assert len(set(urls)) == len(urls)
+    # no page of the training documents or of the dev set, and no document of either
+    for name, file in (("retold_documents", "retold_sources.csv"), ("dev", "dev_sources.csv")):
+        with (root / file).open(encoding="utf-8") as handle:
+            assert not set(urls) & {row["url"] for row in csv.DictReader(handle)}, name
+        assert not {r["doc"] for r in evaluation} & {
+            r["doc"] for r in read_annotations(shipped_path(name))
+        }
+    indices: dict[str, list[int]] = {}
+    for r in evaluation:
+        indices.setdefault(r["doc"], []).append(r["idx"])
+    assert all(found == list(range(len(found))) for found in indices.values())
+
+
 def test_load_annotations_gives_a_dataset_with_classlabel() -> None:
     ds = stance.load_annotations()
     assert ds.features["label"].names == list(stance.LABELS)

@@ -7,6 +7,7 @@ mechanics.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -252,6 +253,20 @@ def test_columns_and_cues_without_repeats() -> None:
     for row in rows:
         assert len(row.cues) == len(set(row.cues)), row.cues
         assert row.cut is False and row.row()["cut"] is False
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_labelling_leaves_the_cycle_collector_as_the_caller_set_it(enabled: bool) -> None:
+    # rows are made with the collector paused; the caller's setting must come back, and a
+    # collector the caller turned off must stay off
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        rows = stance.label_article("Peskov said the talks had failed. Kyiv denied it.")
+        assert len(rows) == 2
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 @pytest.mark.slow  # measures memory over a megabyte of text, under tracemalloc
