@@ -210,18 +210,18 @@ def child_label(corpus: Path, jobs: int, warm_pool: bool = True) -> dict[str, An
     from itertools import islice
 
     import stance
+    from stance.batch._labelling import WORKER_BATCH_ARTICLES
 
     model = stance.load()
     list(stance.label_articles([next(stream_articles(corpus))], model=model))
     warm_up = 0.0
     if jobs > 1 and warm_pool:
         started = time.perf_counter()
-        # One batch for each worker, so that each loads its model before the clock starts.
-        list(
-            stance.label_articles(
-                islice(stream_articles(corpus), BATCH_ARTICLES * jobs), jobs=jobs, model=model
-            )
-        )
+        # Two batches for each worker, so that each loads its model before the clock starts
+        # (with fewer articles than a worker's batch, one worker alone would be warmed, and the
+        # other would load its model inside the timing).
+        warm = WORKER_BATCH_ARTICLES * jobs * 2
+        list(stance.label_articles(islice(stream_articles(corpus), warm), jobs=jobs, model=model))
         warm_up = time.perf_counter() - started
     with corpus.open(encoding="utf-8") as handle:
         total = sum(1 for _ in handle)
