@@ -316,7 +316,7 @@ class LabelledBatch:
         if self._rows is None:
             compiled = _core.compiled() if _core.active() == "compiled" else None
             # Thousands of rows, none in a cycle: the collector would walk them for nothing
-            # (a third of making them).
+            # (about a quarter of making them, benchmarks/jobs_overhead.py).
             with collector_paused():
                 if compiled is None:
                     self._rows = self._make_rows()
