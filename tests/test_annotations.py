@@ -104,27 +104,40 @@ def test_retold_training_documents_are_marked_sourced_and_apart_from_dev() -> No
         assert found == list(range(len(found))), doc
 
 
-def test_the_retold_evaluation_set_is_sourced_and_apart_from_training_and_dev() -> None:
+@pytest.mark.parametrize(
+    ("name", "origin", "apart_from"),
+    [
+        ("retold_eval", "retold-eval", ("retold_documents", "dev")),
+        ("retold_test", "retold-test", ("retold_documents", "dev", "retold_eval")),
+    ],
+)
+def test_the_retold_held_out_sets_are_sourced_and_apart_from_the_others(
+    name: str, origin: str, apart_from: tuple[str, ...]
+) -> None:
     import csv
 
-    evaluation = read_annotations(shipped_path("retold_eval"))
-    assert "retold_eval" not in TRAINING
-    assert all(r["origin"] == "retold-eval" and r["url"] and r["outlet"] for r in evaluation)
+    held_out = read_annotations(shipped_path(name))
+    assert name not in TRAINING
+    assert all(r["origin"] == origin and r["url"] and r["outlet"] for r in held_out)
     root = shipped_path("dev").parent
-    with (root / "retold_eval_sources.csv").open(encoding="utf-8") as handle:
+    with (root / f"{name}_sources.csv").open(encoding="utf-8") as handle:
         sources = {row["doc"]: row for row in csv.DictReader(handle)}
-    assert {r["doc"] for r in evaluation} == set(sources)
+    assert {r["doc"] for r in held_out} == set(sources)
+    assert all(r["url"] == sources[r["doc"]]["url"] for r in held_out)
     urls = [row["url"] for row in sources.values()]
     assert len(set(urls)) == len(urls)
-    # no page of the training documents or of the dev set, and no document of either
-    for name, file in (("retold_documents", "retold_sources.csv"), ("dev", "dev_sources.csv")):
+    # no page of the training documents, the dev set or an earlier held-out set, and no
+    # document of theirs
+    sources_of = {"retold_documents": "retold", "dev": "dev", "retold_eval": "retold_eval"}
+    for other in apart_from:
+        file = f"{sources_of[other]}_sources.csv"
         with (root / file).open(encoding="utf-8") as handle:
-            assert not set(urls) & {row["url"] for row in csv.DictReader(handle)}, name
-        assert not {r["doc"] for r in evaluation} & {
-            r["doc"] for r in read_annotations(shipped_path(name))
+            assert not set(urls) & {row["url"] for row in csv.DictReader(handle)}, other
+        assert not {r["doc"] for r in held_out} & {
+            r["doc"] for r in read_annotations(shipped_path(other))
         }
     indices: dict[str, list[int]] = {}
-    for r in evaluation:
+    for r in held_out:
         indices.setdefault(r["doc"], []).append(r["idx"])
     assert all(found == list(range(len(found))) for found in indices.values())
 

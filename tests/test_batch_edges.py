@@ -165,6 +165,25 @@ def test_a_rerun_labels_new_inputs_and_reports_changed_ones(
     assert "labelled 1 article," in err and "(3 labelled by an earlier run)" in err
 
 
+def test_an_article_whose_address_changed_is_reported_as_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.batch._labelling import Article
+    from stance.batch._sink import content_hash
+
+    plain = Article("a", "Norway will send more air defence.", "Press release")
+    sited = Article(plain.id, plain.text, plain.outlet, url="https://www.regjeringen.no/en/a")
+    assert content_hash(plain) != content_hash(sited)
+    source, out = tmp_path / "in.jsonl", tmp_path / "rows.jsonl"
+    record = {"id": "a", "text": plain.text, "outlet": plain.outlet}
+    source.write_text(json.dumps(record) + "\n", "utf-8")
+    assert main(["label", str(source), "-o", str(out), "-q", "-j", "1"]) == 0
+    source.write_text(json.dumps({**record, "url": sited.url}) + "\n", "utf-8")
+    capsys.readouterr()
+    assert main(["label", str(source), "-o", str(out), "-q", "-j", "1"]) == 0
+    assert "changed article ('a' was labelled" in capsys.readouterr().err
+
+
 @pytest.mark.slow  # starts stance in a process
 def test_stdin_reruns_label_what_is_new(tmp_path: Path) -> None:
     out = tmp_path / "rows.jsonl"

@@ -11,7 +11,7 @@ import pytest
 
 import stance
 from stance.text import load_gazetteer
-from stance.text._document import read_document, speaker_tag
+from stance.text._document import read_document, speaker_tag, with_site
 from stance.text._features import _read_article
 
 # Predictions depend on the reading core: every test here runs under each (conftest.py).
@@ -291,6 +291,28 @@ def test_a_document_is_not_voiced_by_whom_it_quotes() -> None:
         ("The Times (UK)", None),
         ("Kyiv Independent", None),
         ("Japan Today", None),
+        # A government body names its country: in the outlet, or by its adjective.
+        ("Government of Norway (regjeringen.no)", "western_intelligence"),
+        ("U.S. Mission to the OSCE", "western_intelligence"),
+        ("Australian Minister for Foreign Affairs", "western_intelligence"),
+        ("Global Affairs Canada", "western_intelligence"),
+        ("Embassy of Russia in the United States", "russian_mod"),  # the first named
+        ("Embassy of Switzerland in Russia", None),  # a third country
+        ("Swiss Federal Department of Foreign Affairs", None),
+        ("Foreign Affairs", None),  # a magazine: no country
+        ("Czech Radio", None),  # a country's adjective beside no government body
+        # Think tanks the annotation guide names.
+        ("Council on Foreign Relations", "western_intelligence"),
+        ("Stockholm International Peace Research Institute", "western_intelligence"),
+        ("Valdai Discussion Club", "russian_mod"),
+        # A government's site, in the outlet or from the page's address.
+        ("Foreign Ministry (www.mfa.gov.lv)", "western_intelligence"),
+        ("osce.usmission.gov", "western_intelligence"),
+        ("Daily bulletin (mil.gov.ua)", "official_ukrainian"),
+        ("A blog (mil.ru)", "russian_mod"),
+        ("State Council (www.gov.cn)", None),  # a third country's
+        ("Wired-Gov (www.wired-gov.net)", None),  # "gov" inside a name is no site
+        ("Milan World (www.milanworld.net)", None),
     ],
 )
 def test_an_outlet_is_a_source_only_when_it_names_one_that_authors(
@@ -298,3 +320,41 @@ def test_an_outlet_is_a_source_only_when_it_names_one_that_authors(
 ) -> None:
     doc = _read([("Shelling continued overnight near the river.", "x")], outlet)
     assert (doc.group, doc.evidence) == ((group, "outlet") if group else (None, "none"))
+
+
+@pytest.mark.parametrize(
+    ("outlet", "url", "source"),
+    [
+        (
+            "Government of Norway",
+            "https://www.regjeringen.no/en/x",
+            "Government of Norway (www.regjeringen.no)",
+        ),
+        (
+            "Kremlin (kremlin.ru)",
+            "http://kremlin.ru/events/1",
+            "Kremlin (kremlin.ru)",
+        ),  # named already
+        (None, "https://www.state.gov/briefings/", "www.state.gov"),
+        ("TASS", None, "TASS"),
+        ("TASS", "not an address", "TASS"),
+        ("TASS", "http://[::1", "TASS"),
+        ("", "", None),
+    ],
+)
+def test_the_source_read_is_the_outlet_with_the_site_of_its_address(
+    outlet: str | None, url: str | None, source: str | None
+) -> None:
+    assert with_site(outlet, url) == source
+
+
+def test_a_page_address_on_a_government_site_gives_the_document_its_voice() -> None:
+    text = "Norway will provide 2 billion kroner in military support to Ukraine this year. " + (
+        "The package includes air defence."
+    )
+    article = {"text": text, "outlet": "Press release"}
+    plain = list(stance.label_articles([article]))
+    sited = list(stance.label_articles([{**article, "url": "https://www.regjeringen.no/en/a"}]))
+    assert [r.label for r in plain] == ["neutral"] * 2
+    assert [r.label for r in sited] == ["western_intelligence"] * 2
+    assert [r.outlet for r in sited] == ["Press release"] * 2  # the row keeps the outlet given

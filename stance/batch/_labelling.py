@@ -23,6 +23,7 @@ from stance import _core, _io
 from stance._collector import collector_paused
 from stance._errors import InputError
 from stance._labels import LABELS, UNCERTAIN, check_confidence
+from stance.text._document import with_site
 from stance.text._splitting import split_bounded
 
 if TYPE_CHECKING:
@@ -199,13 +200,17 @@ class _Labels(NamedTuple):
     cut: Any  # numpy (n,) bool
 
 
-# What labelling needs of a unit: its text, its outlet and its spans (None: not found yet).
-# A worker's task is a list of these, which pickles in half the time the units would take.
-_Piece = tuple[str, str, "tuple[tuple[int, int, bool], ...] | None"]
+# What labelling needs of a unit: its text, what is known of its source (its outlet, with
+# its address's site) and its spans (None: not found yet). A worker's task is a list of
+# these, which pickles in half the time the units would take.
+_Piece = tuple[str, "str | None", "tuple[tuple[int, int, bool], ...] | None"]
 
 
 def _pieces(units: list[_Unit]) -> list[_Piece]:
-    return [(unit.article.text, unit.article.outlet, unit.spans) for unit in units]
+    return [
+        (unit.article.text, with_site(unit.article.outlet, unit.article.url), unit.spans)
+        for unit in units
+    ]
 
 
 def _sentences(
@@ -228,7 +233,7 @@ def _label_columns(model: Model, pieces: list[_Piece]) -> _Labels:
     spans_of = [_sentences(text, spans) for text, _, spans in pieces]
     texts: list[str] = []
     docs: list[int] = []
-    outlets: list[str] = []
+    outlets: list[str | None] = []
     bounds: list[tuple[int, int]] = []
     cut: list[bool] = []
     for number, ((text, outlet, _), spans) in enumerate(zip(pieces, spans_of)):

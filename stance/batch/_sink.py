@@ -80,9 +80,11 @@ def _parquet_table(rows: list[dict[str, Any]]) -> Any:
 
 
 def content_hash(article: Article) -> bytes:
-    """What identifies an article's content: its text, outlet and date (16 bytes of SHA-256).
+    """What identifies an article's content: its text, outlet and date, and its address when
+    it has one (the address's site is evidence of its voice): 16 bytes of SHA-256.
 
-    The text is hashed a slice at a time, so a long article is not copied whole.
+    The text is hashed a slice at a time, so a long article is not copied whole. An article
+    without an address hashes as it did before addresses counted, so older journals resume.
     """
     digest = hashlib.sha256()
     for field in (article.outlet, article.date):
@@ -92,6 +94,9 @@ def content_hash(article: Article) -> bytes:
     step = 1 << 20
     for start in range(0, len(text), step):
         digest.update(text[start : start + step].encode("utf-8", "surrogatepass"))
+    if article.url:
+        encoded = article.url.encode("utf-8", "surrogatepass")
+        digest.update(b"\x00url" + len(encoded).to_bytes(8, "big") + encoded)
     return digest.digest()[:16]
 
 

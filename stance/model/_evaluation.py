@@ -15,6 +15,7 @@ import numpy as np
 
 from stance._errors import InputError
 from stance._labels import ABBREVIATIONS, LABELS
+from stance.text._document import with_site
 
 __all__ = [
     "calibration",
@@ -52,17 +53,23 @@ def doc_of(record: dict[str, Any], position: int) -> str:
     return str(record.get("doc_id", record.get("doc", f"#{position}")))
 
 
+def source_of(record: dict[str, Any]) -> str | None:
+    """What a record says of its article's source: its outlet, with its address's site."""
+    return with_site(record.get("outlet") or None, record.get("url") or None)
+
+
 def predict_records(
     proba_fn: ProbaFn, records: Sequence[dict[str, Any]], *, outlets: bool = True
 ) -> np.ndarray:
     """Probabilities for each record, in the records' own order, articles read in context.
 
-    The records' ``outlet`` fields are passed to the model unless ``outlets`` is false.
+    The records' ``outlet`` fields (with the site of their ``url``) are passed to the model
+    unless ``outlets`` is false.
     """
     order = order_by_article(records)
     texts = [records[i]["text"] for i in order]
     docs = [doc_of(records[i], i) for i in order]
-    sources = [records[i].get("outlet") or None if outlets else None for i in order]
+    sources = [source_of(records[i]) if outlets else None for i in order]
     proba = proba_fn(texts, docs, sources)
     aligned = np.empty_like(proba)
     aligned[order] = proba

@@ -24,6 +24,7 @@ from stance.model._evaluation import (
     order_by_article,
     predict_records,
     report,
+    source_of,
 )
 
 __all__ = [
@@ -79,8 +80,7 @@ def _arrays(
         [records[i]["text"] for i in order],
         [records[i]["label"] for i in order],
         docs,
-        [records[i].get("outlet") or None if shows_outlet(doc) else None
-         for i, doc in zip(order, docs)],
+        [source_of(records[i]) if shows_outlet(doc) else None for i, doc in zip(order, docs)],
     )  # fmt: skip
 
 

@@ -25,6 +25,8 @@ from stance.text._tokens import fold, word_bounds, words
 
 __all__ = ["Actor", "Gazetteer", "Mention", "find_actors", "load_gazetteer"]
 
+# "Canadian government", "Czech officials": a country's alias that gives its adjective.
+_GOVERNMENT_NOUNS = frozenset(["government", "officials", "authorities"])
 _COLUMNS = ("id", "name", "group", "kind", "aliases", "role", "from", "to", "ambiguous", "reason")
 _HEADER = "\t".join(_COLUMNS)
 _KINDS = frozenset(
@@ -117,6 +119,21 @@ class Gazetteer:
             if actor.kind == "person" and not actor.ambiguous and len(parts) > 1:
                 groups.setdefault(fold(parts[-1]), set()).add(actor.group)
         return {name: next(iter(found)) for name, found in groups.items() if len(found) == 1}
+
+    @cached_property
+    def demonyms(self) -> dict[str, str]:
+        """Folded adjective -> group, for the countries that have one: "Canadian", from the
+        alias "Canadian government". An outlet "Australian Minister for Foreign Affairs"
+        names its country by it (``stance.text._document``)."""
+        found: dict[str, str] = {}
+        for actor in self.actors:
+            if actor.kind != "country":
+                continue
+            for alias in actor.aliases:
+                adjective, _, noun = alias.rpartition(" ")
+                if adjective and " " not in adjective and noun in _GOVERNMENT_NOUNS:
+                    found[fold(adjective)] = actor.group
+        return found
 
     def find(self, text: str) -> list[Mention]:
         """Every actor mention in ``text``, left to right, longest alias first."""

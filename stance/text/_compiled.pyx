@@ -62,7 +62,7 @@ SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
 
 # The version of the features this core computes (``_features.FEATURE_VERSION`` of the reference
 # it mirrors): stance._core does not use a build whose version differs from the reference's.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 
 import re as _re
 

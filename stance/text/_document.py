@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from stance.text._actors import Gazetteer, Mention
 from stance.text._attribution import Attribution
@@ -210,12 +211,99 @@ def _outlet_group(outlet: str | None, gazetteer: Gazetteer) -> str | None:
     name = _OUTLET_NAME.sub("", outlet)  # "Kremlin (kremlin.ru)": the name without its site
     found = [
         m
-        for m in gazetteer.find(outlet)
+        for m in _names_in(outlet, gazetteer)
         if m.group in SOURCE_GROUPS
         and m.certain
         and (m.actor.kind in _AUTHORS or fold(m.text) == fold(name))
     ]
-    return found[0].group if found else None
+    if found:
+        return found[0].group
+    return _government_group(outlet, gazetteer) or _site_group(outlet)
+
+
+# A government body in an outlet's name: "Government of Norway", "U.S. Mission to the OSCE",
+# "Australian Minister for Foreign Affairs". Its country is named in
+# the outlet, or by its adjective just before the body.
+_GOVERNMENT_BODY = re.compile(
+    r"\b(?:government|ministry|minister|prime\s+minister|president|presidency|chancellery|"
+    r"embassy|consulate|mission|delegation|permanent\s+representation|department|"
+    r"foreign\s+office)\b",
+    re.IGNORECASE,
+)
+_BEFORE_BODY = re.compile(r"([\w'’]+)\s+(?:federal\s+|foreign\s+)?$", re.IGNORECASE)
+
+
+def _names_in(outlet: str, gazetteer: Gazetteer) -> list[Mention]:
+    """The gazetteer's mentions in an outlet's name, none inside a site's address:
+    "interfax.com.ua" names no Interfax, "trump.news-pravda.com" no Trump; a site that is
+    itself a name ("Lenta.ru") is one."""
+    sites = [match.span() for match in _SITE.finditer(outlet)]
+    return [
+        m
+        for m in gazetteer.find(outlet)
+        if not any(a <= m.start and m.end <= b and (m.start, m.end) != (a, b) for a, b in sites)
+    ]
+
+
+def _government_group(outlet: str, gazetteer: Gazetteer) -> str | None:
+    """The group of the country whose government body an outlet names, if a source group.
+
+    A country, not a newspaper's place name, counts only beside such a body: "The Moscow
+    Times" stays a newspaper. With several countries the first named decides ("Embassy of
+    Russia in the United States" is Russia's)."""
+    bodies = list(_GOVERNMENT_BODY.finditer(outlet))
+    if not bodies:
+        return None
+    countries = [m for m in _names_in(outlet, gazetteer) if m.actor.kind == "country" and m.certain]
+    group: str | None
+    if countries:
+        group = countries[0].group
+    else:
+        adjectives = (_BEFORE_BODY.search(outlet, 0, body.start()) for body in bodies)
+        named = [gazetteer.demonyms.get(fold(a.group(1))) for a in adjectives if a]
+        group = next((g for g in named if g is not None), None)
+    return group if group in SOURCE_GROUPS else None
+
+
+# Sites of governments, by the end of their host name: "www.state.gov", "mfa.gov.ua",
+# "www.regjeringen.no". A third country's (gov.cn, admin.ch) is no group's.
+_GOVERNMENT_SITES = {
+    **dict.fromkeys(
+        "gov mil gov.uk mod.uk gc.ca canada.ca gov.au govt.nz gouv.fr bund.de bundesregierung.de "
+        "auswaertiges-amt.de regjeringen.no government.se um.dk gov.pl gov.cz mzv.cz gov.lv "
+        "gov.lt gov.ee valitsus.ee gov.ie government.nl rijksoverheid.nl governo.it esteri.it "
+        "gob.es gov.ro europa.eu nato.int".split(),
+        "western_intelligence",
+    ),
+    "gov.ua": "official_ukrainian",
+    **dict.fromkeys("kremlin.ru mid.ru mil.ru gov.ru government.ru".split(), "russian_mod"),
+}
+_SITE = re.compile(r"(?<![\w.@-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-])", re.IGNORECASE)
+
+
+def _site_group(outlet: str) -> str | None:
+    """The group of a government's site an outlet names: "Kremlin (kremlin.ru)", or a page's
+    address given with its outlet (:func:`with_site`)."""
+    for host in _SITE.findall(outlet):
+        labels = host.lower().split(".")
+        for cut in range(len(labels)):
+            group = _GOVERNMENT_SITES.get(".".join(labels[cut:]))
+            if group is not None:
+                return group
+    return None
+
+
+def with_site(outlet: str | None, url: str | None) -> str | None:
+    """What is known of an article's source for reading it: its outlet, and the host of its
+    address when the outlet does not already name it ("Government of Norway
+    (www.regjeringen.no)")."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # not an address ("http://[::1"): nothing to add
+        host = None
+    if not host or (outlet and host.removeprefix("www.") in outlet.lower()):
+        return outlet or None
+    return f"{outlet} ({host})" if outlet else host
 
 
 # What is left off an outlet's name to compare it with an alias: "The", a parenthesis.
