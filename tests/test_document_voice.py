@@ -358,3 +358,21 @@ def test_a_page_address_on_a_government_site_gives_the_document_its_voice() -> N
     assert [r.label for r in plain] == ["neutral"] * 2
     assert [r.label for r in sited] == ["western_intelligence"] * 2
     assert [r.outlet for r in sited] == ["Press release"] * 2  # the row keeps the outlet given
+
+
+def test_label_dataset_reads_outlet_and_url_as_label_articles_does() -> None:
+    from datasets import Dataset
+
+    text = "Norway will provide 2 billion kroner in military support to Ukraine this year."
+    records = [
+        {"id": "plain", "text": text, "outlet": "Press release", "url": ""},
+        {
+            "id": "sited",
+            "text": text,
+            "outlet": "Press release",
+            "url": "https://www.regjeringen.no/a",
+        },
+    ]
+    out = stance.label_dataset(Dataset.from_list(records))
+    assert out["label"] == [row.label for row in stance.label_articles(records)]
+    assert out["label"] == ["neutral", "western_intelligence"]

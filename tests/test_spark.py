@@ -125,6 +125,35 @@ def test_rows_equal_label_articles_and_bad_rows_are_skipped(
     assert sum(r["end"] - r["start"] for r in got if r["article_id"] == "huge") > HUGE // 2
 
 
+def test_an_articles_url_is_read_as_evidence_and_carried_through(
+    spark: SparkSession, model_path: str | None
+) -> None:
+    text = "Norway will provide 2 billion kroner in military support to Ukraine this year."
+    inputs = [
+        {"id": "plain", "text": text, "outlet": "Press release", "url": None},
+        {
+            "id": "sited",
+            "text": text,
+            "outlet": "Press release",
+            "url": "https://www.regjeringen.no/a",
+        },
+    ]
+    df = spark.createDataFrame(inputs, "id string, text string, outlet string, url string")
+    out = label_dataframe(df, model_path=model_path)
+    assert out.columns == [*COLUMNS, "url"]
+    got = {row["article_id"]: row for row in collected(out)}
+    expected = {
+        row.article_id: row.label
+        for row in stance.label_articles(
+            [{k: v for k, v in a.items() if v is not None} for a in inputs],
+            model=stance.load(model_path),
+        )
+    }
+    assert {k: r["label"] for k, r in got.items()} == expected
+    assert expected == {"plain": "neutral", "sited": "western_intelligence"}
+    assert got["sited"]["url"] == "https://www.regjeringen.no/a" and got["plain"]["url"] is None
+
+
 def test_non_string_text_is_skipped_and_empty_input_works(
     spark: SparkSession, model_path: str | None
 ) -> None:

@@ -521,7 +521,8 @@ def label_dataset(
     """A ``datasets.Dataset`` of articles to a Dataset of labelled sentences (one row each).
 
     Uses ``Dataset.map(batched=True, num_proc=...)``; other columns of ``ds`` are dropped,
-    ``article_id`` is the ``id`` column if there is one, else the row number.
+    ``article_id`` is the ``id`` column if there is one, else the row number; ``outlet``,
+    ``date`` and ``url`` columns, when there are, are read as in :func:`label_articles`.
     """
     if column not in ds.column_names:
         raise InputError(
@@ -530,12 +531,17 @@ def label_dataset(
 
     def label_batch(batch: dict[str, list[Any]], indices: list[int]) -> dict[str, list[Any]]:
         ids = batch.get("id", indices)
+
+        def field(name: str, n: int) -> str:
+            return str((batch.get(name) or [""] * len(indices))[n] or "")
+
         items = [
             Article(
                 str(i),
                 t if isinstance(t, str) else "",
-                str((batch.get("outlet") or [""] * len(indices))[n] or ""),
-                str((batch.get("date") or [""] * len(indices))[n] or ""),
+                field("outlet", n),
+                field("date", n),
+                field("url", n),
             )
             for n, (i, t) in enumerate(zip(ids, batch[column]))
         ]

@@ -7,11 +7,11 @@ model is loaded once per executor Python process (``stance.model.load`` caches i
 The API (keyword arguments after ``*``)::
 
     label_dataframe(df, *, id_col="id", text_col="text", outlet_col="outlet", date_col="date",
-                    model_path=None, batch_size=64) -> pyspark.sql.DataFrame
+                    url_col="url", model_path=None, batch_size=64) -> pyspark.sql.DataFrame
 
     label_paths(input, output, *, master="local[*]", input_format=None, output_format=None,
                 model_path=None, id_col="id", text_col="text", outlet_col="outlet",
-                date_col="date", batch_size=64, overwrite=False) -> dict[str, Any]
+                date_col="date", url_col="url", batch_size=64, overwrite=False) -> dict[str, Any]
 
     spark_session(master="local[*]", app_name="stance") -> pyspark.sql.SparkSession
 
@@ -20,7 +20,9 @@ The API (keyword arguments after ``*``)::
 double; cues: string; cut: boolean), followed by every other input column, carried through
 unchanged.
 Articles whose text is null or not a string are skipped (no rows) and logged, as
-``stance label`` skips them; ``outlet`` and ``date`` columns are optional.
+``stance label`` skips them; ``outlet``, ``date`` and ``url`` columns are optional. An
+article's ``url``, like its outlet, is evidence of its voice (a government's site); unlike the
+outlet it is not a column of the rows, so it is carried through with the other input columns.
 
 ``label_paths`` reads Parquet or JSON Lines (a file or a directory, read recursively), writes
 a Parquet (default) or JSON Lines directory, and returns counts as a dict: ``engine, master,
@@ -217,7 +219,7 @@ def _label_batches(
 
 
 def _columns(
-    df: DataFrame, id_col: str, text_col: str, outlet_col: str, date_col: str
+    df: DataFrame, id_col: str, text_col: str, outlet_col: str, date_col: str, url_col: str
 ) -> dict[str, str | None]:
     names = set(df.columns)
     for role, name in (("id", id_col), ("text", text_col)):
@@ -231,16 +233,18 @@ def _columns(
         "text": text_col,
         "outlet": outlet_col if outlet_col in names else None,
         "date": date_col if date_col in names else None,
+        "url": url_col if url_col in names else None,
     }
 
 
 def _prepared(df: DataFrame, cols: dict[str, str | None]) -> DataFrame:
-    """Id, outlet and date as Spark strings: nulls stay null, dates read as str() reads them."""
+    """Id, outlet, date and url as Spark strings: nulls stay null, dates read as str() reads
+    them."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType
 
     kinds = dict(df.dtypes)
-    for role in ("id", "outlet", "date"):
+    for role in ("id", "outlet", "date", "url"):
         name = cols[role]
         if name is not None and df.schema[name].dataType != StringType():
             df = df.withColumn(name, F.col(name).cast("string"))
@@ -261,6 +265,7 @@ def label_dataframe(
     text_col: str = "text",
     outlet_col: str = "outlet",
     date_col: str = "date",
+    url_col: str = "url",
     model_path: str | Path | None = None,
     batch_size: int = BATCH_ARTICLES,
 ) -> DataFrame:
@@ -276,8 +281,9 @@ def label_dataframe(
 
     path = str(Path(model_path).resolve()) if model_path is not None else None
     load(path)  # fail on the driver, with stance's message, before any task starts
-    cols = _columns(df, id_col, text_col, outlet_col, date_col)
-    consumed = {name for name in cols.values() if name is not None}
+    cols = _columns(df, id_col, text_col, outlet_col, date_col, url_col)
+    # The url is read, not consumed: no column of the rows holds it.
+    consumed = {name for role, name in cols.items() if name is not None and role != "url"}
     schema = output_schema(df.schema, consumed)
     carried = [f.name for f in df.schema.fields if f.name not in consumed]
     func = partial(
@@ -434,6 +440,7 @@ def label_paths(
     text_col: str = "text",
     outlet_col: str = "outlet",
     date_col: str = "date",
+    url_col: str = "url",
     batch_size: int = BATCH_ARTICLES,
     overwrite: bool = False,
 ) -> dict[str, Any]:
@@ -466,7 +473,7 @@ def label_paths(
             overwrite=overwrite,
             model_path=model_path,
             batch_size=batch_size,
-            names=(id_col, text_col, outlet_col, date_col),
+            names=(id_col, text_col, outlet_col, date_col, url_col),
         )
     finally:
         if existing is None:
@@ -516,9 +523,9 @@ def _run(
     overwrite: bool,
     model_path: str | Path | None,
     batch_size: int,
-    names: tuple[str, str, str, str],
+    names: tuple[str, str, str, str, str],
 ) -> dict[str, int]:
-    id_col, text_col, outlet_col, date_col = names
+    id_col, text_col, outlet_col, date_col, url_col = names
     articles = _read(spark, source, in_fmt, text_col)
     labelled = label_dataframe(
         articles,
@@ -526,6 +533,7 @@ def _run(
         text_col=text_col,
         outlet_col=outlet_col,
         date_col=date_col,
+        url_col=url_col,
         model_path=model_path,
         batch_size=batch_size,
     )
