@@ -209,21 +209,22 @@ def _outlet_group(outlet: str | None, gazetteer: Gazetteer) -> str | None:
     if not outlet:
         return None
     name = _OUTLET_NAME.sub("", outlet)  # "Kremlin (kremlin.ru)": the name without its site
+    names = _names_in(outlet, gazetteer)
     found = [
         m
-        for m in _names_in(outlet, gazetteer)
+        for m in names
         if m.group in SOURCE_GROUPS
         and m.certain
         and (m.actor.kind in _AUTHORS or fold(m.text) == fold(name))
     ]
     if found:
         return found[0].group
-    return _government_group(outlet, gazetteer) or _site_group(outlet)
+    return _government_group(outlet, names, gazetteer) or _site_group(outlet)
 
 
 # A government body in an outlet's name: "Government of Norway", "U.S. Mission to the OSCE",
-# "Australian Minister for Foreign Affairs". Its country is named in
-# the outlet, or by its adjective just before the body.
+# "Australian Minister for Foreign Affairs". Its country is named in the outlet, or by its
+# adjective just before the body.
 _GOVERNMENT_BODY = re.compile(
     r"\b(?:government|ministry|minister|prime\s+minister|president|presidency|chancellery|"
     r"embassy|consulate|mission|delegation|permanent\s+representation|department|"
@@ -245,8 +246,9 @@ def _names_in(outlet: str, gazetteer: Gazetteer) -> list[Mention]:
     ]
 
 
-def _government_group(outlet: str, gazetteer: Gazetteer) -> str | None:
-    """The group of the country whose government body an outlet names, if a source group.
+def _government_group(outlet: str, names: list[Mention], gazetteer: Gazetteer) -> str | None:
+    """The group of the country whose government body an outlet names, if a source group;
+    ``names`` are the gazetteer's mentions in the outlet (:func:`_names_in`).
 
     A country, not a newspaper's place name, counts only beside such a body: "The Moscow
     Times" stays a newspaper. With several countries the first named decides ("Embassy of
@@ -254,7 +256,7 @@ def _government_group(outlet: str, gazetteer: Gazetteer) -> str | None:
     bodies = list(_GOVERNMENT_BODY.finditer(outlet))
     if not bodies:
         return None
-    countries = [m for m in _names_in(outlet, gazetteer) if m.actor.kind == "country" and m.certain]
+    countries = [m for m in names if m.actor.kind == "country" and m.certain]
     group: str | None
     if countries:
         group = countries[0].group
