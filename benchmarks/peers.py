@@ -7,7 +7,9 @@ and scored by macro-F1 two ways:
 * leave-one-seed-out (LOSO): train on four seed articles (plus, for (b), all authored
   sentences), predict the fifth; the predictions of the five folds are pooled into one score;
 * dev: train on all five seeds (plus, for (b), the authored set), predict ``dev.jsonl``
-  (retold articles from outlets that are not the seeds'; never used for training).
+  (retold articles from outlets that are not the seeds'; never used for training);
+* test: the same fit, predicting ``retold_test.jsonl`` (the blind test set: 200 retold
+  English documents, never trained on nor read for errors).
 
 Macro-F1 is ``sklearn.metrics.f1_score(average="macro", labels=list(LABELS), zero_division=0)``:
 all five labels count, so a label absent from both truth and predictions scores 0.
@@ -53,7 +55,7 @@ Record = dict[str, Any]
 FitPredict = Callable[[list[Record], list[Record]], list[str]]
 
 RESULTS = Path(__file__).resolve().parent / "results" / "peers.json"
-ACTORS = Path(__file__).resolve().parents[1] / "stance" / "actors.tsv"
+ACTORS = Path(__file__).resolve().parents[1] / "stance" / "text" / "actors.tsv"
 METRIC_NOTE = (
     'macro-F1 = sklearn f1_score(average="macro", labels=list(LABELS), '
     "zero_division=0): all five labels count"
@@ -63,11 +65,12 @@ REGIMES = ("seeds", "seeds+authored")
 
 @dataclass
 class Data:
-    """The three annotation sets, each in document order and sentence order within a document."""
+    """The annotation sets, each in document order and sentence order within a document."""
 
     seeds: list[Record]
     authored: list[Record]
     dev: list[Record]
+    test: list[Record]
 
 
 @dataclass
@@ -81,7 +84,8 @@ class Peer:
 
 @dataclass
 class Row:
-    """One peer's scores: ``scores[regime] = {"loso": f1, "dev": f1, "loso_folds": {...}}``."""
+    """One peer's scores: ``scores[regime] = {"loso": f1, "dev": f1, "test": f1,
+    "loso_folds": {...}}``."""
 
     name: str
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -101,13 +105,14 @@ def in_document_order(records: Sequence[Record]) -> list[Record]:
 
 
 def load_data() -> Data:
-    """The shipped seeds, dev set, and the rest of the training text (authored and retold)."""
+    """The shipped seeds, the rest of the training text (authored and retold), the dev set and
+    the blind test set."""
 
     def read(name: str) -> list[Record]:
         return in_document_order(read_annotations(shipped_path(name)))
 
     authored = [r for name in TRAINING if name != "seeds" for r in read(name)]
-    return Data(seeds=read("seeds"), authored=authored, dev=read("dev"))
+    return Data(seeds=read("seeds"), authored=authored, dev=read("dev"), test=read("retold_test"))
 
 
 def documents(records: Sequence[Record]) -> list[str]:
@@ -260,7 +265,7 @@ def embed_with(python: str, sentences: list[str]) -> np.ndarray:
 
 def minilm_peer(python: str, data: Data) -> FitPredict:
     """MiniLM embeddings (computed once for every sentence in ``data``) + LogisticRegression."""
-    unique = list(dict.fromkeys(texts(data.seeds + data.authored + data.dev)))
+    unique = list(dict.fromkeys(texts(data.seeds + data.authored + data.dev + data.test)))
     vectors = embed_with(python, unique)
     row = {text: i for i, text in enumerate(unique)}
 
@@ -295,10 +300,15 @@ def leave_one_seed_out(peer: Peer, data: Data, regime: str) -> dict[str, Any]:
     return {"loso": macro_f1(truth, predicted), "loso_folds": folds}
 
 
-def dev_score(peer: Peer, data: Data, regime: str) -> float:
-    """Macro-F1 on the dev set after training on all seeds (plus authored under (b))."""
-    guess = peer.fit_predict(training_set(data, regime, data.seeds), data.dev)
-    return macro_f1(labels(data.dev), guess)
+def held_out_scores(peer: Peer, data: Data, regime: str) -> dict[str, float]:
+    """Macro-F1 on the dev set and on the blind test set, from one fit on all seeds (plus
+    authored under (b))."""
+    guess = peer.fit_predict(training_set(data, regime, data.seeds), data.dev + data.test)
+    n = len(data.dev)
+    return {
+        "dev": macro_f1(labels(data.dev), guess[:n]),
+        "test": macro_f1(labels(data.test), guess[n:]),
+    }
 
 
 def evaluate(peer: Peer, data: Data) -> Row:
@@ -311,7 +321,7 @@ def evaluate(peer: Peer, data: Data) -> Row:
             continue
         row.scores[regime] = {
             **leave_one_seed_out(peer, data, regime),
-            "dev": dev_score(peer, data, regime),
+            **held_out_scores(peer, data, regime),
         }
     row.seconds = time.perf_counter() - began
     return row
@@ -377,19 +387,20 @@ def _cell(row: Row, regime: str, key: str) -> str:
 def markdown(rows: list[Row], data: Data) -> str:
     """The peer table in Markdown, with a caption of the data and the metric."""
     head = (
-        "| peer | (a) seeds only: LOSO | (a) seeds only: dev "
-        "| (b) seeds + authored: LOSO | (b) seeds + authored: dev |"
+        "| peer | (a) seeds only: LOSO | (a) seeds only: dev | (a) seeds only: test "
+        "| (b) seeds + authored: LOSO | (b) seeds + authored: dev | (b) seeds + authored: test |"
     )
-    lines = [head, "|---|---|---|---|---|"]
+    lines = [head, "|---|---|---|---|---|---|---|"]
     for row in rows:
-        cells = [_cell(row, regime, key) for regime in REGIMES for key in ("loso", "dev")]
+        cells = [_cell(row, regime, key) for regime in REGIMES for key in ("loso", "dev", "test")]
         name = f"{row.name} ({row.note})" if row.note else row.name
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     caption = (
         f"Seeds: {len(data.seeds)} sentences in {len(documents(data.seeds))} articles; "
         f"the rest of the training text (authored and retold): {len(data.authored)} in "
         f"{len(documents(data.authored))} passages; "
-        f"dev: {len(data.dev)} in {len(documents(data.dev))} retold articles. "
+        f"dev: {len(data.dev)} in {len(documents(data.dev))} retold articles; "
+        f"test: {len(data.test)} in {len(documents(data.test))} retold documents. "
         f"LOSO pools the five held-out seeds' predictions. {METRIC_NOTE}."
     )
     return "\n".join([*lines, "", caption])

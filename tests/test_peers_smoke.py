@@ -37,6 +37,7 @@ def tiny() -> peers.Data:
         seeds=_first_docs(data.seeds, 2),
         authored=_first_docs(data.authored, 12),
         dev=_first_docs(data.dev, 3),
+        test=_first_docs(data.test, 3),
     )
 
 
@@ -52,7 +53,7 @@ def test_quick_rows_score_in_unit_interval(rows: list) -> None:
     for row in scored:
         assert set(row.scores) == set(peers.REGIMES)
         for scores in row.scores.values():
-            assert 0.0 <= scores["loso"] <= 1.0 and 0.0 <= scores["dev"] <= 1.0
+            assert all(0.0 <= scores[key] <= 1.0 for key in ("loso", "dev", "test"))
             assert len(scores["loso_folds"]) == 2
 
 
@@ -70,7 +71,7 @@ def test_markdown_table_has_a_row_per_peer_with_figures(rows: list, tiny: peers.
     assert len(lines) == 1 + len(rows)
     for line in lines[1:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")[1:]]
-        assert len(cells) == 4
+        assert len(cells) == 6
         for cell in cells:
             assert cell == "—" or 0.0 <= float(cell) <= 1.0
     assert "zero_division=0" in table
