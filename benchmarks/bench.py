@@ -204,23 +204,23 @@ def child_predict(corpus: Path) -> dict[str, Any]:
 
 def child_label(corpus: Path, jobs: int, warm_pool: bool = True) -> dict[str, Any]:
     """``label_articles`` over the corpus. Like jobs=1, which is timed after its model is
-    loaded, jobs=2 is timed after its workers have started and loaded theirs (joblib keeps
+    loaded, jobs=2 is timed after its worker has started and loaded its own (stance keeps
     the pool between calls), unless ``warm_pool`` is False: then the clock also runs while
     the pool starts."""
     from itertools import islice
 
     import stance
-    from stance.batch._labelling import WORKER_BATCH_ARTICLES
+    from stance.batch._labelling import BATCH_ARTICLES
+    from stance.batch._workers import IN_FLIGHT_PER_JOB
 
     model = stance.load()
     list(stance.label_articles([next(stream_articles(corpus))], model=model))
     warm_up = 0.0
     if jobs > 1 and warm_pool:
         started = time.perf_counter()
-        # Two batches for each worker, so that each loads its model before the clock starts
-        # (with fewer articles than a worker's batch, one worker alone would be warmed, and the
-        # other would load its model inside the timing).
-        warm = WORKER_BATCH_ARTICLES * jobs * 2
+        # More batches than the workers take ahead, so that every worker is given some and
+        # loads its model before the clock starts.
+        warm = BATCH_ARTICLES * (IN_FLIGHT_PER_JOB + 1) * jobs * 2
         list(stance.label_articles(islice(stream_articles(corpus), warm), jobs=jobs, model=model))
         warm_up = time.perf_counter() - started
     with corpus.open(encoding="utf-8") as handle:

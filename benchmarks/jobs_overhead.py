@@ -32,6 +32,7 @@ import bench
 
 import stance
 from stance.batch import _labelling
+from stance.batch._workers import IN_FLIGHT_PER_JOB
 
 
 def best_ms(work: Callable[[], object], runs: int) -> float:
@@ -50,7 +51,7 @@ def labelled_batches(corpus: Path, model: Any) -> list[_labelling.LabelledBatch]
     ]
     return [
         _labelling.LabelledBatch(units, _labelling._label_columns(model, _labelling._pieces(units)))
-        for units, _ in _labelling._unit_batches(iter(articles), _labelling.WORKER_BATCH_ARTICLES)
+        for units, _ in _labelling._unit_batches(iter(articles), _labelling.BATCH_ARTICLES)
     ]
 
 
@@ -124,7 +125,8 @@ def main() -> None:
         batches = labelled_batches(corpus, model)
         print("task pickled there and back, ms:", task_pickling(batches))
         print("rows made and dropped, µs a row:", row_making(batches))
-        warm = _labelling.WORKER_BATCH_ARTICLES * 2 * 2  # every worker loads its model first
+        # more batches than the workers take ahead: every worker loads its model first
+        warm = _labelling.BATCH_ARTICLES * (IN_FLIGHT_PER_JOB + 1) * 2 * 2
         list(
             stance.label_articles(islice(bench.stream_articles(corpus), warm), jobs=2, model=model)
         )

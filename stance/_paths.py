@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["data_dir"]
+__all__ = ["data_dir", "python_path_for_workers"]
 
 
 def data_dir(name: str) -> Path:
@@ -19,3 +20,15 @@ def data_dir(name: str) -> Path:
     if installed.is_dir():
         return installed
     return Path(__file__).resolve().parent.parent / name
+
+
+def python_path_for_workers() -> str:
+    """PYTHONPATH with this stance's parent folder first, so that a worker interpreter (a
+    batch worker, a local Spark worker) imports the stance its caller runs, a source checkout
+    included."""
+    root = str(Path(__file__).resolve().parent.parent)
+    current = os.environ.get("PYTHONPATH", "")
+    parts = [p for p in current.split(os.pathsep) if p]
+    if "site-packages" in Path(root).parts or root in parts:
+        return current
+    return os.pathsep.join([root, *parts])

@@ -176,6 +176,17 @@ def test_the_same_probabilities_and_cues(
     assert_same_labels(model, texts)  # each sentence alone
 
 
+@pytest.mark.parametrize(
+    "sentence", ["Σ:ı", "ΣΑ: ı said", "I met ΟΔΥΣΣΕΑΣ in İstanbul", "ſo ΣΟΣ", "Σ \u212aiev"]
+)
+def test_a_capital_sigma_beside_a_letter_fold_maps_first(
+    reader: object, model: stance.Model, sentence: str
+) -> None:
+    # Found by the test above: the compiled fold left "ı" unmapped after a capital sigma.
+    assert_same_reading(reader, model, [sentence], None)
+    assert_same_labels(model, [sentence])
+
+
 @given(st.lists(sentences, max_size=8), st.integers(min_value=1, max_value=60))
 @examples(300)
 def test_the_same_spans(compiled: object, lines: list[str], max_chars: int) -> None:

@@ -38,7 +38,11 @@ def add_parser(commands: Any) -> None:
         help="output format (default: from the output's suffix, else jsonl)",
     )
     label.add_argument(
-        "-j", "--jobs", type=int, default=None, help="worker processes (default: every core)"
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes that label, this one included (default: every core)",
     )
     label.add_argument("--outlet", help="outlet for articles whose record or catalog gives none")
     label.add_argument(

@@ -59,10 +59,9 @@ COLUMNS = (
 )
 N_CUES = 3
 LABEL_NAMES = (*LABELS, UNCERTAIN)  # what a row's label can be
+# A batch is labelled in one vectorised pass; with several jobs it is also one task, small
+# enough that the last tasks of a run keep both cores busy (benchmarks/jobs_overhead.py).
 BATCH_ARTICLES = 32
-# With several processes a batch is one worker's task, made larger so that handing it over
-# (the pipes, waking the caller's threads, which wait for the GIL) is a small part of its time.
-WORKER_BATCH_ARTICLES = 128
 # A sentence longer than this is cut at word boundaries into pieces flagged ``cut``.
 MAX_SENTENCE_CHARS = 1_000
 # An article longer than this is labelled in chunks of whole sentences of at most this size.
@@ -472,8 +471,8 @@ def label_batches(
     """(articles finished, labelled batch) per batch, in input order, labelled by ``jobs``
     processes.
 
-    A batch holds whole articles, up to ``batch_size`` of them (default :data:`BATCH_ARTICLES`
-    in this process, :data:`WORKER_BATCH_ARTICLES` with several) and :data:`BATCH_CHARS`
+    A batch holds whole articles, up to ``batch_size`` of them (default :data:`BATCH_ARTICLES`)
+    and :data:`BATCH_CHARS`
     characters, or one chunk of a long article; the articles it finishes have all their rows
     in this batch or earlier ones (none for a chunk before the last).
     """
@@ -481,10 +480,10 @@ def label_batches(
     threshold = check_confidence(min_confidence)
     numbered = (as_article(item, i) for i, item in enumerate(articles))
     if batch_size is None:
-        batch_size = BATCH_ARTICLES if n_jobs == 1 else WORKER_BATCH_ARTICLES
+        batch_size = BATCH_ARTICLES
     batches = _unit_batches(numbered, batch_size)
+    chosen = _model(model)
     if n_jobs == 1:
-        chosen = _model(model)
         for units, finished in batches:
             yield finished, LabelledBatch(units, _label_columns(chosen, _pieces(units)), threshold)
         return
@@ -493,7 +492,11 @@ def label_batches(
     model_dir = str(model.directory) if model is not None else None
     core = _core.active()
     tasks = (((_pieces(units), model_dir, core), (units, finished)) for units, finished in batches)
-    for (units, finished), labels in ordered_map(_worker_batch, tasks, n_jobs):
+
+    def here(pieces: list[_Piece], _model_dir: str | None, _core_name: str) -> _Labels:
+        return _label_columns(chosen, pieces)  # the caller is one of the jobs
+
+    for (units, finished), labels in ordered_map(_worker_batch, tasks, n_jobs, local=here):
         yield finished, LabelledBatch(units, labels, threshold)
 
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance._errors import InputError
+from stance._paths import python_path_for_workers
 from stance.batch._labelling import COLUMNS, PROBA_COLUMNS, Article, as_article, label_rows
 
 if TYPE_CHECKING:
@@ -293,16 +294,6 @@ def label_dataframe(
         return _prepared(df, cols).mapInPandas(func, schema)
 
 
-def _python_path_for_workers() -> str:
-    """PYTHONPATH with this stance's parent folder first, for a source checkout on local[*]."""
-    root = str(Path(__file__).resolve().parent.parent)
-    current = os.environ.get("PYTHONPATH", "")
-    parts = [p for p in current.split(os.pathsep) if p]
-    if "site-packages" in Path(root).parts or root in parts:
-        return current
-    return os.pathsep.join([root, *parts])
-
-
 def spark_session(master: str | None = "local[*]", app_name: str = "stance") -> SparkSession:
     """A Spark session set up for stance; ``master=None`` keeps what spark-submit configured.
 
@@ -317,7 +308,7 @@ def spark_session(master: str | None = "local[*]", app_name: str = "stance") -> 
         builder = builder.master(master)
         if master.startswith("local"):
             os.environ["PYSPARK_PYTHON"] = sys.executable
-            os.environ["PYTHONPATH"] = _python_path_for_workers()
+            os.environ["PYTHONPATH"] = python_path_for_workers()
     settings = {
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.sql.shuffle.partitions": "4",  # nothing shuffles; keep any later step small

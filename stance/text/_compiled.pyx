@@ -95,18 +95,21 @@ cdef str fold_fast(str text):
     cdef Py_UCS4 c, low, top = 0
     cdef int kind
     cdef void* data
+    cdef bint sigma = False
     if text.isascii():
         return text.lower()
     text_of(&t, text)
     for i in range(t.n):
         c = at(&t, i)
         if c == 0x130 or c == 0x131 or c == 0x17F or c == 0x212A:
-            return fold(text)
+            return fold(text)  # even after a sigma: fold maps these first
         if c == 0x3A3:
-            return text.lower()
+            sigma = True
         low = lower_char(c)
         if low > top:
             top = low
+    if sigma:
+        return text.lower()
     # the kind str.lower would give: the smallest that holds the largest lower-case character
     out = PyUnicode_New(t.n, top)
     kind = PyUnicode_KIND(out)
