@@ -91,6 +91,26 @@ def test_the_install_builds_the_compiled_core(installed: Path, tmp_path: Path) -
     assert where.startswith(str(installed / "stance" / "text" / "_compiled."))
 
 
+@pytest.mark.slow  # installs the package
+def test_an_installed_copys_workers_run_that_copy(installed: Path, tmp_path: Path) -> None:
+    code = (
+        "import os, stance\n"
+        "from stance.batch import _workers\n"
+        "from stance._paths import data_dir\n"
+        "tasks = [(('models',), n) for n in range(12)]\n"
+        "found = {str(p) for _, p in _workers.ordered_map(data_dir, tasks, 2)}\n"
+        "pids = {p for _, p in _workers.ordered_map(os.getpid, [((), n) for n in range(12)], 2)}\n"
+        "texts = ['Peskov said the talks had failed. He added nothing.'] * 40\n"
+        "one = [r.row() for r in stance.label_articles(texts, jobs=1)]\n"
+        "two = [r.row() for r in stance.label_articles(texts, jobs=2)]\n"
+        "print(sorted(found)); print(len(pids), len(one), one == two)"
+    )
+    found, checks = run_installed(installed, code, tmp_path).splitlines()
+    # the caller and its worker read the installed copy's data, not a checkout's
+    assert found == repr([str(installed / "stance" / "_data" / "models")])
+    assert checks == "2 80 True"
+
+
 _NOT_SOURCE = (
     ".git", ".venv", "build", "dist", "*.egg-info", "*.so", "_compiled.c", "__pycache__",
     ".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".stance-cache", "out",
