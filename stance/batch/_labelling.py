@@ -472,9 +472,9 @@ def label_batches(
     processes.
 
     A batch holds whole articles, up to ``batch_size`` of them (default :data:`BATCH_ARTICLES`)
-    and :data:`BATCH_CHARS`
-    characters, or one chunk of a long article; the articles it finishes have all their rows
-    in this batch or earlier ones (none for a chunk before the last).
+    and :data:`BATCH_CHARS` characters, or one chunk of a long article; the articles it
+    finishes have all their rows in this batch or earlier ones (none for a chunk before the
+    last).
     """
     n_jobs = resolve_jobs(jobs)
     threshold = check_confidence(min_confidence)

@@ -46,7 +46,7 @@ IDLE_SECONDS = 300  # an idle worker leaves after this (joblib's default)
 # its own, few enough to fit in a widened pipe (benchmarks/jobs_overhead.py).
 IN_FLIGHT_PER_JOB = 3
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged pipe
-_IDLE_EXIT = 0  # a worker that leaves for idleness, or when told to, exits with this
+_IDLE_EXIT = 0  # a worker leaving of its own accord: idle, told to, or its caller gone
 
 
 class WorkerError(StanceError):
