@@ -42,6 +42,7 @@ RESULTS = Path(__file__).parent / "results" / "model_selection.json"
 def configurations() -> dict[str, dict[str, Any]]:
     configs: dict[str, dict[str, Any]] = {"shipped configuration": {}}
     configs["without the document stage"] = {"document_stage": False}
+    configs["without the kinds in the stage"] = {"stage_kinds": False}
     configs["without document or stage"] = {
         "document_stage": False,
         "feature_groups": tuple(g for g in DEFAULT_GROUPS if g != "document"),

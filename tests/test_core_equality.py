@@ -264,6 +264,24 @@ def test_the_same_probabilities_on_every_annotated_article(
     assert_same_labels(model, texts, doc_ids=ids, outlets=sources if with_outlets else None)
 
 
+@pytest.mark.slow  # reads every annotated article with both cores
+def test_the_same_stage_states_of_every_annotated_article(
+    reader: object, model: stance.Model
+) -> None:
+    """The compiled reading's document-stage states (no source named, a voice of its own, the
+    kinds of the document) are :func:`free_sentences` of the reference's features."""
+    from stance.model._document_stage import free_sentences
+
+    kinds_seen = 0
+    for name, sentences, own in ANNOTATED:
+        bounds = [(0, len(sentences))]
+        states = reader.read(sentences, bounds, [own], model._fixed)[3]  # type: ignore[attr-defined]
+        expected = free_sentences(featurize_article(sentences, model.feature_groups, outlet=own))
+        assert states.tolist() == expected.tolist(), name
+        kinds_seen += bool(expected[:, 2:].any())
+    assert kinds_seen > 100  # the kinds' flags are exercised, not only the first two
+
+
 def test_the_same_spans_of_every_annotated_passage_and_seed(compiled: object) -> None:
     for _name, sentences, _ in ANNOTATED:
         for glue in ("\n", " "):
@@ -305,7 +323,7 @@ def test_the_stage_columns_are_the_reference_s(compiled: object) -> None:
 @st.composite
 def stage_inputs(draw: st.DrawFn) -> tuple:
     """First-stage scores of documents of 1-6 sentences, their states and stage weights."""
-    from stance.model._document_stage import COLUMNS
+    from stance.model._document_stage import COLUMNS, N_STATES
 
     lengths = draw(st.lists(st.integers(min_value=1, max_value=6), min_size=0, max_size=5))
     n, k = sum(lengths), 5
@@ -313,7 +331,7 @@ def stage_inputs(draw: st.DrawFn) -> tuple:
     rng = np.random.default_rng(seed)
     scale = draw(st.sampled_from([0.1, 3.0, 40.0]))  # probabilities near uniform to near 0/1
     first = rng.normal(scale=scale, size=(n, k))
-    states = rng.integers(0, 2, size=(n, 2)).astype(bool)
+    states = rng.integers(0, 2, size=(n, N_STATES)).astype(bool)
     if draw(st.booleans()):
         states[:, 0] = False  # documents where every sentence names a source
     coef = rng.normal(size=(len(COLUMNS), k))
@@ -350,9 +368,9 @@ def test_the_same_document_stage(compiled: object, inputs: tuple) -> None:
 def test_the_document_stage_refuses_articles_that_do_not_cover_the_sentences(
     compiled: object,
 ) -> None:
-    from stance.model._document_stage import COLUMNS
+    from stance.model._document_stage import COLUMNS, N_STATES
 
-    first, states = np.zeros((4, 5)), np.zeros((4, 2), dtype=np.uint8)
+    first, states = np.zeros((4, 5)), np.zeros((4, N_STATES), dtype=np.uint8)
     coef, intercept = np.zeros((len(COLUMNS), 5)), np.zeros(5)
     for starts, lengths in (([0], [3]), ([0, 2], [3, 1]), ([1], [3]), ([0, 2], [2, 0])):
         with pytest.raises(ValueError, match="cover the sentences"):

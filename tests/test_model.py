@@ -214,6 +214,7 @@ def test_estimator_follows_the_sklearn_contract() -> None:
         ({"feature_groups": ()}, r"feature_groups must be a non-empty tuple of ngrams"),
         ({"class_weight": "auto"}, "class_weight must be 'balanced' or None, got 'auto'"),
         ({"stage_C": -2.0}, "stage_C must be a positive number, got -2.0"),
+        ({"stage_kinds": "yes"}, "stage_kinds must be True or False, got 'yes'"),
         ({"min_count": 0}, "min_count must be an integer >= 1, got 0"),
     ],
 )
@@ -240,9 +241,9 @@ def test_the_estimator_refuses_bad_data_and_use_before_fit() -> None:
 
 
 def test_the_document_stage_reads_no_sentences_as_no_rows() -> None:
-    from stance.model._document_stage import COLUMNS, document_rows
+    from stance.model._document_stage import COLUMNS, N_STATES, document_rows
 
-    rows = document_rows(np.zeros((0, len(stance.LABELS))), [], np.zeros((0, 2), dtype=bool))
+    rows = document_rows(np.zeros((0, len(stance.LABELS))), [], np.zeros((0, N_STATES), bool))
     assert rows.shape == (0, len(COLUMNS))
 
 

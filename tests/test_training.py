@@ -15,8 +15,9 @@ import pytest
 import stance
 from stance._cli import main
 from stance._labels import LABELS
+from stance.annotate._records import read_annotations, shipped_path
 from stance.model import _estimator, _training
-from stance.model._document_stage import COLUMNS
+from stance.model._document_stage import COLUMNS, STAGE_KINDS
 from stance.model._estimator import FramingClassifier
 from stance.model._runtime import save_model
 from stance.model._scoring import softmax
@@ -131,6 +132,20 @@ def test_calibration_only_rescales_the_scores(
 
 
 # -- the document stage -------------------------------------------------------------------------
+
+
+def test_the_stage_weighs_the_document_by_its_kind_unless_told_not_to() -> None:
+    # Forty authored documents of the one-voice kinds (the small set has none of them).
+    records = read_annotations(shipped_path("authored_documents"))
+    kept = sorted({r["doc"] for r in records})[:40]
+    records = [r for r in records if r["doc"] in kept]
+    texts, labels, docs = ([r[k] for r in records] for k in ("text", "label", "doc"))
+    kind_columns = [i for i, name in enumerate(COLUMNS) if name.split(":")[0] in STAGE_KINDS]
+    assert len(kind_columns) == len(STAGE_KINDS) * (3 * len(LABELS) + 2)
+    with_kinds = FramingClassifier(calibrate=False).fit(texts, labels, doc_ids=docs)
+    without = FramingClassifier(calibrate=False, stage_kinds=False).fit(texts, labels, doc_ids=docs)
+    assert np.abs(with_kinds.stage_.coef_[:, kind_columns]).max() > 0.01
+    assert not without.stage_.coef_[:, kind_columns].any()  # their columns were all zero
 
 
 def test_the_document_stage_learns_from_out_of_fold_probabilities(

@@ -5,7 +5,10 @@ attribution, its neighbours' speakers, the document's evidence). The second stag
 each sentence, the first stage's probabilities for it, for the sentences before and after it,
 and for the document as a whole (all its sentences, and those that name no source), so that a
 sentence that names no one can take the voice the rest of its document carries: a think tank's
-narration, a briefing's answers, the sentences of a comment thread.
+narration, a briefing's answers, the sentences of a comment thread. The document's columns
+come again for each kind of document the reading names (a transcript, an assessment, an agency
+item, a comment thread, an editorial), so that the stage learns how far each kind's voice
+reaches: into every line of a thread, not into an editorial's plain background.
 
 Everything here is numpy on small dense arrays: one row of :data:`COLUMNS` per sentence.
 The same function builds the rows in training (from out-of-fold first-stage probabilities) and
@@ -23,9 +26,23 @@ import numpy as np
 from stance._labels import LABELS
 from stance.model._scoring import softmax
 
-__all__ = ["COLUMNS", "GROUP_OF_COLUMN", "document_rows", "document_stage", "free_sentences"]
+__all__ = [
+    "COLUMNS",
+    "GROUP_OF_COLUMN",
+    "N_STATES",
+    "STAGE_KINDS",
+    "document_rows",
+    "document_stage",
+    "free_sentences",
+]
 
 _K = len(LABELS)
+# The kinds of document the reading names that say how a document speaks (the two others,
+# "institutional" and "personal", say only that it speaks for itself). The stage weighs a
+# document's voice by its kind: the guide gives every line of a comment thread the thread's
+# voice and an editorial's plain background none. The order is the reading's
+# (``stance.text._document.KINDS``), which the compiled core's flags follow.
+STAGE_KINDS = ("transcript", "assessment", "agency", "comments", "editorial")
 # The columns of a document-stage row, in order, and the evidence each belongs to.
 _BLOCKS: tuple[tuple[str, str], ...] = (
     ("own", "sentence"),  # the sentence's own first-stage probabilities
@@ -37,12 +54,26 @@ _BLOCKS: tuple[tuple[str, str], ...] = (
     ("plain_doc", "document"),  # the same for such a sentence without a mark of its own voice
     ("free_doc_all", "document"),  # for such a sentence: the mean over the whole document
     ("named_doc_all", "document"),  # for a sentence naming its source: the document's mean
+    *(
+        block
+        for kind in STAGE_KINDS
+        for block in (
+            (f"{kind}:own", "sentence"),  # the sentence's own, in a document of that kind
+            (f"{kind}:free_doc", "document"),  # free_doc and plain_doc, in such a document
+            (f"{kind}:plain_doc", "document"),
+        )
+    ),
 )
 _TAIL: tuple[tuple[str, str], ...] = (
     ("free", "sentence"),  # the sentence names no source of its own
     ("first", "neighbours"),  # it opens its document
     ("last", "neighbours"),  # it closes its document
     ("no_free_in_doc", "document"),  # every sentence of its document names a source
+    *(
+        flag
+        for kind in STAGE_KINDS
+        for flag in ((f"{kind}:free", "document"), (f"{kind}:plain", "document"))
+    ),  # a sentence naming no source in a document of that kind, in its own voice or plainly
 )
 COLUMNS: tuple[str, ...] = (
     *(f"{block}:{label}" for block, _ in _BLOCKS for label in LABELS),
@@ -52,6 +83,8 @@ GROUP_OF_COLUMN: tuple[str, ...] = (
     *(group for _, group in _BLOCKS for _ in LABELS),
     *(group for _, group in _TAIL),
 )
+# The states of a sentence (the columns of :func:`free_sentences`).
+N_STATES = 2 + len(STAGE_KINDS)
 _FLOOR = 1e-6
 # The columns that read the rest of the document (not the sentence's own): the push they give
 # a sentence's label is what the cues name as the document's voice.
@@ -61,13 +94,22 @@ _DOCUMENT_COLUMNS = np.array([group == "document" for group in GROUP_OF_COLUMN])
 _OWN_VOICE = ("v:first_person", "v:hedge", "v:evaluative", "v:question", "v:exclaim", "v:you")
 
 
+_KIND_COLUMN = {kind: 2 + k for k, kind in enumerate(STAGE_KINDS)}  # its column in the states
+
+
 def free_sentences(feats: Sequence[set[str]]) -> np.ndarray:
     """For each sentence: whether it names no source of its own (the attribution found no
-    speaker), and whether it bears a mark of its own voice (n x 2 booleans)."""
-    states = np.zeros((len(feats), 2), dtype=bool)
+    speaker), whether it bears a mark of its own voice, and whether its document is of each
+    of :data:`STAGE_KINDS` (as the document features name it): n x :data:`N_STATES` booleans."""
+    states = np.zeros((len(feats), N_STATES), dtype=bool)
     for i, names in enumerate(feats):
         states[i, 0] = "spk:none" in names or "spk:unresolved" in names
         states[i, 1] = any(cue in names for cue in _OWN_VOICE)
+        for name in names:
+            if name.startswith("dk:"):  # dk:{kind}:{state}, on every sentence of the document
+                column = _KIND_COLUMN.get(name.split(":", 2)[1])
+                if column is not None:
+                    states[i, column] = True
     return states
 
 
@@ -75,6 +117,7 @@ def document_rows(proba: np.ndarray, slices: Sequence[slice], states: np.ndarray
     """The document-stage rows (n x len(COLUMNS)) of sentences grouped into ``slices``;
     ``states`` is :func:`free_sentences` of their features."""
     free, own_voice = states[:, 0], states[:, 1].astype(float)[:, None]
+    kinds = states[:, 2:].astype(float)
     n = len(proba)
     rows = np.zeros((n, len(COLUMNS)))
     if n == 0:
@@ -114,6 +157,15 @@ def document_rows(proba: np.ndarray, slices: Sequence[slice], states: np.ndarray
         doc_free * is_free * (1.0 - own_voice),
         doc * is_free,
         doc * (1.0 - is_free),
+        *(
+            block
+            for k in range(len(STAGE_KINDS))
+            for block in (
+                proba * kinds[:, k : k + 1],
+                doc_free * is_free * own_voice * kinds[:, k : k + 1],
+                doc_free * is_free * (1.0 - own_voice) * kinds[:, k : k + 1],
+            )
+        ),
     )
     for b, block in enumerate(blocks):
         rows[:, b * _K : (b + 1) * _K] = block
@@ -122,6 +174,9 @@ def document_rows(proba: np.ndarray, slices: Sequence[slice], states: np.ndarray
     rows[:, tail + 1] = first
     rows[:, tail + 2] = last
     rows[:, tail + 3] = (free_counts == 0)[doc_of]
+    for k in range(len(STAGE_KINDS)):
+        rows[:, tail + 4 + 2 * k] = free * own_voice[:, 0] * kinds[:, k]
+        rows[:, tail + 5 + 2 * k] = free * (1.0 - own_voice[:, 0]) * kinds[:, k]
     return rows
 
 

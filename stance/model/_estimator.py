@@ -60,6 +60,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         neighbours and its whole document.
     stage_C : float
         Inverse regularisation strength of the document stage.
+    stage_kinds : bool
+        Let the document stage weigh the document's voice by the kind of document (a
+        transcript, an assessment, an agency item, a comment thread, an editorial).
     """
 
     def __init__(
@@ -73,6 +76,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         max_iter: int = 3000,
         document_stage: bool = True,
         stage_C: float = 1.0,
+        stage_kinds: bool = True,
     ) -> None:
         self.C = C
         self.feature_groups = feature_groups
@@ -82,6 +86,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.document_stage = document_stage
         self.stage_C = stage_C
+        self.stage_kinds = stage_kinds
 
     # -- fitting ---------------------------------------------------------------------------
 
@@ -98,6 +103,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             raise InputError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
         if not (isinstance(self.stage_C, (int, float)) and self.stage_C > 0):
             raise InputError(f"stage_C must be a positive number, got {self.stage_C!r}")
+        if not isinstance(self.stage_kinds, bool):
+            raise InputError(f"stage_kinds must be True or False, got {self.stage_kinds!r}")
         if not (isinstance(self.min_count, int) and self.min_count >= 1):
             raise InputError(f"min_count must be an integer >= 1, got {self.min_count!r}")
 
@@ -129,6 +136,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         slices = article_slices(len(sentences), doc_ids)
         sources = article_outlets(len(sentences), slices, outlets)
         feats = featurize(sentences, slices, self.feature_groups, sources)
+        states = self._states(feats)  # before pruning: prediction reads them from every feature
         feats = self._prune(feats)
         target = np.array([LABELS.index(label) for label in labels])
         groups = np.repeat(np.arange(len(slices)), [part.stop - part.start for part in slices])
@@ -145,7 +153,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
                 lambda m, te: _linear_scores(m, [feats[i] for i in te]),
                 len(feats),
             )
-            rows = document_rows(softmax(first), slices, free_sentences(feats))
+            rows = document_rows(softmax(first), slices, states)
             self.stage_ = self._fit_stage(rows, target)
             final = self._out_of_fold(
                 folds,
@@ -169,6 +177,14 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             _fit_temperature(final, target) if self.calibrate and final is not None else 1.0
         )
         return self
+
+    def _states(self, feats: list[set[str]]) -> np.ndarray:
+        """The document stage's states of each sentence, the kinds of document left out
+        when ``stage_kinds`` is off (their columns then stay zero, and so their weights)."""
+        states = free_sentences(feats)
+        if not self.stage_kinds:
+            states[:, 2:] = False
+        return states
 
     def _prune(self, feats: list[set[str]]) -> list[set[str]]:
         if self.min_count <= 1:
@@ -232,7 +248,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             return np.zeros((0, len(LABELS)))
         scores = _linear_scores((self.vectorizer_, self.classifier_), feats)
         if self.stage_ is not None:
-            rows = document_rows(softmax(scores), slices, free_sentences(feats))
+            rows = document_rows(softmax(scores), slices, self._states(feats))
             scores = self.stage_.decision_function(rows)
         return scores / self.temperature_
 

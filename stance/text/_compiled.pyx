@@ -62,7 +62,7 @@ SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
 
 # The version of the features this core computes (``_features.FEATURE_VERSION`` of the reference
 # it mirrors): stance._core does not use a build whose version differs from the reference's.
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 
 import re as _re
 
@@ -173,6 +173,8 @@ DEF H_DECLINED = 5
 KIND_NAMES = ("transcript", "assessment", "agency", "comments", "editorial", "institutional",
               "personal")
 DEF N_KINDS = 7
+DEF N_STAGE_KINDS = 5  # _document_stage.STAGE_KINDS: the first five of KIND_NAMES
+DEF N_STATES = 2 + N_STAGE_KINDS  # _document_stage.N_STATES
 DEF K_INSTITUTIONAL = 5  # kinds that do not say whose voice (_features._WHOSE_UNKNOWN)
 DEF K_PERSONAL = 6
 # The words' own copies in a kind of document (_features._domain): none, opinion, a voice.
@@ -2629,6 +2631,8 @@ cdef class Reader:
                 states[lo + i, 0] = self.g_attribution and (s.group == G_NONE or s.group == G_UNRES)
                 states[lo + i, 1] = self.g_voice and bool(
                     s.voice & (V_FIRST | V_HEDGE | V_EVAL | V_QUESTION | V_EXCLAIM | V_YOU))
+                for k in range(N_STAGE_KINDS):  # the kinds come first in KIND_NAMES
+                    states[lo + i, 2 + k] = self.g_document and kinds[k] != 0
                 prev_voice = self.g_voice and s.fired
                 g = s.group
                 if g < 4:  # _features._major: the most frequent speaker's group so far
@@ -2650,12 +2654,13 @@ cdef class Reader:
 
         Returns ``(sums, flat, starts, states)``: the first stage's fixed-point sums (n x
         labels, int64), the feature rows of every sentence in one array with where each
-        sentence's start, and the document stage's states (n x 2 bool).
+        sentence's start, and the document stage's states (n x N_STATES bool:
+        ``_document_stage.free_sentences``).
         """
         cdef Py_ssize_t n = len(texts), a, lo, hi
         sums = np.zeros((n, fixed.shape[1]), dtype=np.int64)
         starts = np.zeros(n, dtype=np.int64)
-        states = np.zeros((n, 2), dtype=np.uint8)
+        states = np.zeros((n, N_STATES), dtype=np.uint8)
         cdef int64_t[:, ::1] sums_view = sums
         cdef int64_t[::1] starts_view = starts
         cdef unsigned char[:, ::1] states_view = states
@@ -2921,10 +2926,14 @@ def top_cues(const int32_t[::1] flat, const int64_t[::1] starts, const Py_ssize_
 # -- the document stage -------------------------------------------------------------------
 
 # The blocks of a document-stage row, in the order of ``_document_stage.COLUMNS`` (a test
-# holds the two to the same names): eight blocks of one column per label, then four flags.
+# holds the two to the same names): eight blocks of one column per label and three more for
+# each kind of document, then four flags and two more for each kind.
 STAGE_BLOCKS = ("own", "own_log", "prev", "next", "free_doc", "plain_doc", "free_doc_all",
-                "named_doc_all")
-STAGE_TAIL = ("free", "first", "last", "no_free_in_doc")
+                "named_doc_all") + tuple(
+    f"{kind}:{block}" for kind in KIND_NAMES[:N_STAGE_KINDS]
+    for block in ("own", "free_doc", "plain_doc"))
+STAGE_TAIL = ("free", "first", "last", "no_free_in_doc") + tuple(
+    f"{kind}:{flag}" for kind in KIND_NAMES[:N_STAGE_KINDS] for flag in ("free", "plain"))
 cdef double _STAGE_FLOOR = 1e-6  # _document_stage._FLOOR
 
 
@@ -2957,15 +2966,17 @@ def document_stage(const double[:, ::1] first, const int64_t[::1] starts,
     first largest, as argmax) and how far the document's columns pushed it, the sum of those
     columns times ``lift`` (the stage's weights relative to their mean) at the chosen label.
     """
-    cdef Py_ssize_t n = first.shape[0], k = first.shape[1], d, i, j, c, lo, hi, b
-    cdef Py_ssize_t columns = 8 * k + 4, free_count
+    cdef Py_ssize_t n = first.shape[0], k = first.shape[1], d, i, j, c, lo, hi, b, q, base
+    # eight blocks of k, then three more for each kind; four flags, then two for each kind
+    cdef Py_ssize_t tail = (8 + 3 * N_STAGE_KINDS) * k
+    cdef Py_ssize_t columns = tail + 4 + 2 * N_STAGE_KINDS, free_count
     if coef.shape[0] != columns or coef.shape[1] != k or intercept.shape[0] != k:
         raise ValueError(f"document stage weights of shape ({coef.shape[0]}, {coef.shape[1]}) "
                          f"for {k} labels; expected ({columns}, {k})")
     if lift.shape[0] != columns or lift.shape[1] != k:
         raise ValueError("the document lift must have the shape of the stage's weights")
-    if states.shape[0] != n or (n and states.shape[1] != 2):
-        raise ValueError("states must hold two flags per sentence")
+    if states.shape[0] != n or (n and states.shape[1] != N_STATES):
+        raise ValueError(f"states must hold {N_STATES} flags per sentence")
     if starts.shape[0] != lengths.shape[0]:
         raise ValueError("starts and lengths must have one entry per article")
     proba_out = np.zeros((n, k), dtype=np.float64)
@@ -3047,9 +3058,25 @@ def document_stage(const double[:, ::1] first, const int64_t[::1] starts,
                     else:
                         for c in range(k):
                             scores[c] += doc_mean[j] * coef[7 * k + j, c]
+                    for q in range(N_STAGE_KINDS):
+                        if states[i, 2 + q]:
+                            base = (8 + 3 * q) * k
+                            x = p[i, j]
+                            for c in range(k):
+                                scores[c] += x * coef[base + j, c]
+                            if is_free:
+                                b = base + (k if own_voice else 2 * k)
+                                for c in range(k):
+                                    scores[c] += free_mean[j] * coef[b + j, c]
                 for c in range(k):
-                    scores[c] += (is_free * coef[8 * k, c] + at_first * coef[8 * k + 1, c]
-                                  + at_last * coef[8 * k + 2, c] + no_free * coef[8 * k + 3, c])
+                    scores[c] += (is_free * coef[tail, c] + at_first * coef[tail + 1, c]
+                                  + at_last * coef[tail + 2, c] + no_free * coef[tail + 3, c])
+                if is_free:
+                    for q in range(N_STAGE_KINDS):
+                        if states[i, 2 + q]:
+                            b = tail + 4 + 2 * q + (0 if own_voice else 1)
+                            for c in range(k):
+                                scores[c] += coef[b, c]
                 softmax_row(scores, &proba[i, 0], k)
                 b = 0
                 top = proba[i, 0]
@@ -3059,13 +3086,20 @@ def document_stage(const double[:, ::1] first, const int64_t[::1] starts,
                         b = c
                 best[i] = b
                 # the document's columns (GROUP_OF_COLUMN "document") towards the label
-                push = no_free * lift[8 * k + 3, b]
+                push = no_free * lift[tail + 3, b]
                 for j in range(k):
                     if is_free:
                         push += free_mean[j] * lift[(4 if own_voice else 5) * k + j, b]
                         push += doc_mean[j] * lift[6 * k + j, b]
                     else:
                         push += doc_mean[j] * lift[7 * k + j, b]
+                if is_free:
+                    for q in range(N_STAGE_KINDS):
+                        if states[i, 2 + q]:
+                            base = (8 + 3 * q) * k + (k if own_voice else 2 * k)
+                            for j in range(k):
+                                push += free_mean[j] * lift[base + j, b]
+                            push += lift[tail + 4 + 2 * q + (0 if own_voice else 1), b]
                 pushed[i] = push
     finally:
         free(doc_mean)
