@@ -85,7 +85,19 @@ sentences = st.one_of(
     alias_in_context().map("".join),
 )
 articles = st.lists(sentences, min_size=1, max_size=6)
-outlets = st.sampled_from([None, "", "TASS", "Reuters", "ISW", "the Pentagon", "Ukrinform"])
+outlets = st.sampled_from(
+    [
+        None,
+        "",
+        "TASS",
+        "Reuters",
+        "ISW",
+        "the Pentagon",
+        "Ukrinform",
+        "The Guardian (www.theguardian.com) (opinion section)",  # with_site's opinion section
+        " (opinion section)",
+    ]
+)
 
 
 @pytest.fixture(scope="module")

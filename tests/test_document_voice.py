@@ -11,7 +11,13 @@ import pytest
 
 import stance
 from stance.text import load_gazetteer
-from stance.text._document import read_document, speaker_tag, with_site
+from stance.text._document import (
+    in_opinion_section,
+    read_document,
+    speaker_tag,
+    with_site,
+    without_opinion_section,
+)
 from stance.text._features import _read_article
 
 # Predictions depend on the reading core: every test here runs under each (conftest.py).
@@ -342,12 +348,47 @@ def test_an_outlet_is_a_source_only_when_it_names_one_that_authors(
         ("TASS", "not an address", "TASS"),
         ("TASS", "http://[::1", "TASS"),
         ("", "", None),
+        (
+            "The Guardian",
+            "https://www.theguardian.com/commentisfree/2024/feb/24/ukraine",
+            "The Guardian (www.theguardian.com) (opinion section)",
+        ),
+        (None, "https://example.com/opinion/a", "example.com (opinion section)"),
+        (
+            "CNN",
+            "https://edition.cnn.com/2024/02/24/opinions/x",
+            "CNN (edition.cnn.com) (opinion section)",
+        ),
+        # a section's name inside a longer path segment, or in the host, is no section
+        (
+            "Reuters",
+            "https://www.reuters.com/world/opinion-polls-ukraine/",
+            "Reuters (www.reuters.com)",
+        ),
+        ("X", "https://opinion.example.com/world/a", "X (opinion.example.com)"),
     ],
 )
 def test_the_source_read_is_the_outlet_with_the_site_of_its_address(
     outlet: str | None, url: str | None, source: str | None
 ) -> None:
     assert with_site(outlet, url) == source
+
+
+def test_an_address_in_an_opinion_section_makes_the_document_an_editorial() -> None:
+    doc = [
+        ("Europe is running out of excuses on Ukraine", "x"),
+        ("Russia fired more than 90 missiles at the power grid on Sunday.", "x"),
+    ]
+    opinion = with_site("The Guardian", "https://www.theguardian.com/commentisfree/2024/a")
+    news = with_site("The Guardian", "https://www.theguardian.com/world/2024/a")
+    assert "editorial" in _read(doc, opinion).kinds
+    assert "editorial" not in _read(doc, news).kinds and "editorial" not in _read(doc).kinds
+    # What the address adds says nothing of whose voice: a site's group is read as before.
+    kremlin = with_site("Kremlin", "http://kremlin.ru/opinion/1")
+    assert (
+        in_opinion_section(kremlin) and without_opinion_section(kremlin) == "Kremlin (kremlin.ru)"
+    )
+    assert _read(doc, kremlin).group == _read(doc, "Kremlin (kremlin.ru)").group == "russian_mod"
 
 
 def test_a_page_address_on_a_government_site_gives_the_document_its_voice() -> None:

@@ -62,7 +62,7 @@ SOURCE_SHA256 = STANCE_SOURCE_SHA256.decode("ascii")
 
 # The version of the features this core computes (``_features.FEATURE_VERSION`` of the reference
 # it mirrors): stance._core does not use a build whose version differs from the reference's.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 
 import re as _re
 
@@ -2349,7 +2349,7 @@ cdef class Reader:
         kinds[1] = assessing >= 2 and <double>assessing >= 0.2 * <double>n
         kinds[2] = self.dateline_group(n) >= 0
         kinds[3] = thread >= 2 and (headers or <double>thread >= 0.1 * <double>n)
-        kinds[4] = editorial
+        kinds[4] = editorial or _doc_py.in_opinion_section(outlet)
         kinds[5] = we >= 2
         kinds[6] = own >= 2 and <double>own >= 0.3 * <double>n
         voiced = (kinds[0] or kinds[1] or kinds[2] or kinds[5]) and not (kinds[3] or kinds[4])

@@ -9,7 +9,8 @@ any one of them) for that evidence:
   "Maria Zakharova:"), which open a speaker's turn that runs until the next tag;
 - **kinds of document**: a transcript (tags), an assessment (assessment language), an agency
   item (a dateline such as "MOSCOW, Dec 20 /TASS/"), a comment thread (user names, "Reply",
-  vote counts), an editorial (an opinion kicker near the top), institutional first person;
+  vote counts), an editorial (an opinion kicker near the top, or an address in the site's
+  opinion section), institutional first person;
 - **the voice's group**: the outlet when it is itself a source in the gazetteer (an item of
   TASS, a transcript on defense.gov), the agency of a dateline, the named speakers of a
   transcript, or the side its explicit attributions name most.
@@ -149,6 +150,9 @@ _ASSESSING_VERBS = frozenset(["assess", "assesses", "assessed", "judge", "judges
 _FURNITURE = lexicon("comment_furniture")
 _WE = lexicon("voice_we")
 _EDITORIAL = lexicon("editorial_markers")
+_OPINION_SECTIONS = lexicon("opinion_sections")
+# What with_site adds to an article's source when its address is in a site's opinion section.
+OPINION_SECTION = " (opinion section)"
 _OWN_VOICE = lexicon("voice_first_person") | lexicon("voice_hedge") | lexicon("voice_evaluative")
 _AGENCIES = frozenset(["media", "agency"])
 # Who can author a document its opening lines name (not a country or an army: the topic).
@@ -206,6 +210,7 @@ def _outlet_group(outlet: str | None, gazetteer: Gazetteer) -> str | None:
     Only an actor that can author a document, or a name that is the outlet's whole name ("the
     Kremlin"), makes the outlet a source: "The Moscow Times", "USA Today" and "The Times (UK)"
     name a place, and are newspapers."""
+    outlet = without_opinion_section(outlet)
     if not outlet:
         return None
     name = _OUTLET_NAME.sub("", outlet)  # "Kremlin (kremlin.ru)": the name without its site
@@ -296,16 +301,34 @@ def _site_group(outlet: str) -> str | None:
 
 
 def with_site(outlet: str | None, url: str | None) -> str | None:
-    """What is known of an article's source for reading it: its outlet, and the host of its
+    """What is known of an article's source for reading it: its outlet, the host of its
     address when the outlet does not already name it ("Government of Norway
-    (www.regjeringen.no)")."""
+    (www.regjeringen.no)"), and whether the address is in the site's opinion section
+    ("/opinion/", "/commentisfree/": :data:`OPINION_SECTION` added)."""
     try:
-        host = urlsplit(url).hostname if url else None
+        parts = urlsplit(url) if url else None
+        host = parts.hostname if parts else None
     except ValueError:  # not an address ("http://[::1"): nothing to add
-        host = None
-    if not host or (outlet and host.removeprefix("www.") in outlet.lower()):
-        return outlet or None
-    return f"{outlet} ({host})" if outlet else host
+        parts = host = None
+    source = outlet or None
+    if host and not (outlet and host.removeprefix("www.") in outlet.lower()):
+        source = f"{outlet} ({host})" if outlet else host
+    if parts and not _OPINION_SECTIONS.isdisjoint(parts.path.lower().split("/")):
+        source = f"{source or ''}{OPINION_SECTION}"
+    return source
+
+
+def in_opinion_section(source: str | None) -> bool:
+    """Whether an article's source (:func:`with_site`) says its address is in an opinion
+    section: evidence that the document is the outlet's opinion, as a kicker is."""
+    return source is not None and source.endswith(OPINION_SECTION)
+
+
+def without_opinion_section(source: str | None) -> str | None:
+    """An article's source without what :func:`with_site` adds for an opinion section."""
+    if source and source.endswith(OPINION_SECTION):
+        return source[: -len(OPINION_SECTION)] or None
+    return source
 
 
 # What is left off an outlet's name to compare it with an alias: "The", a parenthesis.
@@ -350,7 +373,9 @@ def read_document(
     thread += sum(1 for s in sentences if _COMMENT_OPENER.match(s))
     if thread >= 2 and (any(headers) or thread >= _FURNITURE_SHARE * n):
         kinds.append("comments")
-    if any(_is_editorial_marker(s, t) for s, t in zip(sentences[:_EDITORIAL_SPAN], tokens)):
+    if in_opinion_section(outlet) or any(
+        _is_editorial_marker(s, t) for s, t in zip(sentences[:_EDITORIAL_SPAN], tokens)
+    ):
         kinds.append("editorial")
     if sum(1 for i in unattributed if not _WE.isdisjoint(tokens[i])) >= 2:
         kinds.append("institutional")

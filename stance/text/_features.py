@@ -39,7 +39,7 @@ __all__ = ["ALL_GROUPS", "DEFAULT_GROUPS", "FEATURE_VERSION", "describe", "featu
 
 # The version of what featurize_article computes: a model is only valid with the features it
 # was trained on, so its manifest records this and loading refuses another.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 
 ALL_GROUPS: tuple[str, ...] = (
     "ngrams",
